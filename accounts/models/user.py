@@ -1,0 +1,96 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MaxLengthValidator, MinLengthValidator, RegexValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
+
+USERNAME_MIN_LENGTH = 3
+USERNAME_MAX_LENGTH = 30
+
+username_validators = [
+    MinLengthValidator(USERNAME_MIN_LENGTH),
+    MaxLengthValidator(USERNAME_MAX_LENGTH),
+    RegexValidator(
+        r"^[A-Za-z0-9_](?:[A-Za-z0-9_]|\.(?!\.))*[A-Za-z0-9_]$",
+        "Use letters, digits, underscores and single dots; no dot at the start or end.",
+        code="invalid",
+    ),
+]
+
+
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, viewer) -> "UserQuerySet":
+        """Active accounts the viewer may see: a block, either way, hides both from each other."""
+        qs = self.filter(is_active=True)
+        if viewer is None or not viewer.is_authenticated:
+            return qs
+        from .block import Block
+
+        return qs.exclude(
+            Exists(Block.objects.filter(blocker=viewer, blocked=OuterRef("pk")))
+            | Exists(Block.objects.filter(blocker=OuterRef("pk"), blocked=viewer))
+        )
+
+    def by_username(self, username: str) -> "UserQuerySet":
+        return self.filter(username__lower=username.lower())
+
+
+class FlywheelUserManager(UserManager.from_queryset(UserQuerySet)):
+    def get_by_natural_key(self, username):
+        # Sign-in is case-insensitive, like the uniqueness of user names.
+        return self.get(username__lower=username.lower())
+
+
+class User(AbstractUser):
+    """A Flywheel account: a person, a creator, or a brand."""
+
+    class Kind(models.TextChoices):
+        PERSONAL = "PERSONAL", "Personal"
+        CREATOR = "CREATOR", "Creator"
+        BRAND = "BRAND", "Brand"
+
+    username = models.CharField(
+        max_length=USERNAME_MAX_LENGTH,
+        unique=True,
+        validators=username_validators,
+        help_text="3 to 30 letters, digits, underscores or dots; unique ignoring case.",
+        error_messages={"unique": "That username is taken."},
+    )
+    email = models.EmailField(unique=True, error_messages={"unique": "That email is already registered."})
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.PERSONAL, db_index=True)
+    display_name = models.CharField(max_length=50, blank=True)
+    bio = models.CharField(max_length=300, blank=True)
+    avatar = models.ImageField(upload_to="avatars/%Y/%m/", blank=True)
+    is_verified = models.BooleanField(
+        default=False, help_text="Shown with a badge: an authenticated public figure or brand."
+    )
+    # Kept in step with the Follow table by accounts.services.social_graph inside the same
+    # transaction as the row change, so they are exact and cost nothing to read.
+    follower_count = models.PositiveIntegerField(default=0)
+    following_count = models.PositiveIntegerField(default=0)
+
+    objects = FlywheelUserManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                Lower("username"),
+                name="accounts_user_username_ci_unique",
+                violation_error_code="unique",
+                violation_error_message="That username is taken.",
+            ),
+            models.UniqueConstraint(
+                Lower("email"),
+                name="accounts_user_email_ci_unique",
+                violation_error_code="unique",
+                violation_error_message="That email is already registered.",
+            ),
+            models.CheckConstraint(condition=~Q(email=""), name="accounts_user_email_required"),
+        ]
+
+    def __str__(self):
+        return self.username
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username

@@ -1,0 +1,153 @@
+import strawberry
+import strawberry_django
+from django.core.exceptions import ValidationError
+from strawberry import Info
+from strawberry.file_uploads import Upload
+
+from platform.graphql.errors import collect_user_errors
+from platform.graphql.viewer import decode_global_id, require_user
+
+from ..models import User
+from ..services import profiles, sessions, social_graph
+from .types import AccountKind, AuthPayload, BlockPayload, FollowPayload, LogoutPayload, UserPayload
+
+
+@strawberry.input
+class RegisterInput:
+    username: str
+    email: str
+    password: str
+    kind: AccountKind = AccountKind.PERSONAL
+    display_name: str = ""
+
+
+@strawberry.input
+class LoginInput:
+    username: str = strawberry.field(description="The username or the email address.")
+    password: str
+
+
+@strawberry.input
+class UpdateProfileInput:
+    display_name: str | None = None
+    bio: str | None = None
+    kind: AccountKind | None = strawberry.field(default=None, description="PERSONAL or CREATOR.")
+    avatar: Upload | None = strawberry.field(default=None, description="An image, sent as a multipart upload.")
+    remove_avatar: bool = False
+
+
+@strawberry.input
+class FollowInput:
+    user_id: strawberry.ID
+
+
+@strawberry.input
+class BlockInput:
+    user_id: strawberry.ID
+
+
+def _target_user(user_id: str) -> User:
+    pk = decode_global_id(user_id, "User", "user_id")
+    try:
+        return User.objects.get(pk=pk, is_active=True)
+    except (User.DoesNotExist, ValueError):
+        raise ValidationError({"user_id": ValidationError("No such account.", code="not_found")}) from None
+
+
+def _signed_in(info: Info, user: User) -> None:
+    # The session now belongs to this user; the rest of the response should see them.
+    info.context.request.user = user
+
+
+@strawberry.type
+class Mutation:
+    @strawberry_django.mutation(description="Create an account and sign in.")
+    def register(self, info: Info, input: RegisterInput) -> AuthPayload:
+        with collect_user_errors() as failure:
+            user = profiles.register(
+                username=input.username,
+                email=input.email,
+                password=input.password,
+                kind=input.kind.value,
+                display_name=input.display_name,
+            )
+            raw, token = sessions.start_session(info.context.request, user)
+            _signed_in(info, user)
+            return AuthPayload(token=raw, token_expires_at=token.expires_at, user=user)
+        return AuthPayload(errors=failure.errors)
+
+    @strawberry_django.mutation(description="Sign in: sets the session cookie and returns a bearer token.")
+    def login(self, info: Info, input: LoginInput) -> AuthPayload:
+        with collect_user_errors() as failure:
+            user, raw, token = sessions.sign_in(
+                info.context.request, identifier=input.username, password=input.password
+            )
+            _signed_in(info, user)
+            return AuthPayload(token=raw, token_expires_at=token.expires_at, user=user)
+        return AuthPayload(errors=failure.errors)
+
+    @strawberry_django.mutation(description="End the session and revoke the bearer token used, if any.")
+    def logout(self, info: Info) -> LogoutPayload:
+        with collect_user_errors() as failure:
+            require_user(info, "sign out")
+            sessions.sign_out(info.context.request)
+            return LogoutPayload(ok=True)
+        return LogoutPayload(errors=failure.errors)
+
+    @strawberry_django.mutation(description="Change the signed-in account's profile.")
+    def update_profile(self, info: Info, input: UpdateProfileInput) -> UserPayload:
+        with collect_user_errors() as failure:
+            user = profiles.update_profile(
+                require_user(info, "edit your profile"),
+                display_name=input.display_name,
+                bio=input.bio,
+                kind=input.kind.value if input.kind else None,
+                avatar=input.avatar,
+                remove_avatar=input.remove_avatar,
+            )
+            return UserPayload(user=user)
+        return UserPayload(errors=failure.errors)
+
+    @strawberry_django.mutation(description="Follow an account. Idempotent.")
+    def follow(self, info: Info, input: FollowInput) -> FollowPayload:
+        with collect_user_errors() as failure:
+            viewer = require_user(info, "follow accounts")
+            target = _target_user(input.user_id)
+            social_graph.follow(viewer, target)
+            return FollowPayload(user=_fresh(target), viewer=_fresh(viewer))
+        return FollowPayload(errors=failure.errors)
+
+    @strawberry_django.mutation(description="Stop following an account. Idempotent.")
+    def unfollow(self, info: Info, input: FollowInput) -> FollowPayload:
+        with collect_user_errors() as failure:
+            viewer = require_user(info, "unfollow accounts")
+            target = _target_user(input.user_id)
+            social_graph.unfollow(viewer, target)
+            return FollowPayload(user=_fresh(target), viewer=_fresh(viewer))
+        return FollowPayload(errors=failure.errors)
+
+    @strawberry_django.mutation(
+        description="Block an account: removes follows both ways and hides each from the other."
+    )
+    def block(self, info: Info, input: BlockInput) -> BlockPayload:
+        with collect_user_errors() as failure:
+            viewer = require_user(info, "block accounts")
+            target = _target_user(input.user_id)
+            social_graph.block(viewer, target)
+            return BlockPayload(user=_fresh(target))
+        return BlockPayload(errors=failure.errors)
+
+    @strawberry_django.mutation(description="Lift a block you made.")
+    def unblock(self, info: Info, input: BlockInput) -> BlockPayload:
+        with collect_user_errors() as failure:
+            viewer = require_user(info, "unblock accounts")
+            target = _target_user(input.user_id)
+            social_graph.unblock(viewer, target)
+            return BlockPayload(user=_fresh(target))
+        return BlockPayload(errors=failure.errors)
+
+
+def _fresh(user: User) -> User:
+    """Re-read counters that the service changed with F() expressions."""
+    user.refresh_from_db(fields=["follower_count", "following_count"])
+    return user

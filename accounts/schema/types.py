@@ -1,0 +1,135 @@
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+import strawberry_django
+from django.db.models import Exists, OuterRef, QuerySet, Value
+from strawberry import Info, relay
+from strawberry_django.relay import DjangoCursorConnection
+
+from platform.graphql.errors import UserError
+from platform.graphql.viewer import current_user
+
+from ..models import Follow, User
+
+AccountKind = strawberry.enum(User.Kind, name="AccountKind", description="What kind of account this is.")
+
+
+def _viewer_follows(info: Info):
+    viewer = current_user(info)
+    if viewer is None:
+        return Value(False)
+    return Exists(Follow.objects.filter(follower_id=viewer.pk, followee=OuterRef("pk")))
+
+
+def _follows_viewer(info: Info):
+    viewer = current_user(info)
+    if viewer is None:
+        return Value(False)
+    return Exists(Follow.objects.filter(follower=OuterRef("pk"), followee_id=viewer.pk))
+
+
+@strawberry_django.type(User, name="User")
+class UserType(relay.Node):
+    """A Flywheel account. Accounts that blocked the viewer, or that the viewer blocked, are
+    invisible: looking them up returns null."""
+
+    username: str
+    bio: str
+    kind: AccountKind
+    is_verified: bool
+    follower_count: int
+    following_count: int
+    date_joined: datetime
+
+    @strawberry_django.field(
+        only=["display_name", "username"], description="The name to show; the username when none is set."
+    )
+    def display_name(self, root: User) -> str:
+        return root.name
+
+    @strawberry_django.field(only=["avatar"])
+    def avatar_url(self, root: User, info: Info) -> str | None:
+        if not root.avatar:
+            return None
+        return info.context.request.build_absolute_uri(root.avatar.url)
+
+    @strawberry_django.field(
+        annotate={"viewer_follows_flag": _viewer_follows},
+        description="Whether the signed-in viewer follows this account.",
+    )
+    def viewer_follows(self, root: User, info: Info) -> bool:
+        if hasattr(root, "viewer_follows_flag"):
+            return root.viewer_follows_flag
+        viewer = current_user(info)
+        return viewer is not None and Follow.objects.filter(follower=viewer, followee=root).exists()
+
+    @strawberry_django.field(
+        annotate={"follows_viewer_flag": _follows_viewer},
+        description="Whether this account follows the signed-in viewer.",
+    )
+    def follows_viewer(self, root: User, info: Info) -> bool:
+        if hasattr(root, "follows_viewer_flag"):
+            return root.follows_viewer_flag
+        viewer = current_user(info)
+        return viewer is not None and Follow.objects.filter(follower=root, followee=viewer).exists()
+
+    @strawberry_django.connection(
+        Annotated["UserConnection", strawberry.lazy("accounts.schema.types")],
+        description="Accounts that follow this one, most recent first.",
+    )
+    def followers(self, root: User) -> QuerySet[User]:
+        return User.objects.filter(following_edges__followee=root).order_by(
+            "-following_edges__created_at", "-following_edges__id"
+        )
+
+    @strawberry_django.connection(
+        Annotated["UserConnection", strawberry.lazy("accounts.schema.types")],
+        description="Accounts this one follows, most recent first.",
+    )
+    def following(self, root: User) -> QuerySet[User]:
+        return User.objects.filter(follower_edges__follower=root).order_by(
+            "-follower_edges__created_at", "-follower_edges__id"
+        )
+
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet[User], info: Info, **kwargs) -> QuerySet[User]:
+        return queryset.visible_to(current_user(info))
+
+
+@strawberry.type(name="UserConnection", description="A page of accounts.")
+class UserConnection(DjangoCursorConnection[UserType]):
+    pass
+
+
+@strawberry.type
+class AuthPayload:
+    token: str | None = strawberry.field(default=None, description="Bearer token for apps; shown only once.")
+    token_expires_at: datetime | None = None
+    user: UserType | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class LogoutPayload:
+    ok: bool = False
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class UserPayload:
+    user: UserType | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class FollowPayload:
+    user: UserType | None = strawberry.field(default=None, description="The account followed or unfollowed.")
+    viewer: UserType | None = strawberry.field(default=None, description="The signed-in account, with new counts.")
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class BlockPayload:
+    user: UserType | None = strawberry.field(default=None, description="The account blocked or unblocked.")
+    errors: list[UserError] = strawberry.field(default_factory=list)

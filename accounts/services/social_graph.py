@@ -1,0 +1,75 @@
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+
+from ..models import Block, Follow, User
+
+
+def is_blocked_between(a: User, b: User) -> bool:
+    return Block.objects.filter(Q(blocker=a, blocked=b) | Q(blocker=b, blocked=a)).exists()
+
+
+def _require_other_active_user(actor: User, target: User, verb: str) -> None:
+    if not actor.is_authenticated:
+        raise PermissionDenied(f"Sign in to {verb}.")
+    if actor.pk == target.pk:
+        raise ValidationError({"user_id": ValidationError(f"You cannot {verb} yourself.", code="self_action")})
+    if not target.is_active:
+        raise ValidationError({"user_id": ValidationError("No such account.", code="not_found")})
+
+
+def _remove_follow(follower_id: int, followee_id: int) -> bool:
+    deleted, _ = Follow.objects.filter(follower_id=follower_id, followee_id=followee_id).delete()
+    if deleted:
+        User.objects.filter(pk=follower_id).update(following_count=F("following_count") - 1)
+        User.objects.filter(pk=followee_id).update(follower_count=F("follower_count") - 1)
+    return bool(deleted)
+
+
+@transaction.atomic
+def follow(actor: User, target: User) -> bool:
+    """Follow `target`. Idempotent: following twice changes nothing. Returns whether a new
+    follow was made. Counters move in the same transaction as the row, so they stay exact."""
+    _require_other_active_user(actor, target, "follow")
+    if is_blocked_between(actor, target):
+        raise ValidationError({"user_id": ValidationError("You cannot follow this account.", code="blocked")})
+    try:
+        with transaction.atomic():
+            _, created = Follow.objects.get_or_create(follower=actor, followee=target)
+    except IntegrityError:
+        # A concurrent request made the same follow first; the unique constraint held.
+        return False
+    if created:
+        User.objects.filter(pk=actor.pk).update(following_count=F("following_count") + 1)
+        User.objects.filter(pk=target.pk).update(follower_count=F("follower_count") + 1)
+    return created
+
+
+@transaction.atomic
+def unfollow(actor: User, target: User) -> bool:
+    """Stop following `target`. Idempotent. Returns whether a follow was removed."""
+    _require_other_active_user(actor, target, "unfollow")
+    return _remove_follow(actor.pk, target.pk)
+
+
+@transaction.atomic
+def block(actor: User, target: User) -> bool:
+    """Block `target`: follows both ways are removed and each is hidden from the other."""
+    _require_other_active_user(actor, target, "block")
+    try:
+        with transaction.atomic():
+            _, created = Block.objects.get_or_create(blocker=actor, blocked=target)
+    except IntegrityError:
+        created = False
+    _remove_follow(actor.pk, target.pk)
+    _remove_follow(target.pk, actor.pk)
+    return created
+
+
+@transaction.atomic
+def unblock(actor: User, target: User) -> bool:
+    """Lift a block the actor made. Follows removed by the block are not restored."""
+    if not actor.is_authenticated:
+        raise PermissionDenied("Sign in to unblock.")
+    deleted, _ = Block.objects.filter(blocker=actor, blocked=target).delete()
+    return bool(deleted)

@@ -1,0 +1,113 @@
+from datetime import timedelta
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from accounts.models import AccessToken
+from conftest import PASSWORD, GraphQLClient, make_user
+
+LOGIN = """
+mutation Login($username: String!, $password: String!) {
+  login(input: {username: $username, password: $password}) {
+    token tokenExpiresAt user { username } errors { field code message }
+  }
+}
+"""
+LOGOUT = "mutation { logout { ok errors { code } } }"
+VIEWER = "{ viewer { username } }"
+
+
+def login(client, username, password=PASSWORD):
+    return client.execute(LOGIN, {"username": username, "password": password})["login"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("identifier", ["viewer", "VIEWER", "viewer@example.com", "Viewer@Example.com"])
+def test_login_by_username_or_email_ignoring_case(user, identifier):
+    client = GraphQLClient()
+    payload = login(client, identifier)
+    assert payload["errors"] == []
+    assert payload["user"] == {"username": "viewer"}
+    assert client.execute(VIEWER)["viewer"] == {"username": "viewer"}
+    assert GraphQLClient(token=payload["token"]).execute(VIEWER)["viewer"] == {"username": "viewer"}
+
+
+@pytest.mark.django_db
+def test_wrong_password_is_refused_without_saying_which_part_was_wrong(user):
+    client = GraphQLClient()
+    payload = login(client, "viewer", "wrong password")
+    assert payload["token"] is None
+    assert [e["code"] for e in payload["errors"]] == ["INVALID_CREDENTIALS"]
+    assert login(client, "nobody", "wrong password")["errors"][0]["message"] == payload["errors"][0]["message"]
+    assert client.execute(VIEWER)["viewer"] is None
+
+
+@pytest.mark.django_db
+def test_deactivated_accounts_cannot_sign_in(user):
+    user.is_active = False
+    user.save()
+    assert login(GraphQLClient(), "viewer")["errors"][0]["code"] == "INVALID_CREDENTIALS"
+
+
+@pytest.mark.django_db
+@override_settings(LOGIN_ATTEMPTS_PER_HOUR=3)
+def test_repeated_failures_are_rate_limited_even_with_the_right_password(user):
+    client = GraphQLClient()
+    for _ in range(3):
+        assert login(client, "viewer", "guess")["errors"][0]["code"] == "INVALID_CREDENTIALS"
+    assert login(client, "viewer")["errors"][0]["code"] == "RATE_LIMITED"
+
+
+@pytest.mark.django_db
+def test_logout_ends_the_session(user):
+    client = GraphQLClient()
+    login(client, "viewer")
+    assert client.execute(LOGOUT)["logout"] == {"ok": True, "errors": []}
+    assert client.execute(VIEWER)["viewer"] is None
+
+
+@pytest.mark.django_db
+def test_logout_revokes_the_bearer_token_it_was_called_with(user):
+    token = login(GraphQLClient(), "viewer")["token"]
+    app = GraphQLClient(token=token)
+    assert app.execute(LOGOUT)["logout"]["ok"] is True
+    response = app.post(VIEWER)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+@pytest.mark.django_db
+def test_logout_needs_a_signed_in_caller(anon):
+    assert anon.execute(LOGOUT)["logout"] == {"ok": False, "errors": [{"code": "UNAUTHENTICATED"}]}
+
+
+@pytest.mark.django_db
+def test_expired_and_unknown_tokens_get_401(user):
+    token = login(GraphQLClient(), "viewer")["token"]
+    AccessToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert GraphQLClient(token=token).post(VIEWER).status_code == 401
+    assert GraphQLClient(token="fw_made-up").post(VIEWER).status_code == 401
+
+
+@pytest.mark.django_db
+def test_token_of_a_deactivated_account_stops_working(user):
+    token = login(GraphQLClient(), "viewer")["token"]
+    user.is_active = False
+    user.save()
+    assert GraphQLClient(token=token).post(VIEWER).status_code == 401
+
+
+@pytest.mark.django_db
+def test_anonymous_viewer_is_null(anon):
+    assert anon.execute(VIEWER) == {"viewer": None}
+
+
+@pytest.mark.django_db
+def test_session_survives_across_requests_and_is_separate_per_client(user):
+    make_user("other")
+    first, second = GraphQLClient(), GraphQLClient()
+    login(first, "viewer")
+    login(second, "other")
+    assert first.execute(VIEWER)["viewer"]["username"] == "viewer"
+    assert second.execute(VIEWER)["viewer"]["username"] == "other"

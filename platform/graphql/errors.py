@@ -1,0 +1,116 @@
+"""Typed payload errors.
+
+Domain problems (bad input, missing permission) are data: every mutation payload carries
+``errors: [UserError!]!`` and nothing is written when it is non-empty. Services raise
+Django's ``ValidationError`` / ``PermissionDenied``; ``collect_user_errors`` turns them into
+``UserError`` values with a field path in the client's own (camelCase) names.
+"""
+
+import enum
+from dataclasses import dataclass, field
+
+import strawberry
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, ValidationError
+from strawberry.utils.str_converters import to_camel_case
+
+
+@strawberry.enum(description="Why an operation was refused. Stable: clients may branch on it.")
+class ErrorCode(enum.Enum):
+    INVALID = "INVALID"
+    REQUIRED = "REQUIRED"
+    TOO_SHORT = "TOO_SHORT"
+    TOO_LONG = "TOO_LONG"
+    TOO_LARGE = "TOO_LARGE"
+    TAKEN = "TAKEN"
+    RESERVED = "RESERVED"
+    WEAK_PASSWORD = "WEAK_PASSWORD"
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    RATE_LIMITED = "RATE_LIMITED"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    PERMISSION_DENIED = "PERMISSION_DENIED"
+    NOT_FOUND = "NOT_FOUND"
+    BLOCKED = "BLOCKED"
+    SELF_ACTION = "SELF_ACTION"
+
+
+# Django's own validator codes, folded into the codes above.
+_DJANGO_CODES = {
+    "blank": ErrorCode.REQUIRED,
+    "null": ErrorCode.REQUIRED,
+    "required": ErrorCode.REQUIRED,
+    "min_length": ErrorCode.TOO_SHORT,
+    "max_length": ErrorCode.TOO_LONG,
+    "unique": ErrorCode.TAKEN,
+    "password_too_short": ErrorCode.WEAK_PASSWORD,
+    "password_too_common": ErrorCode.WEAK_PASSWORD,
+    "password_entirely_numeric": ErrorCode.WEAK_PASSWORD,
+    "password_too_similar": ErrorCode.WEAK_PASSWORD,
+    "invalid_image": ErrorCode.INVALID,
+}
+
+
+def error_code(code: str | None) -> ErrorCode:
+    if code is None:
+        return ErrorCode.INVALID
+    if code in _DJANGO_CODES:
+        return _DJANGO_CODES[code]
+    try:
+        return ErrorCode[code.upper()]
+    except KeyError:
+        return ErrorCode.INVALID
+
+
+@strawberry.type(description="A problem with the input or the caller's rights; nothing was changed.")
+class UserError:
+    field: str | None = strawberry.field(
+        description="The input field at fault (camelCase), or null for the whole input."
+    )
+    message: str = strawberry.field(description="A sentence to show the user.")
+    code: ErrorCode
+
+
+class SignInRequired(PermissionDenied):
+    """The operation needs a signed-in account and the caller has none."""
+
+
+def user_errors_from(exc: Exception) -> list[UserError]:
+    if isinstance(exc, SignInRequired):
+        return [UserError(field=None, message=str(exc) or "Sign in first.", code=ErrorCode.UNAUTHENTICATED)]
+    if isinstance(exc, PermissionDenied):
+        return [UserError(field=None, message=str(exc) or "You may not do that.", code=ErrorCode.PERMISSION_DENIED)]
+    if isinstance(exc, ObjectDoesNotExist):
+        return [UserError(field=None, message="Not found.", code=ErrorCode.NOT_FOUND)]
+    assert isinstance(exc, ValidationError)
+    errors = []
+    items = exc.error_dict.items() if hasattr(exc, "error_dict") else [(None, exc.error_list)]
+    for name, error_list in items:
+        field_name = None if name in (None, NON_FIELD_ERRORS) else to_camel_case(name)
+        for error in error_list:
+            message = error.message % error.params if error.params else error.message
+            errors.append(UserError(field=field_name, message=str(message), code=error_code(error.code)))
+    return errors
+
+
+@dataclass
+class ErrorCollector:
+    errors: list[UserError] = field(default_factory=list)
+
+    def __enter__(self) -> "ErrorCollector":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if exc is not None and isinstance(exc, (ValidationError, PermissionDenied, ObjectDoesNotExist)):
+            self.errors = user_errors_from(exc)
+            return True
+        return False
+
+
+def collect_user_errors() -> ErrorCollector:
+    """Run a mutation body; domain exceptions become ``UserError`` values.
+
+    with collect_user_errors() as failure:
+        ...
+        return Payload(thing=thing)
+    return Payload(errors=failure.errors)
+    """
+    return ErrorCollector()

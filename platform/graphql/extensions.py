@@ -1,0 +1,37 @@
+"""Schema extensions every request passes through: size limits and error masking."""
+
+import logging
+from functools import partial
+
+from django.conf import settings
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+
+logger = logging.getLogger("flywheel.graphql")
+
+# Exceptions raised by Strawberry itself for bad arguments, whose messages help the client.
+_CLIENT_FACING_PREFIXES = ("Argument '", "Invalid cursor", "Can't paginate", "Expected")
+
+
+def _should_mask(error: GraphQLError) -> bool:
+    """Hide the message of anything we did not mean to say: an unexpected exception's text
+    may carry SQL or internals. Syntax, validation and permission errors pass through."""
+    original = error.original_error
+    if original is None or isinstance(original, GraphQLError):
+        return False
+    if isinstance(original, PermissionError):
+        return False
+    if isinstance(original, ValueError) and str(original).startswith(_CLIENT_FACING_PREFIXES):
+        return False
+    logger.error("Unexpected error in %s", error.path, exc_info=original)
+    return True
+
+
+def schema_extensions() -> list:
+    """Factories, so every request gets fresh extension instances."""
+    return [
+        partial(QueryDepthLimiter, max_depth=settings.GRAPHQL_MAX_DEPTH),
+        partial(MaxAliasesLimiter, max_alias_count=settings.GRAPHQL_MAX_ALIASES),
+        partial(MaxTokensLimiter, max_token_count=settings.GRAPHQL_MAX_TOKENS),
+        partial(MaskErrors, should_mask_error=_should_mask, error_message="Something went wrong on our side."),
+    ]

@@ -1,0 +1,95 @@
+"""The HTTP endpoint: Strawberry's async Django view, made to follow the GraphQL-over-HTTP spec.
+
+Strawberry answers everything as ``application/json``. The spec adds
+``application/graphql-response+json``: a client that asks for it learns from the status code
+whether the request itself was refused (parse, validation or variable errors: 4xx and no
+``data``) or executed (2xx). ``.ci/run`` runs the spec's audit suite (npm ``graphql-http``)
+against the live server to keep us honest.
+
+CSRF follows the rule GraphQL servers use: a browser cannot send ``application/json``
+cross-site without a CORS preflight (which our strict CORS policy refuses), so JSON POSTs
+are safe. Multipart POSTs (uploads) are "simple" requests a foreign page could forge, so they
+must carry Django's CSRF token or a non-simple header that forces a preflight
+(``Apollo-Require-Preflight`` or ``X-Apollo-Operation-Name``, as Apollo and urql send).
+"""
+
+import json
+
+from cross_web import HTTPException
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt
+from strawberry.django.views import AsyncGraphQLView
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+APPLICATION_JSON = "application/json"
+PREFLIGHT_HEADERS = ("Apollo-Require-Preflight", "X-Apollo-Operation-Name")
+
+
+def _is_request_error(result: ExecutionResult) -> bool:
+    """True when the operation never ran: a syntax, validation or variable-coercion error.
+
+    Those errors carry no path; an error raised while executing a field always does."""
+    return result.data is None and bool(result.errors) and all(error.path is None for error in result.errors)
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class GraphQLHTTPView(AsyncGraphQLView):
+    multipart_uploads_enabled = True
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("graphql_ide", "graphiql" if settings.DEBUG else None)
+        kwargs.setdefault("multipart_uploads_enabled", True)
+        super().__init__(**kwargs)
+
+    async def dispatch(self, request: HttpRequest, *args, **kwargs):
+        media_type = request.get_preferred_type([APPLICATION_JSON, GRAPHQL_RESPONSE_JSON]) or APPLICATION_JSON
+        request.graphql_media_type = media_type
+        request.graphql_request_error = False
+
+        if request.method == "POST" and (refusal := self._csrf_refusal(request)) is not None:
+            return refusal
+        try:
+            response = await self.run(request=request)
+        except HTTPException as exc:
+            return self._error_response(exc.reason, exc.status_code, media_type)
+
+        if response.get("Content-Type", "").startswith(APPLICATION_JSON):
+            response["Content-Type"] = f"{media_type}; charset=utf-8"
+            if media_type == GRAPHQL_RESPONSE_JSON and request.graphql_request_error:
+                response.status_code = 400
+        return response
+
+    async def process_result(self, request: HttpRequest, result: ExecutionResult) -> GraphQLHTTPResponse:
+        response = await super().process_result(request, result)
+        if _is_request_error(result) and getattr(request, "graphql_media_type", None) == GRAPHQL_RESPONSE_JSON:
+            request.graphql_request_error = True
+            response.pop("data", None)
+        return response
+
+    @staticmethod
+    def _error_response(message: str, status: int, media_type: str) -> HttpResponse:
+        return HttpResponse(
+            json.dumps({"errors": [{"message": message}]}),
+            status=status,
+            content_type=f"{media_type}; charset=utf-8",
+        )
+
+    def _csrf_refusal(self, request: HttpRequest) -> HttpResponse | None:
+        content_type = request.content_type or ""
+        if content_type == APPLICATION_JSON:
+            return None
+        if any(request.headers.get(name) for name in PREFLIGHT_HEADERS):
+            return None
+        refusal = CsrfViewMiddleware(lambda _request: None).process_view(request, None, (), {})
+        if refusal is None:
+            return None
+        return self._error_response(
+            "This request needs a CSRF token (X-CSRFToken header) or an Apollo-Require-Preflight header.",
+            403,
+            request.graphql_media_type,
+        )

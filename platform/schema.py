@@ -1,0 +1,29 @@
+"""The root schema: each app contributes its Query and Mutation parts; this module merges them."""
+
+import strawberry
+import strawberry_django
+from django.conf import settings
+from strawberry import relay
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+from strawberry_django.optimizer import DjangoOptimizerExtension
+
+import accounts.schema
+
+from .graphql.extensions import schema_extensions
+
+
+@strawberry.type
+class NodeQuery:
+    node: relay.Node | None = strawberry_django.node(description="Any object by its global ID, or null.")
+
+
+Query = merge_types("Query", (NodeQuery, accounts.schema.Query))
+Mutation = merge_types("Mutation", (accounts.schema.Mutation,))
+
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    extensions=[*schema_extensions(), DjangoOptimizerExtension],
+    config=StrawberryConfig(relay_max_results=settings.GRAPHQL_MAX_PAGE_SIZE),
+)

@@ -1,0 +1,31 @@
+"""Every request is checked against the schema limits before anything runs."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def nested_following(depth: int) -> str:
+    query = "username"
+    for _ in range(depth):
+        query = f"following(first: 1) {{ edges {{ node {{ {query} }} }} }}"
+    return f'{{ user(username: "x") {{ {query} }} }}'
+
+
+def test_deep_queries_are_refused(anon, settings):
+    errors = anon.errors(nested_following(6))
+    assert "exceeds maximum operation depth" in errors[0]["message"]
+
+
+def test_queries_within_the_depth_limit_run(anon):
+    assert anon.execute(nested_following(3)) == {"user": None}
+
+
+def test_too_many_aliases_are_refused(anon, settings):
+    query = "{ " + " ".join(f"a{i}: viewer {{ username }}" for i in range(settings.GRAPHQL_MAX_ALIASES + 1)) + " }"
+    assert "aliases" in anon.errors(query)[0]["message"]
+
+
+def test_huge_documents_are_refused(anon, settings):
+    query = "{ " + " ".join("__typename" for _ in range(settings.GRAPHQL_MAX_TOKENS)) + " }"
+    assert "token" in anon.errors(query)[0]["message"].lower()
