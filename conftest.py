@@ -119,3 +119,14 @@ def global_id(obj) -> str:
     from strawberry.relay import to_base64
 
     return to_base64(type(obj).__name__, obj.pk)
+
+
+@pytest.fixture(scope="session")
+def live_server_process(django_db_setup, django_db_blocker):
+    """The ASGI app under uvicorn on a real socket. Tests using it need
+    ``@pytest.mark.django_db(transaction=True)`` so the server sees their data."""
+    from platform.tests.live_server import LiveServer
+
+    server = LiveServer()
+    yield server
+    server.stop()

@@ -1,0 +1,70 @@
+"""Run the real ASGI application under uvicorn on a real socket, against the test database."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_database_url() -> str:
+    """DATABASE_URL with the database pytest-django created for this run."""
+    params = connection.settings_dict
+    host = params["HOST"].replace("/", "%2F")
+    auth = params["USER"] + (f":{params['PASSWORD']}" if params["PASSWORD"] else "")
+    port = f":{params['PORT']}" if params["PORT"] else ""
+    return f"postgres://{auth}@{host}{port}/{params['NAME']}"
+
+
+class LiveServer:
+    def __init__(self, extra_env: dict | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.ws_url = f"ws://127.0.0.1:{self.port}/graphql"
+        env = {**os.environ, "DATABASE_URL": test_database_url(), "DEBUG": "1", **(extra_env or {})}
+        uvicorn = Path(sys.executable).with_name("uvicorn")
+        self.process = subprocess.Popen(
+            [str(uvicorn), "platform.asgi:application", "--host", "127.0.0.1", "--port", str(self.port),
+             "--lifespan", "off", "--log-level", "warning"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        self._wait_until_up()
+
+    def _wait_until_up(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"uvicorn exited:\n{self.process.stdout.read().decode()}")
+            try:
+                httpx.post(f"{self.url}/graphql", json={"query": "{ __typename }"}, timeout=1)
+                return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("uvicorn did not start in time")
+
+    def graphql(self, query: str, variables: dict | None = None, **kwargs) -> httpx.Response:
+        return httpx.post(f"{self.url}/graphql", json={"query": query, "variables": variables or {}}, **kwargs)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
