@@ -37,8 +37,18 @@ class LiveServer:
         env = {**os.environ, "DATABASE_URL": test_database_url(), "DEBUG": "1", **(extra_env or {})}
         uvicorn = Path(sys.executable).with_name("uvicorn")
         self.process = subprocess.Popen(
-            [str(uvicorn), "platform.asgi:application", "--host", "127.0.0.1", "--port", str(self.port),
-             "--lifespan", "off", "--log-level", "warning"],
+            [
+                str(uvicorn),
+                "platform.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--lifespan",
+                "off",
+                "--log-level",
+                "warning",
+            ],
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,

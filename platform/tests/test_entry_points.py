@@ -37,12 +37,7 @@ def test_pytest_when_the_standard_module_was_imported_first_and_no_pth_helps():
     """What a bare `pytest` console script does in a virtualenv without our .pth file:
     the standard `platform` is imported before the project folder is on sys.path."""
     site_packages = sysconfig.get_path("purelib")
-    code = (
-        "import platform, sys\n"
-        f"sys.path.append({site_packages!r})\n"
-        "import pytest\n"
-        f"sys.exit(pytest.console_main())\n"
-    )
+    code = f"import platform, sys\nsys.path.append({site_packages!r})\nimport pytest\nsys.exit(pytest.console_main())\n"
     # -S: no site (so no .pth files), -P: the current directory is not put on sys.path
     result = run(sys.executable, "-S", "-P", "-c", code, "-q", "-p", "no:cacheprovider", SMALL_TEST)
     assert_ok(result)

@@ -36,7 +36,10 @@ def test_check_deploy_passes_with_production_settings():
     clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG"}}
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env={**clean, **PRODUCTION}, capture_output=True, text=True,
+        cwd=ROOT,
+        env={**clean, **PRODUCTION},
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
