@@ -52,7 +52,7 @@ class Command(BaseCommand):
                 for followee in followees:
                     social_graph.follow(accounts[follower], accounts[followee])
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(accounts)} accounts."))
-        self.stdout.write(f"  admin sign-in:  {ADMIN_USERNAME} / {ADMIN_PASSWORD}   (http://127.0.0.1:8000/admin/)")
+        self.stdout.write(f"  admin sign-in:  {ADMIN_USERNAME} / {ADMIN_PASSWORD}   (at /admin/)")
         self.stdout.write(f"  demo accounts:  {', '.join(accounts)} / {DEMO_PASSWORD}")
 
     def _account(self, username, kind, display_name, bio, password) -> User:
