@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.core.cache import cache
@@ -15,7 +17,9 @@ def _client_address(request: HttpRequest) -> str:
 
 
 def _attempt_keys(request: HttpRequest, identifier: str) -> list[str]:
-    return [f"login-fail:id:{identifier.lower()}", f"login-fail:ip:{_client_address(request)}"]
+    # Hashed: cache keys must be short and plain, and identifiers are arbitrary user input.
+    name = hashlib.sha256(identifier.strip().lower().encode()).hexdigest()
+    return [f"login-fail:id:{name}", f"login-fail:ip:{_client_address(request)}"]
 
 
 def _too_many_attempts(keys: list[str]) -> bool:

@@ -30,6 +30,26 @@ APPLICATION_JSON = "application/json"
 PREFLIGHT_HEADERS = ("Apollo-Require-Preflight", "X-Apollo-Operation-Name")
 
 
+def _find_unstorable_text(value) -> str | None:
+    """A reason if any string in a parsed JSON value cannot be stored in PostgreSQL text:
+    NUL characters and lone UTF-16 surrogates are valid JSON but not valid text."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return "Text must not contain NUL characters."
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "Text must be valid Unicode."
+        return None
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, list):
+        for item in value:
+            if reason := _find_unstorable_text(item):
+                return reason
+    return None
+
+
 def _is_request_error(result: ExecutionResult) -> bool:
     """True when the operation never ran: a syntax, validation or variable-coercion error.
 
@@ -63,6 +83,14 @@ class GraphQLHTTPView(AsyncGraphQLView):
             if media_type == GRAPHQL_RESPONSE_JSON and request.graphql_request_error:
                 response.status_code = 400
         return response
+
+    def parse_json(self, data: str | bytes):
+        parsed = super().parse_json(data)
+        if not isinstance(parsed, (dict, list)):
+            raise HTTPException(400, "The request body must be a JSON object.")
+        if reason := _find_unstorable_text(parsed):
+            raise HTTPException(400, reason)
+        return parsed
 
     async def process_result(self, request: HttpRequest, result: ExecutionResult) -> GraphQLHTTPResponse:
         response = await super().process_result(request, result)
