@@ -54,6 +54,14 @@ def _target_user(user_id: str) -> User:
         raise ValidationError({"user_id": ValidationError("No such account.", code="not_found")}) from None
 
 
+def _act_on_account(info: Info, user_id: str, verb, action: str) -> tuple[User, User]:
+    """Run a social-graph verb from the signed-in viewer on the account `user_id` names."""
+    viewer = require_user(info, action)
+    target = _target_user(user_id)
+    verb(viewer, target)
+    return viewer, target
+
+
 def _signed_in(info: Info, user: User) -> None:
     # The session now belongs to this user; the rest of the response should see them.
     info.context.request.user = user
@@ -111,18 +119,14 @@ class Mutation:
     @strawberry_django.mutation(description="Follow an account. Idempotent.")
     def follow(self, info: Info, input: FollowInput) -> FollowPayload:
         with collect_user_errors() as failure:
-            viewer = require_user(info, "follow accounts")
-            target = _target_user(input.user_id)
-            social_graph.follow(viewer, target)
+            viewer, target = _act_on_account(info, input.user_id, social_graph.follow, "follow accounts")
             return FollowPayload(user=_fresh(target), viewer=_fresh(viewer))
         return FollowPayload(errors=failure.errors)
 
     @strawberry_django.mutation(description="Stop following an account. Idempotent.")
     def unfollow(self, info: Info, input: FollowInput) -> FollowPayload:
         with collect_user_errors() as failure:
-            viewer = require_user(info, "unfollow accounts")
-            target = _target_user(input.user_id)
-            social_graph.unfollow(viewer, target)
+            viewer, target = _act_on_account(info, input.user_id, social_graph.unfollow, "unfollow accounts")
             return FollowPayload(user=_fresh(target), viewer=_fresh(viewer))
         return FollowPayload(errors=failure.errors)
 
@@ -131,18 +135,14 @@ class Mutation:
     )
     def block(self, info: Info, input: BlockInput) -> BlockPayload:
         with collect_user_errors() as failure:
-            viewer = require_user(info, "block accounts")
-            target = _target_user(input.user_id)
-            social_graph.block(viewer, target)
+            _, target = _act_on_account(info, input.user_id, social_graph.block, "block accounts")
             return BlockPayload(user=_fresh(target))
         return BlockPayload(errors=failure.errors)
 
     @strawberry_django.mutation(description="Lift a block you made.")
     def unblock(self, info: Info, input: BlockInput) -> BlockPayload:
         with collect_user_errors() as failure:
-            viewer = require_user(info, "unblock accounts")
-            target = _target_user(input.user_id)
-            social_graph.unblock(viewer, target)
+            _, target = _act_on_account(info, input.user_id, social_graph.unblock, "unblock accounts")
             return BlockPayload(user=_fresh(target))
         return BlockPayload(errors=failure.errors)
 

@@ -29,6 +29,18 @@ def _follows_viewer(info: Info):
     return Exists(Follow.objects.filter(follower=OuterRef("pk"), followee_id=viewer.pk))
 
 
+def _follow_flag(root: User, annotation: str, info: Info, *, viewer_is_follower: bool) -> bool:
+    """Read the flag the optimizer annotated on list queries; objects returned by mutations
+    were not loaded through it and cost one query."""
+    if hasattr(root, annotation):
+        return getattr(root, annotation)
+    viewer = current_user(info)
+    if viewer is None:
+        return False
+    pair = {"follower": viewer, "followee": root} if viewer_is_follower else {"follower": root, "followee": viewer}
+    return Follow.objects.filter(**pair).exists()
+
+
 @strawberry_django.type(User, name="User")
 class UserType(relay.Node):
     """A Flywheel account. Accounts that blocked the viewer, or that the viewer blocked, are
@@ -59,20 +71,14 @@ class UserType(relay.Node):
         description="Whether the signed-in viewer follows this account.",
     )
     def viewer_follows(self, root: User, info: Info) -> bool:
-        if hasattr(root, "viewer_follows_flag"):
-            return root.viewer_follows_flag
-        viewer = current_user(info)
-        return viewer is not None and Follow.objects.filter(follower=viewer, followee=root).exists()
+        return _follow_flag(root, "viewer_follows_flag", info, viewer_is_follower=True)
 
     @strawberry_django.field(
         annotate={"follows_viewer_flag": _follows_viewer},
         description="Whether this account follows the signed-in viewer.",
     )
     def follows_viewer(self, root: User, info: Info) -> bool:
-        if hasattr(root, "follows_viewer_flag"):
-            return root.follows_viewer_flag
-        viewer = current_user(info)
-        return viewer is not None and Follow.objects.filter(follower=root, followee=viewer).exists()
+        return _follow_flag(root, "follows_viewer_flag", info, viewer_is_follower=False)
 
     @strawberry_django.connection(
         Annotated["UserConnection", strawberry.lazy("accounts.schema.types")],
