@@ -100,6 +100,9 @@ INSTALLED_APPS = [
     "corsheaders",
     "channels",
     "strawberry_django",
+    "django.contrib.postgres",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "videos",
     "feed",
@@ -150,6 +153,36 @@ ACCESS_TOKEN_TTL = timedelta(days=env_int("ACCESS_TOKEN_TTL_DAYS", 30))
 LOGIN_ATTEMPTS_PER_HOUR = env_int("LOGIN_ATTEMPTS_PER_HOUR", 20)
 # AVATAR_MAX_BYTES: largest avatar image accepted by updateProfile.
 AVATAR_MAX_BYTES = env_int("AVATAR_MAX_BYTES", 5 * 1024 * 1024)
+
+# Background work (the video review pipeline) runs on a real queue: django-tasks with its
+# database backend, worked by `python manage.py db_worker`. TASKS_IMMEDIATE=1 runs tasks in
+# the request instead (tests, and a demo without a worker).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if env_bool("TASKS_IMMEDIATE", False)
+        else "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+# Uploads and the review pipeline's quality gate.
+VIDEO_MAX_BYTES = env_int("VIDEO_MAX_BYTES", 200 * 1024 * 1024)
+VIDEO_ALLOWED_EXTENSIONS = ["mp4", "mov", "m4v", "webm", "mkv"]
+VIDEO_MIN_SHORT_SIDE = env_int("VIDEO_MIN_SHORT_SIDE", 240)
+VIDEO_MIN_DURATION_MS = env_int("VIDEO_MIN_DURATION_MS", 2000)
+VIDEO_MAX_DURATION_MS = env_int("VIDEO_MAX_DURATION_MS", 10 * 60 * 1000)
+# Audio quieter than this (RMS, dBFS) counts as silent; more than this share of samples at full
+# scale counts as clipping.
+VIDEO_SILENCE_DBFS = -50.0
+VIDEO_CLIPPING_RATIO = 0.25
+# Two videos whose sampled frames differ by at most this many bits (of 64) on average are the
+# same picture re-encoded.
+VIDEO_NEAR_DUPLICATE_BITS = 10
+CAPTION_MAX_LENGTH = 2200
+COMMENT_MAX_LENGTH = 500
+# Reports a single account may file per hour.
+REPORTS_PER_HOUR = env_int("REPORTS_PER_HOUR", 20)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -1,8 +1,9 @@
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxLengthValidator, MinLengthValidator, RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 
 USERNAME_MIN_LENGTH = 3
 USERNAME_MAX_LENGTH = 30
@@ -68,6 +69,7 @@ class User(AbstractUser):
     # transaction as the row change, so they are exact and cost nothing to read.
     follower_count = models.PositiveIntegerField(default=0)
     following_count = models.PositiveIntegerField(default=0)
+    heart_count = models.PositiveIntegerField(default=0, help_text="Hearts received on all videos.")
 
     objects = FlywheelUserManager()
 
@@ -86,6 +88,11 @@ class User(AbstractUser):
                 violation_error_message="That email is already registered.",
             ),
             models.CheckConstraint(condition=~Q(email=""), name="accounts_user_email_required"),
+        ]
+        indexes = [
+            # account search: similarity on usernames and display names
+            GinIndex(OpClass(Upper("username"), name="gin_trgm_ops"), name="accounts_user_username_trgm"),
+            GinIndex(OpClass(Upper("display_name"), name="gin_trgm_ops"), name="accounts_user_name_trgm"),
         ]
 
     def __str__(self):

@@ -15,6 +15,12 @@ from ..models import Follow, User
 AccountKind = strawberry.enum(User.Kind, name="AccountKind", description="What kind of account this is.")
 
 
+def _videos():
+    from videos.schema import user_fields
+
+    return user_fields
+
+
 def _viewer_follows(info: Info):
     viewer = current_user(info)
     if viewer is None:
@@ -52,6 +58,7 @@ class UserType(relay.Node):
     is_verified: bool
     follower_count: int
     following_count: int
+    heart_count: int = strawberry_django.field(description="Hearts received on all videos.")
     date_joined: datetime
 
     @strawberry_django.field(
@@ -97,6 +104,23 @@ class UserType(relay.Node):
         return User.objects.filter(follower_edges__follower=root).order_by(
             "-follower_edges__created_at", "-follower_edges__id"
         )
+
+    # The video fields are the videos app's: referenced lazily so accounts does not depend on it.
+    @strawberry_django.field(
+        annotate={"published_video_count": lambda info: _videos().published_video_count()},
+        description="Published videos by this account.",
+    )
+    def video_count(self, root: User) -> int:
+        if hasattr(root, "published_video_count"):
+            return root.published_video_count
+        return _videos().published_videos_of(root).count()
+
+    @strawberry_django.connection(
+        Annotated["VideoConnection", strawberry.lazy("videos.schema.types")],  # noqa: F821
+        description="This account's videos the viewer may see, newest first.",
+    )
+    def videos(self, root: User) -> QuerySet:
+        return _videos().videos_of(root)
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet[User], info: Info, **kwargs) -> QuerySet[User]:

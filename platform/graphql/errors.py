@@ -31,6 +31,9 @@ class ErrorCode(enum.Enum):
     NOT_FOUND = "NOT_FOUND"
     BLOCKED = "BLOCKED"
     SELF_ACTION = "SELF_ACTION"
+    INVALID_VIDEO = "INVALID_VIDEO"
+    UNSUPPORTED_TYPE = "UNSUPPORTED_TYPE"
+    INVALID_STATE = "INVALID_STATE"
 
 
 # Django's own validator codes, folded into the codes above.

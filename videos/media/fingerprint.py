@@ -1,0 +1,83 @@
+"""Fingerprints that recognise the same video or the same sound after re-encoding."""
+
+import hashlib
+
+import av
+import numpy as np
+from PIL import Image
+
+FRAME_SAMPLES = 8
+BANDS = 4  # 64-bit hash cut into four 16-bit bands for indexed candidate look-up
+
+
+def content_hash(path: str) -> str:
+    """SHA-256 of the file's bytes: the very same upload."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def dhash(image: Image.Image) -> int:
+    """64-bit difference hash: is each pixel of a 9x8 greyscale thumbnail brighter than its
+    right neighbour. Survives scaling, re-encoding and small colour changes."""
+    pixels = np.asarray(image.convert("L").resize((9, 8), Image.Resampling.LANCZOS), dtype=np.int16)
+    bits = (pixels[:, 1:] > pixels[:, :-1]).flatten()
+    return int("".join("1" if bit else "0" for bit in bits), 2)
+
+
+def frame_hashes(path: str, duration_ms: int, samples: int = FRAME_SAMPLES) -> list[int]:
+    """dHashes of frames at evenly spaced points of the video (10% ... 90%), so the same
+    content lines up whatever its frame rate or container."""
+    targets = [duration_ms * (i + 1) / (samples + 1) / 1000 for i in range(samples)]
+    hashes: list[int] = []
+    with av.open(path) as container:
+        stream = container.streams.video[0]
+        target = 0
+        for frame in container.decode(stream):
+            if frame.time is None:
+                continue
+            while target < len(targets) and frame.time >= targets[target]:
+                hashes.append(dhash(frame.to_image()))
+                target += 1
+            if target == len(targets):
+                break
+    return hashes
+
+
+def combined_hash(hashes: list[int]) -> int:
+    """One 64-bit hash for a whole video: the majority vote of each bit over its frames."""
+    if not hashes:
+        return 0
+    votes = np.array([[(h >> (63 - i)) & 1 for i in range(64)] for h in hashes])
+    bits = votes.sum(axis=0) * 2 >= len(hashes)
+    return int("".join("1" if bit else "0" for bit in bits), 2)
+
+
+def bands(value: int) -> list[int]:
+    """Index keys for candidate look-up: band number in the high bits, so equal values in
+    different bands do not collide. Videos whose hashes differ in at most BANDS-1 bits always
+    share a key; the caller then checks the frame hashes properly."""
+    return [(band << 16) | ((value >> (16 * band)) & 0xFFFF) for band in range(BANDS)]
+
+
+def hamming(a: int, b: int) -> int:
+    return (a ^ b).bit_count()
+
+
+def mean_frame_distance(a: list[int], b: list[int]) -> float:
+    if not a or not b or len(a) != len(b):
+        return 64.0
+    return sum(hamming(x, y) for x, y in zip(a, b, strict=True)) / len(a)
+
+
+def sound_fingerprint(envelope: np.ndarray) -> str | None:
+    """A signature of a soundtrack's rhythm: whether loudness rises or falls from one 100 ms
+    window to the next over the first 30 s. Re-encoding keeps it; different audio does not.
+    None for silence, which is no sound to reuse."""
+    head = envelope[:300]
+    if len(head) < 10 or float(np.max(head, initial=0.0)) < 1e-3:
+        return None
+    rises = np.diff(head) > 0
+    return hashlib.sha1(np.packbits(rises).tobytes() + len(head).to_bytes(2, "big")).hexdigest()

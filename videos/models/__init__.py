@@ -1,0 +1,21 @@
+from .comment import Comment
+from .engagement import Heart, NotInterested, Share
+from .moderation import ModerationDecision, PolicyTerm, Report
+from .tagging import Hashtag, Sound
+from .video import Video
+from .watch import VideoView, WatchEvent
+
+__all__ = [
+    "Comment",
+    "Hashtag",
+    "Heart",
+    "ModerationDecision",
+    "NotInterested",
+    "PolicyTerm",
+    "Report",
+    "Share",
+    "Sound",
+    "Video",
+    "VideoView",
+    "WatchEvent",
+]

@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.db import models
+
+
+class Comment(models.Model):
+    """A comment on a video, or a reply to a top-level comment (threads are one level deep)."""
+
+    video = models.ForeignKey("videos.Video", on_delete=models.CASCADE, related_name="comments")
+    # Set for top-level comments only, so "the first comments of each video on a page" is a
+    # plain relation the GraphQL optimizer can prefetch.
+    top_level_video = models.ForeignKey(
+        "videos.Video", null=True, blank=True, on_delete=models.CASCADE, related_name="top_level_comments"
+    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments")
+    text = models.TextField()
+    reply_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["top_level_video", "-created_at", "-id"], name="videos_comment_top_level"),
+            models.Index(fields=["parent", "-created_at", "-id"], name="videos_comment_replies"),
+        ]
+
+    def __str__(self):
+        return self.text[:50]

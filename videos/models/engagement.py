@@ -1,0 +1,56 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Heart(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hearts")
+    video = models.ForeignKey("videos.Video", on_delete=models.CASCADE, related_name="hearts")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "video"], name="videos_heart_unique")]
+        indexes = [models.Index(fields=["video", "-created_at"], name="videos_heart_video")]
+
+    def __str__(self):
+        return f"{self.user_id} ♥ {self.video_id}"
+
+
+class Share(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="shares"
+    )
+    video = models.ForeignKey("videos.Video", on_delete=models.CASCADE, related_name="shares")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"], name="videos_share_user")]
+
+    def __str__(self):
+        return f"share of {self.video_id}"
+
+
+class NotInterested(models.Model):
+    """A viewer (an account, or an anonymous session) asked to see less like this video."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="not_interested"
+    )
+    session_key = models.CharField(max_length=40, blank=True)
+    video = models.ForeignKey("videos.Video", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "video"], condition=Q(user__isnull=False), name="videos_notinterested_user_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["session_key", "video"],
+                condition=Q(user__isnull=True),
+                name="videos_notinterested_session_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id or self.session_key} ✕ {self.video_id}"

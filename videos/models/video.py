@@ -1,0 +1,108 @@
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+
+class VideoQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Video.Status.PUBLISHED, author__is_active=True)
+
+    def visible_to(self, viewer) -> "VideoQuerySet":
+        """Videos `viewer` may watch: published public ones, followers-only ones of accounts
+        they follow, all of their own (whatever the status), never across a block."""
+        from accounts.models import Block, Follow
+
+        published = Q(status=Video.Status.PUBLISHED, author__is_active=True)
+        if viewer is None or not viewer.is_authenticated:
+            return self.filter(published, visibility=Video.Visibility.PUBLIC)
+        follows_author = Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("author")))
+        blocked = Exists(Block.objects.filter(blocker=viewer, blocked=OuterRef("author"))) | Exists(
+            Block.objects.filter(blocker=OuterRef("author"), blocked=viewer)
+        )
+        others = (
+            published
+            & ~blocked
+            & (Q(visibility=Video.Visibility.PUBLIC) | (Q(visibility=Video.Visibility.FOLLOWERS) & follows_author))
+        )
+        return self.filter(others | Q(author=viewer))
+
+
+class Video(models.Model):
+    """A short video post and what the review pipeline learned about it."""
+
+    class Status(models.TextChoices):
+        PROCESSING = "PROCESSING", "Processing"
+        PUBLISHED = "PUBLISHED", "Published"
+        IN_REVIEW = "IN_REVIEW", "In review"
+        REJECTED = "REJECTED", "Rejected"
+        REMOVED = "REMOVED", "Removed"
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "PUBLIC", "Everyone"
+        FOLLOWERS = "FOLLOWERS", "Followers"
+        PRIVATE = "PRIVATE", "Only me"
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="videos")
+    caption = models.TextField(blank=True)
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROCESSING)
+    rejection_reasons = ArrayField(
+        models.TextField(),
+        default=list,
+        blank=True,
+        help_text="Why the video is not published; shown to its author only.",
+    )
+    file = models.FileField(upload_to="videos/%Y/%m/")
+    thumbnail = models.ImageField(upload_to="thumbnails/%Y/%m/", blank=True)
+
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    fps = models.FloatField(null=True, blank=True)
+    video_codec = models.CharField(max_length=32, blank=True)
+    audio_codec = models.CharField(max_length=32, blank=True)
+    loudness_dbfs = models.FloatField(null=True, blank=True, help_text="RMS level of the soundtrack.")
+
+    content_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    frame_hashes = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    phash_bands = ArrayField(models.IntegerField(), default=list, blank=True)
+    review_notes = ArrayField(
+        models.TextField(),
+        default=list,
+        blank=True,
+        help_text="Findings that do not block publishing, shown to the author only.",
+    )
+    is_original = models.BooleanField(default=True, help_text="False for a re-upload of an existing video.")
+    original_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies")
+
+    sound = models.ForeignKey("videos.Sound", null=True, blank=True, on_delete=models.SET_NULL, related_name="videos")
+    hashtags = models.ManyToManyField("videos.Hashtag", blank=True, related_name="videos")
+    mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="mentioned_in")
+
+    # Engagement counters, moved by the services in the same transaction as their rows.
+    heart_count = models.PositiveIntegerField(default=0)
+    comment_count = models.PositiveIntegerField(default=0)
+    share_count = models.PositiveIntegerField(default=0)
+    view_count = models.PositiveIntegerField(default=0)
+    completion_count = models.PositiveIntegerField(default=0)
+    rewatch_count = models.PositiveIntegerField(default=0)
+    watch_time_ms = models.BigIntegerField(default=0)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = VideoQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["author", "-created_at", "-id"], name="videos_video_author_recent"),
+            models.Index(fields=["status", "-published_at"], name="videos_video_status_recent"),
+            GinIndex(fields=["phash_bands"], name="videos_video_phash_bands"),
+            GinIndex(SearchVector("caption", config="simple"), name="videos_video_caption_search"),
+        ]
+
+    def __str__(self):
+        return f"{self.author} · {self.caption[:40] or self.pk}"

@@ -1,0 +1,43 @@
+from django.conf import settings
+from django.db import models
+
+
+class WatchEvent(models.Model):
+    """One report from a player: how long a viewer watched, whether to the end, how many loops.
+    The feed learns most from these; clients send them in batches every few seconds."""
+
+    video = models.ForeignKey("videos.Video", on_delete=models.CASCADE, related_name="watch_events")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="watch_events"
+    )
+    session_key = models.CharField(max_length=40, blank=True, help_text="Anonymous viewer's session.")
+    watched_ms = models.PositiveIntegerField()
+    completed = models.BooleanField(default=False)
+    loops = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="videos_watch_user_recent"),
+            models.Index(fields=["session_key", "-created_at"], name="videos_watch_session_recent"),
+            models.Index(fields=["video", "-created_at"], name="videos_watch_video_recent"),
+        ]
+
+    def __str__(self):
+        return f"{self.video_id}: {self.watched_ms} ms"
+
+
+class VideoView(models.Model):
+    """A counted view: at most one per viewer, video and hour."""
+
+    viewer_key = models.CharField(max_length=48)
+    video = models.ForeignKey("videos.Video", on_delete=models.CASCADE, related_name="+")
+    hour = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["viewer_key", "video", "hour"], name="videos_videoview_once_per_hour")
+        ]
+
+    def __str__(self):
+        return f"{self.viewer_key} viewed {self.video_id}"

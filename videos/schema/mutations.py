@@ -1,0 +1,201 @@
+import strawberry
+import strawberry_django
+from django.core.exceptions import ValidationError
+from strawberry import Info, relay
+from strawberry.file_uploads import Upload
+
+from accounts.models import User
+from platform.graphql.errors import collect_user_errors
+from platform.graphql.viewer import current_user, decode_global_id, require_user
+
+from ..models import Comment, Video
+from ..services import comments, engagement, reports, uploads, watch
+from .types import (
+    CommentPayload,
+    DeletePayload,
+    HeartPayload,
+    OkPayload,
+    RejectedWatchEvent,
+    ReportReason,
+    SharePayload,
+    VideoPayload,
+    Visibility,
+    WatchEventsPayload,
+)
+
+
+@strawberry.input
+class UploadVideoInput:
+    file: Upload = strawberry.field(description="The video, sent as a GraphQL multipart upload.")
+    caption: str = ""
+    visibility: Visibility = Visibility.PUBLIC
+
+
+@strawberry.input
+class VideoInput:
+    video_id: strawberry.ID
+
+
+@strawberry.input
+class AddCommentInput:
+    video_id: strawberry.ID
+    text: str
+    parent_id: strawberry.ID | None = strawberry.field(default=None, description="Reply to this comment.")
+
+
+@strawberry.input
+class DeleteCommentInput:
+    comment_id: strawberry.ID
+
+
+@strawberry.input
+class WatchEventInput:
+    video_id: strawberry.ID
+    watched_ms: int
+    completed: bool = False
+    loops: int = strawberry.field(default=0, description="Times the video restarted after its end.")
+
+
+@strawberry.input
+class WatchEventsInput:
+    events: list[WatchEventInput]
+
+
+@strawberry.input
+class ReportInput:
+    subject_id: strawberry.ID = strawberry.field(description="A Video, Comment or User ID.")
+    reason: ReportReason
+    details: str = ""
+
+
+def _video_pk(value: str, field: str = "video_id") -> str:
+    return decode_global_id(value, "Video", field)
+
+
+def _session_key(info: Info) -> str:
+    """The anonymous viewer's session, created on first use so their signals add up."""
+    session = info.context.request.session
+    if not session.session_key:
+        session.save()
+    return session.session_key
+
+
+def _watch_video_pk(value: str) -> str | None:
+    try:
+        global_id = relay.GlobalID.from_id(value)
+    except Exception:
+        return None
+    return global_id.node_id if global_id.type_name == "Video" else None
+
+
+@strawberry.type
+class Mutation:
+    @strawberry_django.mutation(description="Upload a video; it is reviewed before it is published.")
+    def upload_video(self, info: Info, input: UploadVideoInput) -> VideoPayload:
+        with collect_user_errors() as failure:
+            video = uploads.upload_video(
+                require_user(info, "upload videos"),
+                input.file,
+                caption=input.caption,
+                visibility=input.visibility.value,
+            )
+            return VideoPayload(video=Video.objects.get(pk=video.pk))
+        return VideoPayload(errors=failure.errors)
+
+    @strawberry_django.mutation(description="Delete one of your videos, with its comments and hearts.")
+    def delete_video(self, info: Info, input: VideoInput) -> DeletePayload:
+        with collect_user_errors() as failure:
+            uploads.delete_video(require_user(info, "delete videos"), _video_pk(input.video_id))
+            return DeletePayload(deleted_id=input.video_id)
+        return DeletePayload(errors=failure.errors)
+
+    @strawberry_django.mutation(description="Heart a video. Idempotent.")
+    def heart_video(self, info: Info, input: VideoInput) -> HeartPayload:
+        with collect_user_errors() as failure:
+            video = engagement.heart(require_user(info, "heart videos"), _video_pk(input.video_id))
+            return HeartPayload(video=Video.objects.get(pk=video.pk))
+        return HeartPayload(errors=failure.errors)
+
+    @strawberry_django.mutation(description="Take a heart back. Idempotent.")
+    def unheart_video(self, info: Info, input: VideoInput) -> HeartPayload:
+        with collect_user_errors() as failure:
+            video = engagement.unheart(require_user(info, "heart videos"), _video_pk(input.video_id))
+            return HeartPayload(video=Video.objects.get(pk=video.pk))
+        return HeartPayload(errors=failure.errors)
+
+    @strawberry_django.mutation(description="Count a share of a video.")
+    def share_video(self, info: Info, input: VideoInput) -> SharePayload:
+        with collect_user_errors() as failure:
+            video = engagement.share(current_user(info), _video_pk(input.video_id))
+            return SharePayload(video=Video.objects.get(pk=video.pk))
+        return SharePayload(errors=failure.errors)
+
+    @strawberry_django.mutation(description="Comment on a video, or reply to a comment.")
+    def add_comment(self, info: Info, input: AddCommentInput) -> CommentPayload:
+        with collect_user_errors() as failure:
+            parent = decode_global_id(input.parent_id, "Comment", "parent_id") if input.parent_id else None
+            comment = comments.add_comment(
+                require_user(info, "comment"), _video_pk(input.video_id), input.text, parent_id=parent
+            )
+            return CommentPayload(comment=comment)
+        return CommentPayload(errors=failure.errors)
+
+    @strawberry_django.mutation(description="Delete a comment (yours, or one on your video).")
+    def delete_comment(self, info: Info, input: DeleteCommentInput) -> DeletePayload:
+        with collect_user_errors() as failure:
+            pk = decode_global_id(input.comment_id, "Comment", "comment_id")
+            comments.delete_comment(require_user(info, "delete comments"), pk)
+            return DeletePayload(deleted_id=input.comment_id)
+        return DeletePayload(errors=failure.errors)
+
+    @strawberry_django.mutation(description="Report what the player saw: a batch of watch events.")
+    def record_watch_events(self, info: Info, input: WatchEventsInput) -> WatchEventsPayload:
+        with collect_user_errors() as failure:
+            viewer = current_user(info)
+            events = [
+                watch.WatchEventInput(_watch_video_pk(e.video_id), e.watched_ms, e.completed, e.loops)
+                for e in input.events
+            ]
+            accepted, rejected = watch.record_watch_events(viewer, "" if viewer else _session_key(info), events)
+            return WatchEventsPayload(
+                accepted=accepted, rejected=[RejectedWatchEvent(index=r.index, reason=r.reason) for r in rejected]
+            )
+        return WatchEventsPayload(errors=failure.errors)
+
+    @strawberry_django.mutation(description="Show me less like this video.")
+    def mark_not_interested(self, info: Info, input: VideoInput) -> OkPayload:
+        with collect_user_errors() as failure:
+            viewer = current_user(info)
+            engagement.mark_not_interested(viewer, "" if viewer else _session_key(info), _video_pk(input.video_id))
+            return OkPayload(ok=True)
+        return OkPayload(errors=failure.errors)
+
+    @strawberry_django.mutation(description="Report a video, a comment or an account to the moderators.")
+    def report(self, info: Info, input: ReportInput) -> OkPayload:
+        with collect_user_errors() as failure:
+            reporter = require_user(info, "report")
+            subject = _report_subject(reporter, input.subject_id)
+            reports.file_report(reporter, reason=input.reason.value, details=input.details, **subject)
+            return OkPayload(ok=True)
+        return OkPayload(errors=failure.errors)
+
+
+def _report_subject(reporter, subject_id: str) -> dict:
+    """The thing reported, if the reporter can see it."""
+    not_found = ValidationError({"subject_id": ValidationError("Nothing to report with that ID.", code="not_found")})
+    try:
+        global_id = relay.GlobalID.from_id(subject_id)
+    except Exception:
+        raise not_found from None
+    pk = global_id.node_id
+    if not pk.isdigit():
+        raise not_found
+    visible_videos = Video.objects.visible_to(reporter)
+    found = {
+        "Video": lambda: {"video": visible_videos.filter(pk=pk).first()},
+        "Comment": lambda: {"comment": Comment.objects.filter(pk=pk, video__in=visible_videos).first()},
+        "User": lambda: {"account": User.objects.visible_to(reporter).filter(pk=pk).first()},
+    }.get(global_id.type_name, dict)()
+    if not found or None in found.values():
+        raise not_found
+    return found

@@ -1,0 +1,68 @@
+import strawberry
+import strawberry_django
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db.models import Q
+from strawberry import Info, relay
+from strawberry_django.optimizer import optimize
+
+from accounts.models import User
+from accounts.schema.types import UserType
+
+from ..models import Hashtag, Video
+from .types import HashtagType, VideoType
+
+SEARCH_MAX = 50
+
+
+def _node_id(value: str, type_name: str) -> str | None:
+    try:
+        global_id = relay.GlobalID.from_id(value)
+    except Exception:
+        return None
+    if global_id.type_name != type_name or not global_id.node_id.isdigit():
+        return None
+    return global_id.node_id
+
+
+def _first(info: Info, queryset, node_type, limit: int, *order: str) -> list:
+    """Visible, optimized (no N+1 below this field) and cut to `limit`, in one query."""
+    return list(optimize(node_type.get_queryset(queryset, info).order_by(*order, "-pk"), info)[:limit])
+
+
+@strawberry.type(description="What a search found, best first in each group.")
+class SearchResults:
+    text: strawberry.Private[str]
+    limit: strawberry.Private[int]
+
+    @strawberry_django.field(description="Accounts whose username or display name contains the words.")
+    def users(self, info: Info) -> list[UserType]:
+        matches = User.objects.filter(Q(username__icontains=self.text) | Q(display_name__icontains=self.text))
+        return _first(info, matches, UserType, self.limit, "-follower_count")
+
+    @strawberry_django.field(description="Hashtags whose name contains the words.")
+    def hashtags(self, info: Info) -> list[HashtagType]:
+        matches = Hashtag.objects.filter(name__contains=self.text.lower().lstrip("#"))
+        return _first(info, matches, HashtagType, self.limit, "name")
+
+    @strawberry_django.field(description="Videos whose caption matches the words (full-text).")
+    def videos(self, info: Info) -> list[VideoType]:
+        matches = Video.objects.annotate(search=SearchVector("caption", config="simple")).filter(
+            search=SearchQuery(self.text, config="simple", search_type="websearch")
+        )
+        return _first(info, matches, VideoType, self.limit, "-view_count")
+
+
+@strawberry.type
+class Query:
+    @strawberry_django.field(description="A video by its global ID; null when missing or not visible to you.")
+    def video(self, id: strawberry.ID) -> VideoType | None:
+        pk = _node_id(id, "Video")
+        return Video.objects.filter(pk=pk) if pk else Video.objects.none()
+
+    @strawberry_django.field(description="A hashtag by name, with or without the #.")
+    def hashtag(self, name: str) -> HashtagType | None:
+        return Hashtag.objects.filter(name=name.strip().lstrip("#").lower())
+
+    @strawberry.field(description="Accounts, hashtags and videos matching the words.")
+    def search(self, query: str, first: int = 10) -> "SearchResults":
+        return SearchResults(text=query.strip(), limit=max(0, min(first, SEARCH_MAX)) if query.strip() else 0)

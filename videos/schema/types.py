@@ -1,0 +1,220 @@
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+import strawberry_django
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
+from strawberry import Info, relay
+from strawberry_django.relay import DjangoCursorConnection
+
+from accounts.models import Block
+from accounts.schema.types import UserType
+from platform.graphql.errors import UserError
+from platform.graphql.viewer import current_user
+
+from ..models import Comment, Hashtag, Heart, Report, Sound, Video
+
+VideoStatus = strawberry.enum(Video.Status, name="VideoStatus")
+Visibility = strawberry.enum(Video.Visibility, name="Visibility")
+ReportReason = strawberry.enum(Report.Reason, name="ReportReason")
+
+
+def _viewer_has_hearted(info: Info):
+    viewer = current_user(info)
+    if viewer is None:
+        return Value(False)
+    return Exists(Heart.objects.filter(user_id=viewer.pk, video=OuterRef("pk")))
+
+
+def _is_author(root: Video, info: Info) -> bool:
+    viewer = current_user(info)
+    return viewer is not None and viewer.pk == root.author_id
+
+
+def _absolute(info: Info, field_file) -> str | None:
+    return info.context.request.build_absolute_uri(field_file.url) if field_file else None
+
+
+@strawberry_django.type(Sound, name="Sound")
+class SoundType(relay.Node):
+    """A soundtrack; videos that use the same audio share one."""
+
+    title: str
+    duration_ms: int | None
+    author: UserType | None
+
+
+@strawberry_django.type(Hashtag, name="Hashtag")
+class HashtagType(relay.Node):
+    name: str
+
+    @strawberry_django.field(
+        annotate={
+            "public_video_count": lambda info: Count(
+                "videos", filter=Q(videos__status=Video.Status.PUBLISHED, videos__visibility=Video.Visibility.PUBLIC)
+            )
+        },
+        description="Published public videos with this hashtag.",
+    )
+    def video_count(self, root: Hashtag) -> int:
+        if hasattr(root, "public_video_count"):
+            return root.public_video_count
+        return root.videos.filter(status=Video.Status.PUBLISHED, visibility=Video.Visibility.PUBLIC).count()
+
+    @strawberry_django.connection(
+        Annotated["VideoConnection", strawberry.lazy("videos.schema.types")],
+        description="Videos with this hashtag the viewer may see, newest first.",
+    )
+    def videos(self, root: Hashtag) -> QuerySet[Video]:
+        return Video.objects.filter(hashtags=root).order_by("-published_at", "-id")
+
+
+@strawberry_django.type(Comment, name="Comment")
+class CommentType(relay.Node):
+    text: str
+    reply_count: int
+    created_at: datetime
+    author: UserType
+    video: Annotated["VideoType", strawberry.lazy("videos.schema.types")]
+    parent: Annotated["CommentType", strawberry.lazy("videos.schema.types")] | None
+
+    replies: Annotated["CommentConnection", strawberry.lazy("videos.schema.types")] = strawberry_django.connection(
+        description="Replies, newest first."
+    )
+
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet[Comment], info: Info, **kwargs) -> QuerySet[Comment]:
+        """Comments on videos the viewer may see, minus those of accounts on either side of a
+        block with the viewer."""
+        viewer = current_user(info)
+        queryset = queryset.filter(video__in=Video.objects.visible_to(viewer).values("pk"), author__is_active=True)
+        if viewer is not None:
+            queryset = queryset.exclude(
+                Exists(Block.objects.filter(blocker=viewer, blocked=OuterRef("author")))
+                | Exists(Block.objects.filter(blocker=OuterRef("author"), blocked=viewer))
+            )
+        return queryset
+
+
+@strawberry_django.type(Video, name="Video")
+class VideoType(relay.Node):
+    """A short video post."""
+
+    author: UserType
+    caption: str
+    hashtags: list[HashtagType]
+    sound: SoundType | None
+    status: VideoStatus
+    visibility: Visibility
+    duration_ms: int | None
+    width: int | None
+    height: int | None
+    heart_count: int
+    comment_count: int
+    share_count: int
+    view_count: int
+    is_original: bool
+    created_at: datetime
+    published_at: datetime | None
+
+    comments: Annotated["CommentConnection", strawberry.lazy("videos.schema.types")] = strawberry_django.connection(
+        field_name="top_level_comments", description="Top-level comments, newest first."
+    )
+
+    @strawberry_django.field(
+        only=["rejection_reasons", "author_id"],
+        description="Why the video is not published. Visible to its author only.",
+    )
+    def rejection_reasons(self, root: Video, info: Info) -> list[str]:
+        return list(root.rejection_reasons) if _is_author(root, info) else []
+
+    @strawberry_django.field(
+        only=["review_notes", "author_id"], description="Review findings that do not block publishing. Author only."
+    )
+    def review_notes(self, root: Video, info: Info) -> list[str]:
+        return list(root.review_notes) if _is_author(root, info) else []
+
+    @strawberry_django.field(only=["file"])
+    def video_url(self, root: Video, info: Info) -> str | None:
+        return _absolute(info, root.file)
+
+    @strawberry_django.field(only=["thumbnail"])
+    def thumbnail_url(self, root: Video, info: Info) -> str | None:
+        return _absolute(info, root.thumbnail)
+
+    @strawberry_django.field(annotate={"viewer_hearted": _viewer_has_hearted})
+    def viewer_has_hearted(self, root: Video, info: Info) -> bool:
+        if hasattr(root, "viewer_hearted"):
+            return root.viewer_hearted
+        viewer = current_user(info)
+        return viewer is not None and Heart.objects.filter(user=viewer, video=root).exists()
+
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet[Video], info: Info, **kwargs) -> QuerySet[Video]:
+        return queryset.visible_to(current_user(info))
+
+
+@strawberry.type(name="VideoConnection", description="A page of videos.")
+class VideoConnection(DjangoCursorConnection[VideoType]):
+    pass
+
+
+@strawberry.type(name="CommentConnection", description="A page of comments.")
+class CommentConnection(DjangoCursorConnection[CommentType]):
+    pass
+
+
+@strawberry.type
+class SearchResults:
+    users: list[UserType]
+    hashtags: list[HashtagType]
+    videos: list[VideoType]
+
+
+@strawberry.type
+class VideoPayload:
+    video: VideoType | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class HeartPayload:
+    video: VideoType | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class SharePayload:
+    video: VideoType | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class CommentPayload:
+    comment: CommentType | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class DeletePayload:
+    deleted_id: strawberry.ID | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class RejectedWatchEvent:
+    index: int = strawberry.field(description="Position of the event in the batch.")
+    reason: str
+
+
+@strawberry.type
+class WatchEventsPayload:
+    accepted: int = 0
+    rejected: list[RejectedWatchEvent] = strawberry.field(default_factory=list)
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class OkPayload:
+    ok: bool = False
+    errors: list[UserError] = strawberry.field(default_factory=list)

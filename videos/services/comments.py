@@ -1,0 +1,61 @@
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+
+from ..models import Comment, Video
+from .access import require_signed_in, visible_video
+from .engagement import ensure_not_blocked
+
+
+@transaction.atomic
+def add_comment(author, video_id, text: str, parent_id=None) -> Comment:
+    """Comment on a video, or reply to a comment. Replying to a reply joins the thread of its
+    top-level comment, so threads stay one level deep."""
+    require_signed_in(author, "comment")
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": ValidationError("Write something first.", code="required")})
+    if len(text) > settings.COMMENT_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "text": ValidationError(
+                    f"Comments are at most {settings.COMMENT_MAX_LENGTH} characters.", code="max_length"
+                )
+            }
+        )
+    video = visible_video(author, video_id)
+    if video.status != Video.Status.PUBLISHED:
+        raise ValidationError({"video_id": ValidationError("This video is not open for comments.", code="invalid")})
+    ensure_not_blocked(author, video.author)
+    parent = None
+    if parent_id is not None:
+        parent = Comment.objects.select_related("parent").filter(pk=parent_id, video=video).first()
+        if parent is None:
+            raise ValidationError({"parent_id": ValidationError("No such comment on this video.", code="not_found")})
+        parent = parent.parent or parent
+        ensure_not_blocked(author, parent.author)
+    comment = Comment.objects.create(
+        video=video, top_level_video=None if parent else video, parent=parent, author=author, text=text
+    )
+    Video.objects.filter(pk=video.pk).update(comment_count=F("comment_count") + 1)
+    if parent is not None:
+        Comment.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
+    return comment
+
+
+@transaction.atomic
+def delete_comment(user, comment_id) -> Comment:
+    """The comment's author or the video's author may delete a comment; its replies go too."""
+    require_signed_in(user, "delete comments")
+    comment = Comment.objects.select_related("video").select_for_update(of=("self",)).filter(pk=comment_id).first()
+    if comment is None:
+        raise ValidationError({"comment_id": ValidationError("No such comment.", code="not_found")})
+    if user.pk not in (comment.author_id, comment.video.author_id):
+        raise PermissionDenied("Only the comment's author or the video's author can delete it.")
+    removed = 1 + comment.reply_count
+    if comment.parent_id:
+        Comment.objects.filter(pk=comment.parent_id).update(reply_count=F("reply_count") - 1)
+    Video.objects.filter(pk=comment.video_id).update(comment_count=F("comment_count") - removed)
+    comment.delete()
+    return comment

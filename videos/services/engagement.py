@@ -1,0 +1,69 @@
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from accounts.services.social_graph import is_blocked_between
+
+from ..models import Heart, NotInterested, Share, Video
+from .access import require_signed_in, visible_video
+
+
+def _count(model, pk, **deltas) -> None:
+    model.objects.filter(pk=pk).update(**{name: F(name) + delta for name, delta in deltas.items()})
+
+
+@transaction.atomic
+def heart(user, video_id) -> Video:
+    """Heart a video. Idempotent; the counters on the video and its author move only when a
+    heart row is really created, so they equal the rows even under concurrent requests."""
+    require_signed_in(user, "heart videos")
+    video = visible_video(user, video_id)
+    try:
+        with transaction.atomic():
+            Heart.objects.create(user=user, video=video)
+    except IntegrityError:
+        return video
+    _count(Video, video.pk, heart_count=1)
+    _count(get_user_model(), video.author_id, heart_count=1)
+    return video
+
+
+@transaction.atomic
+def unheart(user, video_id) -> Video:
+    require_signed_in(user, "heart videos")
+    video = visible_video(user, video_id)
+    deleted, _ = Heart.objects.filter(user=user, video=video).delete()
+    if deleted:
+        _count(Video, video.pk, heart_count=-1)
+        _count(get_user_model(), video.author_id, heart_count=-1)
+    return video
+
+
+@transaction.atomic
+def share(user, video_id) -> Video:
+    """Count a share (to another app, a message, a link copy). Anonymous viewers may share."""
+    viewer = user if user is not None and user.is_authenticated else None
+    video = visible_video(viewer, video_id)
+    if video.visibility == Video.Visibility.PRIVATE and video.author_id != getattr(viewer, "pk", None):
+        raise PermissionDenied("Private videos cannot be shared.")
+    Share.objects.create(user=viewer, video=video)
+    _count(Video, video.pk, share_count=1)
+    return video
+
+
+def mark_not_interested(user, session_key: str, video_id) -> Video:
+    """Remember that this viewer wants less like this video. Idempotent."""
+    viewer = user if user is not None and user.is_authenticated else None
+    video = visible_video(viewer, video_id)
+    if viewer is None and not session_key:
+        raise ValidationError("Anonymous viewers need a session (send cookies).", code="invalid")
+    NotInterested.objects.bulk_create(
+        [NotInterested(user=viewer, session_key="" if viewer else session_key, video=video)], ignore_conflicts=True
+    )
+    return video
+
+
+def ensure_not_blocked(user, other) -> None:
+    if is_blocked_between(user, other):
+        raise PermissionDenied("You cannot interact with this account.")

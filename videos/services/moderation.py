@@ -1,0 +1,77 @@
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import ModerationDecision, Report, Video
+
+Action = ModerationDecision.Action
+
+
+def _require_moderator(moderator) -> None:
+    if moderator is None or not moderator.is_staff:
+        raise PermissionDenied("Only moderators can do that.")
+
+
+@transaction.atomic
+def _decide(video: Video, moderator, *, status: str, action: str, reason: str, allowed_from: set[str]) -> Video:
+    _require_moderator(moderator)
+    video = Video.objects.select_for_update().get(pk=video.pk)
+    if video.status not in allowed_from:
+        raise ValidationError(
+            f"A {video.get_status_display().lower()} video cannot be {action.lower()}.", code="invalid_state"
+        )
+    video.status = status
+    if status == Video.Status.PUBLISHED:
+        video.rejection_reasons = []
+        video.published_at = video.published_at or timezone.now()
+    elif reason:
+        video.rejection_reasons = [reason]
+    video.save(update_fields=["status", "rejection_reasons", "published_at"])
+    ModerationDecision.objects.create(video=video, moderator=moderator, action=action, reason=reason)
+    return video
+
+
+def approve(video: Video, moderator) -> Video:
+    """Publish a video held for review (or restore one a moderator took down)."""
+    return _decide(
+        video,
+        moderator,
+        status=Video.Status.PUBLISHED,
+        action=Action.APPROVED,
+        reason="",
+        allowed_from={Video.Status.IN_REVIEW, Video.Status.REJECTED, Video.Status.REMOVED},
+    )
+
+
+def reject(video: Video, moderator, reason: str) -> Video:
+    if not reason.strip():
+        raise ValidationError({"reason": ValidationError("Say why, for the author.", code="required")})
+    return _decide(
+        video,
+        moderator,
+        status=Video.Status.REJECTED,
+        action=Action.REJECTED,
+        reason=reason.strip(),
+        allowed_from={Video.Status.IN_REVIEW},
+    )
+
+
+def remove(video: Video, moderator, reason: str) -> Video:
+    """Take down a video, wherever it is in its life."""
+    if not reason.strip():
+        raise ValidationError({"reason": ValidationError("Say why, for the author.", code="required")})
+    return _decide(
+        video,
+        moderator,
+        status=Video.Status.REMOVED,
+        action=Action.REMOVED,
+        reason=reason.strip(),
+        allowed_from=set(Video.Status.values) - {Video.Status.REMOVED},
+    )
+
+
+def close_reports(reports, moderator, status: str) -> int:
+    _require_moderator(moderator)
+    return reports.filter(status=Report.Status.OPEN).update(
+        status=status, handled_by=moderator, handled_at=timezone.now()
+    )

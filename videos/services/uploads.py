@@ -1,0 +1,98 @@
+import os
+import tempfile
+import uuid
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+
+from accounts.models import User
+
+from ..media.probe import NotAVideo, check_decodable
+from ..models import Video
+from .access import require_signed_in
+
+
+@contextmanager
+def local_path(upload: UploadedFile):
+    """A filesystem path for an uploaded file: Django keeps large uploads on disk already;
+    small ones are written out for FFmpeg."""
+    if hasattr(upload, "temporary_file_path"):
+        yield upload.temporary_file_path()
+        return
+    with tempfile.NamedTemporaryFile(suffix=os.path.splitext(upload.name or "")[1]) as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+        handle.flush()
+        yield handle.name
+
+
+def _validate(upload: UploadedFile | None, caption: str, visibility: str) -> str:
+    errors = {}
+    extension = os.path.splitext(upload.name or "")[1].lower().lstrip(".") if upload else ""
+    if upload is None:
+        errors["file"] = ValidationError("Attach a video file.", code="required")
+    elif upload.size > settings.VIDEO_MAX_BYTES:
+        errors["file"] = ValidationError(
+            f"The file is larger than {settings.VIDEO_MAX_BYTES // (1024 * 1024)} MB.", code="too_large"
+        )
+    elif extension not in settings.VIDEO_ALLOWED_EXTENSIONS:
+        errors["file"] = ValidationError(
+            f"Upload a video file ({', '.join(settings.VIDEO_ALLOWED_EXTENSIONS)}).", code="unsupported_type"
+        )
+    if len(caption) > settings.CAPTION_MAX_LENGTH:
+        errors["caption"] = ValidationError(
+            f"Captions are at most {settings.CAPTION_MAX_LENGTH} characters.", code="max_length"
+        )
+    if visibility not in Video.Visibility.values:
+        errors["visibility"] = ValidationError("Unknown visibility.", code="invalid")
+    if errors:
+        raise ValidationError(errors)
+    return extension
+
+
+def upload_video(
+    author, upload: UploadedFile | None, *, caption: str = "", visibility: str = Video.Visibility.PUBLIC
+) -> Video:
+    """Store an upload and queue it for review. The file must at least decode as a video;
+    anything else is refused here and nothing is stored."""
+    require_signed_in(author, "upload videos")
+    caption = caption.strip()
+    extension = _validate(upload, caption, visibility)
+    with local_path(upload) as path:
+        try:
+            check_decodable(path)
+        except NotAVideo as exc:
+            raise ValidationError({"file": ValidationError(str(exc), code="invalid_video")}) from exc
+    from ..tasks import review_video
+
+    video = Video(author=author, caption=caption, visibility=visibility)
+    video.file.save(f"{uuid.uuid4().hex}.{extension}", upload, save=False)
+    try:
+        with transaction.atomic():
+            video.save()
+            transaction.on_commit(lambda: review_video.enqueue(video.pk))
+    except Exception:
+        video.file.delete(save=False)
+        raise
+    return video
+
+
+@transaction.atomic
+def delete_video(user, video_id) -> None:
+    """Authors delete their own videos; the files go once the deletion has committed."""
+    require_signed_in(user, "delete videos")
+    video = Video.objects.select_for_update().filter(pk=video_id).first() if str(video_id).isdigit() else None
+    if video is None or (
+        video.author_id != user.pk and not Video.objects.visible_to(user).filter(pk=video.pk).exists()
+    ):
+        raise ValidationError({"video_id": ValidationError("No such video.", code="not_found")})
+    if video.author_id != user.pk:
+        raise PermissionDenied("Only the author can delete a video.")
+    files = [f for f in (video.file, video.thumbnail) if f]
+    User.objects.filter(pk=video.author_id).update(heart_count=F("heart_count") - video.heart_count)
+    video.delete()
+    transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])

@@ -1,0 +1,76 @@
+import shutil
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from videos.models import Video
+
+from .video_files import make_video
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(scope="session")
+def video_library(tmp_path_factory):
+    """Real video files, written once per test session: name -> path."""
+    folder = tmp_path_factory.mktemp("videos")
+    specs = {
+        "good": {"seed": 1},
+        "good_reencoded": {"seed": 1, "crf": 36, "size": (360, 640)},
+        "other": {"seed": 2, "tone_hz": 660.0},
+        "same_sound": {"seed": 10},  # another picture, the same soundtrack as "good"
+        "silent": {"seed": 3, "audio": "silent"},
+        "no_audio": {"seed": 3, "audio": None},
+        "clipping": {"seed": 4, "audio": "clipping"},
+        "tiny": {"seed": 6, "size": (160, 96)},
+        "short": {"seed": 7, "seconds": 1.0},
+    }
+    library = {name: make_video(folder / f"{name}.mp4", **spec) for name, spec in specs.items()}
+    corrupt = folder / "corrupt.mp4"
+    corrupt.write_bytes(library["good"].read_bytes()[:2000][::-1] * 20)
+    library["corrupt"] = corrupt
+    return library
+
+
+@pytest.fixture
+def video_upload(video_library):
+    def build(name: str, filename: str | None = None) -> SimpleUploadedFile:
+        path = video_library[name]
+        return SimpleUploadedFile(filename or path.name, path.read_bytes(), content_type="video/mp4")
+
+    return build
+
+
+@pytest.fixture
+def make_published():
+    """A published video row without a file, for tests about everything after review."""
+
+    def build(author, caption: str = "", visibility: str = Video.Visibility.PUBLIC, **fields) -> Video:
+        from django.utils import timezone
+
+        fields.setdefault("duration_ms", 15000)
+        return Video.objects.create(
+            author=author,
+            caption=caption,
+            visibility=visibility,
+            status=Video.Status.PUBLISHED,
+            published_at=timezone.now(),
+            file=f"videos/test/{author.username}.mp4",
+            **fields,
+        )
+
+    return build
+
+
+def copy_to(path, target):
+    shutil.copy(path, target)
+    return target

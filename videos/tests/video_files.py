@@ -1,0 +1,69 @@
+"""Real video files for tests and demo data, written with PyAV (libx264 + AAC)."""
+
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+
+
+def _frame(index: int, fps: int, width: int, height: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    base = rng.integers(0, 255, size=(4, 4, 3)).astype(np.float32)
+    # a coarse random colour field, smoothly upscaled, with a bar sweeping across:
+    # distinct per seed, stable across encodings
+    ys = np.linspace(0, 3, height)[:, None]
+    xs = np.linspace(0, 3, width)[None, :]
+    y0, x0 = np.floor(ys).astype(int).clip(0, 2), np.floor(xs).astype(int).clip(0, 2)
+    fy, fx = (ys - y0)[..., None], (xs - x0)[..., None]
+    top = base[y0, x0] * (1 - fx) + base[y0, x0 + 1] * fx
+    bottom = base[y0 + 1, x0] * (1 - fx) + base[y0 + 1, x0 + 1] * fx
+    image = top * (1 - fy) + bottom * fy
+    bar = int((index / fps * 0.25 % 1) * width)
+    image[:, max(0, bar - 8) : bar + 8] = 255 - image[:, max(0, bar - 8) : bar + 8]
+    return image.clip(0, 255).astype(np.uint8)
+
+
+def make_video(
+    path: Path | str,
+    *,
+    seconds: float = 3.0,
+    size: tuple[int, int] = (320, 568),
+    fps: int = 12,
+    audio: str | None = "tone",
+    seed: int = 0,
+    crf: int = 28,
+    tone_hz: float = 440.0,
+) -> Path:
+    """Write an H.264/AAC video. `audio`: "tone" (audible), "silent", "clipping" or None."""
+    path = Path(path)
+    width, height = size
+    with av.open(str(path), mode="w") as container:
+        video = container.add_stream("libx264", rate=fps, options={"crf": str(crf), "preset": "ultrafast"})
+        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
+        sound = container.add_stream("aac", rate=22050) if audio else None
+        if sound is not None:
+            sound.layout = "mono"
+        for index in range(round(seconds * fps)):
+            frame = av.VideoFrame.from_ndarray(_frame(index, fps, width, height, seed), format="rgb24")
+            frame.pts, frame.time_base = index, Fraction(1, fps)
+            container.mux(video.encode(frame))
+        container.mux(video.encode(None))
+        if sound is not None:
+            rate, chunk = 22050, 1024
+            t = np.arange(int(seconds * rate)) / rate
+            if audio == "silent":
+                wave = np.zeros_like(t)
+            elif audio == "clipping":
+                wave = np.clip(3.0 * np.sin(2 * np.pi * tone_hz * t), -1, 1)
+            else:
+                # a tone whose loudness pulses, so the sound has a rhythm to fingerprint
+                wave = 0.3 * np.sin(2 * np.pi * tone_hz * t) * (0.6 + 0.4 * np.sin(2 * np.pi * (1 + seed % 3) * t))
+            samples = wave.astype(np.float32)
+            for start in range(0, len(samples), chunk):
+                piece = samples[start : start + chunk]
+                frame = av.AudioFrame.from_ndarray(piece.reshape(1, -1), format="flt", layout="mono")
+                frame.sample_rate, frame.pts = rate, start
+                container.mux(sound.encode(frame))
+            container.mux(sound.encode(None))
+    return path
