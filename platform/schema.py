@@ -12,6 +12,7 @@ import accounts.schema
 import videos.schema
 
 from .graphql.extensions import schema_extensions
+from .graphql.names import FlywheelNameConverter
 
 
 @strawberry.type
@@ -26,5 +27,5 @@ schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
     extensions=[*schema_extensions(), DjangoOptimizerExtension],
-    config=StrawberryConfig(relay_max_results=settings.GRAPHQL_MAX_PAGE_SIZE),
+    config=StrawberryConfig(relay_max_results=settings.GRAPHQL_MAX_PAGE_SIZE, name_converter=FlywheelNameConverter()),
 )

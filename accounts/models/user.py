@@ -19,18 +19,23 @@ username_validators = [
 ]
 
 
+def visible_users(queryset: models.QuerySet, viewer) -> models.QuerySet:
+    """Active accounts the viewer may see: a block, either way, hides both from each other.
+    A function, so querysets built by the GraphQL optimizer can be narrowed too."""
+    queryset = queryset.filter(is_active=True)
+    if viewer is None or not viewer.is_authenticated:
+        return queryset
+    from .block import Block
+
+    return queryset.exclude(
+        Exists(Block.objects.filter(blocker=viewer, blocked=OuterRef("pk")))
+        | Exists(Block.objects.filter(blocker=OuterRef("pk"), blocked=viewer))
+    )
+
+
 class UserQuerySet(models.QuerySet):
     def visible_to(self, viewer) -> "UserQuerySet":
-        """Active accounts the viewer may see: a block, either way, hides both from each other."""
-        qs = self.filter(is_active=True)
-        if viewer is None or not viewer.is_authenticated:
-            return qs
-        from .block import Block
-
-        return qs.exclude(
-            Exists(Block.objects.filter(blocker=viewer, blocked=OuterRef("pk")))
-            | Exists(Block.objects.filter(blocker=OuterRef("pk"), blocked=viewer))
-        )
+        return visible_users(self, viewer)
 
     def by_username(self, username: str) -> "UserQuerySet":
         return self.filter(username__lower=username.lower())

@@ -11,6 +11,7 @@ from platform.graphql.errors import UserError
 from platform.graphql.viewer import current_user
 
 from ..models import Follow, User
+from ..models.user import visible_users
 
 AccountKind = strawberry.enum(User.Kind, name="AccountKind", description="What kind of account this is.")
 
@@ -88,7 +89,7 @@ class UserType(relay.Node):
         return _follow_flag(root, "follows_viewer_flag", info, viewer_is_follower=False)
 
     @strawberry_django.connection(
-        Annotated["UserConnection", strawberry.lazy("accounts.schema.types")],
+        DjangoCursorConnection[Annotated["UserType", strawberry.lazy("accounts.schema.types")]],
         description="Accounts that follow this one, most recent first.",
     )
     def followers(self, root: User) -> QuerySet[User]:
@@ -97,7 +98,7 @@ class UserType(relay.Node):
         )
 
     @strawberry_django.connection(
-        Annotated["UserConnection", strawberry.lazy("accounts.schema.types")],
+        DjangoCursorConnection[Annotated["UserType", strawberry.lazy("accounts.schema.types")]],
         description="Accounts this one follows, most recent first.",
     )
     def following(self, root: User) -> QuerySet[User]:
@@ -116,7 +117,7 @@ class UserType(relay.Node):
         return _videos().published_videos_of(root).count()
 
     @strawberry_django.connection(
-        Annotated["VideoConnection", strawberry.lazy("videos.schema.types")],  # noqa: F821
+        DjangoCursorConnection[Annotated["VideoType", strawberry.lazy("videos.schema.types")]],  # noqa: F821
         description="This account's videos the viewer may see, newest first.",
     )
     def videos(self, root: User) -> QuerySet:
@@ -124,12 +125,7 @@ class UserType(relay.Node):
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet[User], info: Info, **kwargs) -> QuerySet[User]:
-        return queryset.visible_to(current_user(info))
-
-
-@strawberry.type(name="UserConnection", description="A page of accounts.")
-class UserConnection(DjangoCursorConnection[UserType]):
-    pass
+        return visible_users(queryset, current_user(info))
 
 
 @strawberry.type

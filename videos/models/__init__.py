@@ -2,7 +2,7 @@ from .comment import Comment
 from .engagement import Heart, NotInterested, Share
 from .moderation import ModerationDecision, PolicyTerm, Report
 from .tagging import Hashtag, Sound
-from .video import Video
+from .video import Video, VideoInReview
 from .watch import VideoView, WatchEvent
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "Share",
     "Sound",
     "Video",
+    "VideoInReview",
     "VideoView",
     "WatchEvent",
 ]

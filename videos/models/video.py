@@ -6,28 +6,34 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 
+def visible_videos(queryset: models.QuerySet, viewer) -> models.QuerySet:
+    """Narrow any queryset of videos to those `viewer` may watch: published public ones,
+    followers-only ones of accounts they follow, all of their own (whatever the status),
+    never across a block. A function, so querysets built by the GraphQL optimizer (which do
+    not carry our QuerySet class) can be narrowed too."""
+    from accounts.models import Block, Follow
+
+    published = Q(status=Video.Status.PUBLISHED, author__is_active=True)
+    if viewer is None or not viewer.is_authenticated:
+        return queryset.filter(published, visibility=Video.Visibility.PUBLIC)
+    follows_author = Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("author")))
+    blocked = Exists(Block.objects.filter(blocker=viewer, blocked=OuterRef("author"))) | Exists(
+        Block.objects.filter(blocker=OuterRef("author"), blocked=viewer)
+    )
+    others = (
+        published
+        & ~blocked
+        & (Q(visibility=Video.Visibility.PUBLIC) | (Q(visibility=Video.Visibility.FOLLOWERS) & follows_author))
+    )
+    return queryset.filter(others | Q(author=viewer))
+
+
 class VideoQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Video.Status.PUBLISHED, author__is_active=True)
 
     def visible_to(self, viewer) -> "VideoQuerySet":
-        """Videos `viewer` may watch: published public ones, followers-only ones of accounts
-        they follow, all of their own (whatever the status), never across a block."""
-        from accounts.models import Block, Follow
-
-        published = Q(status=Video.Status.PUBLISHED, author__is_active=True)
-        if viewer is None or not viewer.is_authenticated:
-            return self.filter(published, visibility=Video.Visibility.PUBLIC)
-        follows_author = Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("author")))
-        blocked = Exists(Block.objects.filter(blocker=viewer, blocked=OuterRef("author"))) | Exists(
-            Block.objects.filter(blocker=OuterRef("author"), blocked=viewer)
-        )
-        others = (
-            published
-            & ~blocked
-            & (Q(visibility=Video.Visibility.PUBLIC) | (Q(visibility=Video.Visibility.FOLLOWERS) & follows_author))
-        )
-        return self.filter(others | Q(author=viewer))
+        return visible_videos(self, viewer)
 
 
 class Video(models.Model):
@@ -106,3 +112,12 @@ class Video(models.Model):
 
     def __str__(self):
         return f"{self.author} · {self.caption[:40] or self.pk}"
+
+
+class VideoInReview(Video):
+    """The admin's review queue: videos the pipeline held for a person to look at."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "video waiting for review"
+        verbose_name_plural = "review queue"

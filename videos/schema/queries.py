@@ -26,7 +26,11 @@ def _node_id(value: str, type_name: str) -> str | None:
 
 def _first(info: Info, queryset, node_type, limit: int, *order: str) -> list:
     """Visible, optimized (no N+1 below this field) and cut to `limit`, in one query."""
-    return list(optimize(node_type.get_queryset(queryset, info).order_by(*order, "-pk"), info)[:limit])
+    if not limit:
+        return []
+    if hasattr(node_type, "get_queryset"):
+        queryset = node_type.get_queryset(queryset, info)
+    return list(optimize(queryset.order_by(*order, "-pk"), info)[:limit])
 
 
 @strawberry.type(description="What a search found, best first in each group.")

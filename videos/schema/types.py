@@ -13,6 +13,10 @@ from platform.graphql.errors import UserError
 from platform.graphql.viewer import current_user
 
 from ..models import Comment, Hashtag, Heart, Report, Sound, Video
+from ..models.video import visible_videos
+
+# Keyset cursors are built from the ordering columns; load them even when not selected.
+CURSOR_FIELDS = ["created_at", "id"]
 
 VideoStatus = strawberry.enum(Video.Status, name="VideoStatus")
 Visibility = strawberry.enum(Video.Visibility, name="Visibility")
@@ -62,14 +66,14 @@ class HashtagType(relay.Node):
         return root.videos.filter(status=Video.Status.PUBLISHED, visibility=Video.Visibility.PUBLIC).count()
 
     @strawberry_django.connection(
-        Annotated["VideoConnection", strawberry.lazy("videos.schema.types")],
+        DjangoCursorConnection[Annotated["VideoType", strawberry.lazy("videos.schema.types")]],
         description="Videos with this hashtag the viewer may see, newest first.",
     )
     def videos(self, root: Hashtag) -> QuerySet[Video]:
         return Video.objects.filter(hashtags=root).order_by("-published_at", "-id")
 
 
-@strawberry_django.type(Comment, name="Comment")
+@strawberry_django.type(Comment, name="Comment", only=CURSOR_FIELDS)
 class CommentType(relay.Node):
     text: str
     reply_count: int
@@ -78,8 +82,8 @@ class CommentType(relay.Node):
     video: Annotated["VideoType", strawberry.lazy("videos.schema.types")]
     parent: Annotated["CommentType", strawberry.lazy("videos.schema.types")] | None
 
-    replies: Annotated["CommentConnection", strawberry.lazy("videos.schema.types")] = strawberry_django.connection(
-        description="Replies, newest first."
+    replies: DjangoCursorConnection[Annotated["CommentType", strawberry.lazy("videos.schema.types")]] = (
+        strawberry_django.connection(description="Replies, newest first.")
     )
 
     @classmethod
@@ -96,7 +100,7 @@ class CommentType(relay.Node):
         return queryset
 
 
-@strawberry_django.type(Video, name="Video")
+@strawberry_django.type(Video, name="Video", only=["published_at", *CURSOR_FIELDS])
 class VideoType(relay.Node):
     """A short video post."""
 
@@ -117,8 +121,8 @@ class VideoType(relay.Node):
     created_at: datetime
     published_at: datetime | None
 
-    comments: Annotated["CommentConnection", strawberry.lazy("videos.schema.types")] = strawberry_django.connection(
-        field_name="top_level_comments", description="Top-level comments, newest first."
+    comments: DjangoCursorConnection[Annotated["CommentType", strawberry.lazy("videos.schema.types")]] = (
+        strawberry_django.connection(field_name="top_level_comments", description="Top-level comments, newest first.")
     )
 
     @strawberry_django.field(
@@ -151,17 +155,7 @@ class VideoType(relay.Node):
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet[Video], info: Info, **kwargs) -> QuerySet[Video]:
-        return queryset.visible_to(current_user(info))
-
-
-@strawberry.type(name="VideoConnection", description="A page of videos.")
-class VideoConnection(DjangoCursorConnection[VideoType]):
-    pass
-
-
-@strawberry.type(name="CommentConnection", description="A page of comments.")
-class CommentConnection(DjangoCursorConnection[CommentType]):
-    pass
+        return visible_videos(queryset, current_user(info))
 
 
 @strawberry.type

@@ -1,7 +1,6 @@
-import shutil
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from videos.models import Video
 
@@ -55,22 +54,9 @@ def make_published():
     """A published video row without a file, for tests about everything after review."""
 
     def build(author, caption: str = "", visibility: str = Video.Visibility.PUBLIC, **fields) -> Video:
-        from django.utils import timezone
-
-        fields.setdefault("duration_ms", 15000)
+        fields = {"duration_ms": 15000, "status": Video.Status.PUBLISHED, "published_at": timezone.now(), **fields}
         return Video.objects.create(
-            author=author,
-            caption=caption,
-            visibility=visibility,
-            status=Video.Status.PUBLISHED,
-            published_at=timezone.now(),
-            file=f"videos/test/{author.username}.mp4",
-            **fields,
+            author=author, caption=caption, visibility=visibility, file=f"videos/test/{author.username}.mp4", **fields
         )
 
     return build
-
-
-def copy_to(path, target):
-    shutil.copy(path, target)
-    return target

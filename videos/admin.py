@@ -1,0 +1,222 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.utils.html import format_html
+
+from .models import Comment, Hashtag, ModerationDecision, PolicyTerm, Report, Sound, Video, VideoInReview
+from .services import moderation
+
+
+class DecisionInline(admin.TabularInline):
+    model = ModerationDecision
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("created_at", "action", "moderator", "reason")
+    verbose_name_plural = "audit trail"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+def _moderate(modeladmin, request, queryset, verb: str, service, needs_reason: bool):
+    if needs_reason and not request.POST.get("reason"):
+        return TemplateResponse(
+            request,
+            "admin/videos/moderation_reason.html",
+            {
+                **modeladmin.admin_site.each_context(request),
+                "title": f"{verb.capitalize()} videos",
+                "videos": queryset,
+                "verb": verb,
+                "action": request.POST.get("action"),
+            },
+        )
+    done, refused = 0, []
+    for video in queryset:
+        try:
+            args = (request.POST["reason"],) if needs_reason else ()
+            service(video, request.user, *args)
+            done += 1
+        except ValidationError as exc:
+            refused.append(f"{video}: {' '.join(exc.messages)}")
+    modeladmin.message_user(
+        request, f"{done} video(s) {verb}d." if verb != "remove" else f"{done} video(s) removed.", messages.SUCCESS
+    )
+    for problem in refused:
+        modeladmin.message_user(request, problem, messages.WARNING)
+    return None
+
+
+@admin.register(Video)
+class VideoAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "preview",
+        "author",
+        "short_caption",
+        "status",
+        "visibility",
+        "is_original",
+        "heart_count",
+        "view_count",
+        "created_at",
+    )
+    list_filter = ("status", "visibility", "is_original")
+    search_fields = ("caption", "author__username")
+    list_select_related = ("author",)
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    readonly_fields = (
+        "author",
+        "file",
+        "thumbnail",
+        "status",
+        "rejection_reasons",
+        "review_notes",
+        "duration_ms",
+        "width",
+        "height",
+        "fps",
+        "video_codec",
+        "audio_codec",
+        "loudness_dbfs",
+        "content_hash",
+        "is_original",
+        "original_of",
+        "sound",
+        "heart_count",
+        "comment_count",
+        "share_count",
+        "view_count",
+        "completion_count",
+        "rewatch_count",
+        "watch_time_ms",
+        "created_at",
+        "published_at",
+    )
+    exclude = ("frame_hashes", "phash_bands", "hashtags", "mentions")
+    inlines = (DecisionInline,)
+    actions = ("approve", "reject", "remove")
+
+    @admin.display(description="")
+    def preview(self, obj):
+        return format_html('<img src="{}" style="height:48px">', obj.thumbnail.url) if obj.thumbnail else ""
+
+    @admin.display(description="caption")
+    def short_caption(self, obj):
+        return obj.caption[:60]
+
+    @admin.action(description="Approve: publish the selected videos")
+    def approve(self, request, queryset):
+        return _moderate(self, request, queryset, "approve", moderation.approve, needs_reason=False)
+
+    @admin.action(description="Reject the selected videos (with a reason)")
+    def reject(self, request, queryset):
+        return _moderate(self, request, queryset, "reject", moderation.reject, needs_reason=True)
+
+    @admin.action(description="Remove the selected videos (with a reason)")
+    def remove(self, request, queryset):
+        return _moderate(self, request, queryset, "remove", moderation.remove, needs_reason=True)
+
+
+@admin.register(VideoInReview)
+class ReviewQueueAdmin(VideoAdmin):
+    list_filter = ("visibility",)
+    ordering = ("created_at",)  # oldest first: first in, first reviewed
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=Video.Status.IN_REVIEW)
+
+
+@admin.register(PolicyTerm)
+class PolicyTermAdmin(admin.ModelAdmin):
+    list_display = ("term", "kind", "is_active", "note", "created_by", "created_at")
+    list_filter = ("kind", "is_active")
+    search_fields = ("term", "note")
+    readonly_fields = ("created_by", "created_at")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ModerationDecision)
+class ModerationDecisionAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "video", "action", "moderator", "reason")
+    list_filter = ("action",)
+    search_fields = ("video__caption", "moderator__username", "reason")
+    list_select_related = ("video__author", "moderator")
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "reason", "subject_link", "reporter", "status", "handled_by")
+    list_filter = ("status", "reason")
+    search_fields = ("details", "reporter__username")
+    list_select_related = ("reporter", "video__author", "comment", "account", "handled_by")
+    readonly_fields = (
+        "reporter",
+        "video",
+        "comment",
+        "account",
+        "reason",
+        "details",
+        "handled_by",
+        "handled_at",
+        "created_at",
+    )
+    ordering = ("created_at",)
+    actions = ("dismiss", "mark_actioned", "remove_reported_videos")
+
+    @admin.display(description="subject")
+    def subject_link(self, obj):
+        return str(obj.subject)
+
+    @admin.action(description="Dismiss the selected reports")
+    def dismiss(self, request, queryset):
+        count = moderation.close_reports(queryset, request.user, Report.Status.DISMISSED)
+        self.message_user(request, f"{count} report(s) dismissed.", messages.SUCCESS)
+
+    @admin.action(description="Mark the selected reports as actioned")
+    def mark_actioned(self, request, queryset):
+        count = moderation.close_reports(queryset, request.user, Report.Status.ACTIONED)
+        self.message_user(request, f"{count} report(s) marked actioned.", messages.SUCCESS)
+
+    @admin.action(description="Remove the reported videos and close their reports")
+    def remove_reported_videos(self, request, queryset):
+        for report in queryset.filter(video__isnull=False).exclude(video__status=Video.Status.REMOVED):
+            moderation.remove(report.video, request.user, f"Removed after a report: {report.get_reason_display()}.")
+        count = moderation.close_reports(queryset.filter(video__isnull=False), request.user, Report.Status.ACTIONED)
+        self.message_user(request, f"{count} report(s) actioned.", messages.SUCCESS)
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "author", "video", "text", "reply_count")
+    search_fields = ("text", "author__username")
+    list_select_related = ("author", "video")
+    raw_id_fields = ("video", "top_level_video", "parent", "author")
+    show_full_result_count = False
+
+
+@admin.register(Hashtag)
+class HashtagAdmin(admin.ModelAdmin):
+    search_fields = ("name",)
+
+
+@admin.register(Sound)
+class SoundAdmin(admin.ModelAdmin):
+    list_display = ("title", "author", "duration_ms", "created_at")
+    search_fields = ("title",)
+    raw_id_fields = ("author", "original_video")

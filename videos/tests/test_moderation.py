@@ -1,0 +1,129 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from conftest import global_id, make_user
+from videos.models import ModerationDecision, PolicyTerm, Report, Video
+
+pytestmark = pytest.mark.django_db
+
+REPORT = """
+mutation($id: ID!, $reason: ReportReason!, $details: String!) {
+  report(input: {subjectId: $id, reason: $reason, details: $details}) { ok errors { field code } }
+}
+"""
+
+
+@pytest.fixture
+def moderator():
+    return make_user("mod", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def staff(moderator):
+    client = Client()
+    client.force_login(moderator)
+    return client
+
+
+@pytest.fixture
+def held(creator, make_published):
+    return make_published(creator, "needs a look", status=Video.Status.IN_REVIEW, rejection_reasons=["policy"])
+
+
+def act(staff, model, action, ids, **extra):
+    return staff.post(reverse(f"admin:videos_{model}_changelist"), {"action": action, "_selected_action": ids, **extra})
+
+
+def test_review_queue_lists_held_videos_only(staff, held, creator, make_published):
+    make_published(creator, "fine")
+    page = staff.get(reverse("admin:videos_videoinreview_changelist"))
+    assert [v.caption for v in page.context["cl"].result_list] == ["needs a look"]
+
+
+def test_approve_publishes_and_is_recorded(staff, moderator, held):
+    act(staff, "videoinreview", "approve", [held.pk])
+    held.refresh_from_db()
+    assert held.status == Video.Status.PUBLISHED and held.rejection_reasons == []
+    decision = held.decisions.get()
+    assert (decision.action, decision.moderator) == (ModerationDecision.Action.APPROVED, moderator)
+
+
+def test_reject_asks_for_a_reason_then_tells_the_author(staff, moderator, held):
+    form = act(staff, "videoinreview", "reject", [held.pk])
+    assert form.status_code == 200 and b"Reason, shown to the author" in form.content
+    held.refresh_from_db()
+    assert held.status == Video.Status.IN_REVIEW
+    act(staff, "videoinreview", "reject", [held.pk], reason="Medical misinformation.")
+    held.refresh_from_db()
+    assert held.status == Video.Status.REJECTED and held.rejection_reasons == ["Medical misinformation."]
+    assert held.decisions.get().reason == "Medical misinformation."
+
+
+def test_remove_takes_down_a_published_video(staff, creator, make_published, anon):
+    video = make_published(creator, "bad")
+    act(staff, "video", "remove", [video.pk], reason="Spam.")
+    video.refresh_from_db()
+    assert video.status == Video.Status.REMOVED
+    assert anon.execute("query($id: ID!) { video(id: $id) { id } }", {"id": global_id(video)})["video"] is None
+
+
+def test_only_staff_can_moderate(held, creator):
+    from django.core.exceptions import PermissionDenied
+
+    from videos.services import moderation
+
+    with pytest.raises(PermissionDenied):
+        moderation.approve(held, creator)
+
+
+def test_policy_terms_are_maintained_in_the_admin(staff, moderator):
+    staff.post(reverse("admin:videos_policyterm_add"), {"term": "miracle cure", "kind": "TERM", "is_active": "on"})
+    assert PolicyTerm.objects.get().created_by == moderator
+
+
+def test_reports_reach_the_admin_queue_and_can_be_actioned(api, staff, creator, make_published):
+    video = make_published(creator, "spammy")
+    result = api.execute(REPORT, {"id": global_id(video), "reason": "SPAM", "details": "link farm"})["report"]
+    assert result == {"ok": True, "errors": []}
+    page = staff.get(reverse("admin:videos_report_changelist"), {"status__exact": "OPEN"})
+    assert [r.reason for r in page.context["cl"].result_list] == ["SPAM"]
+    act(staff, "report", "remove_reported_videos", [Report.objects.get().pk])
+    video.refresh_from_db()
+    assert video.status == Video.Status.REMOVED and Report.objects.get().status == Report.Status.ACTIONED
+
+
+def test_comments_and_accounts_can_be_reported(api, creator, make_published):
+    from videos.services.comments import add_comment
+
+    comment = add_comment(creator, make_published(creator).pk, "buy followers here")
+    assert api.execute(REPORT, {"id": global_id(comment), "reason": "SPAM", "details": ""})["report"]["ok"]
+    assert api.execute(REPORT, {"id": global_id(creator), "reason": "HARASSMENT", "details": ""})["report"]["ok"]
+    assert Report.objects.filter(comment=comment).exists() and Report.objects.filter(account=creator).exists()
+
+
+@pytest.mark.parametrize("subject", ["garbage", "VXNlcjo5OTk5OQ==", "self", "private"])
+def test_reports_of_nothing_visible_are_refused(api, user, creator, make_published, subject):
+    ids = {
+        "garbage": "garbage",
+        "VXNlcjo5OTk5OQ==": "VXNlcjo5OTk5OQ==",
+        "self": global_id(user),
+        "private": global_id(make_published(creator, visibility="PRIVATE")),
+    }
+    errors = api.execute(REPORT, {"id": ids[subject], "reason": "SPAM", "details": ""})["report"]["errors"]
+    assert errors and errors[0]["field"] == "subjectId"
+    assert not Report.objects.exists()
+
+
+def test_reports_are_rate_limited(api, settings, creator):
+    settings.REPORTS_PER_HOUR = 2
+    results = [
+        api.execute(REPORT, {"id": global_id(creator), "reason": "SPAM", "details": ""})["report"] for _ in range(3)
+    ]
+    assert [r["ok"] for r in results] == [True, True, False]
+    assert results[2]["errors"] == [{"field": None, "code": "RATE_LIMITED"}]
+
+
+def test_anonymous_visitors_cannot_report(anon, creator):
+    errors = anon.execute(REPORT, {"id": global_id(creator), "reason": "SPAM", "details": ""})["report"]["errors"]
+    assert errors == [{"field": None, "code": "UNAUTHENTICATED"}]
