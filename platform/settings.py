@@ -181,6 +181,11 @@ VIDEO_CLIPPING_RATIO = 0.25
 VIDEO_NEAR_DUPLICATE_BITS = 10
 CAPTION_MAX_LENGTH = 2200
 COMMENT_MAX_LENGTH = 500
+# A view counts after this much watching (or half of a shorter video), once per viewer,
+# video and hour. Watch events reach the counters through a roll-up that waits this long for
+# in-flight transactions (see videos/services/watch_rollup.py).
+VIEW_AFTER_MS = 3000
+WATCH_ROLLUP_SETTLE_SECONDS = 2.0
 # Reports a single account may file per hour.
 REPORTS_PER_HOUR = env_int("REPORTS_PER_HOUR", 20)
 

@@ -3,7 +3,7 @@ from .engagement import Heart, NotInterested, Share
 from .moderation import ModerationDecision, PolicyTerm, Report
 from .tagging import Hashtag, Sound
 from .video import Video, VideoInReview
-from .watch import VideoView, WatchEvent
+from .watch import VideoView, WatchEvent, WatchRollup
 
 __all__ = [
     "Comment",
@@ -19,4 +19,5 @@ __all__ = [
     "VideoInReview",
     "VideoView",
     "WatchEvent",
+    "WatchRollup",
 ]

@@ -41,3 +41,14 @@ class VideoView(models.Model):
 
     def __str__(self):
         return f"{self.viewer_key} viewed {self.video_id}"
+
+
+class WatchRollup(models.Model):
+    """How far the watch-event roll-up has counted: one row, the highest event id folded into
+    the videos' view and watch counters."""
+
+    last_event_id = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"rolled up to event {self.last_event_id}"

@@ -1,10 +1,14 @@
 """Watch events: the strongest signals the feed has. Clients batch them every few seconds,
-so a batch is validated with one read and written with one statement."""
+so a batch is validated with one read and written with one statement; the view and watch
+counters on videos are then folded in by the roll-up (services/watch_rollup.py), which
+amortises the counter updates over many batches."""
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
 
 from ..models import Video
 
@@ -14,12 +18,12 @@ MAX_LOOPS = 100
 MAX_WATCHED_MS = 30 * 60 * 1000
 # Players report a little past the end (buffering, rounding).
 SLACK_MS = 5000
-VIEW_AFTER_MS = 3000
+ROLLUP_SCHEDULE_KEY = "watch-rollup-scheduled"
 
 
 @dataclass(frozen=True)
 class WatchEventInput:
-    video_id: str | int
+    video_id: str | int | None
     watched_ms: int
     completed: bool = False
     loops: int = 0
@@ -31,33 +35,11 @@ class RejectedEvent:
     reason: str
 
 
-_WRITE = """
-WITH ev AS (
-    SELECT * FROM unnest(%(video)s::bigint[], %(ms)s::int[], %(completed)s::bool[], %(loops)s::smallint[],
-                         %(is_view)s::bool[]) AS t(video_id, watched_ms, completed, loops, is_view)
-), written AS (
-    INSERT INTO videos_watchevent (video_id, user_id, session_key, watched_ms, completed, loops, created_at)
-    SELECT video_id, %(user)s, %(session)s, watched_ms, completed, loops, now() FROM ev
-), counted AS (
-    INSERT INTO videos_videoview (viewer_key, video_id, hour)
-    SELECT DISTINCT %(viewer_key)s, video_id, date_trunc('hour', now()) FROM ev WHERE is_view
-    ON CONFLICT DO NOTHING
-    RETURNING video_id
-), totals AS (
-    SELECT video_id, sum(watched_ms) AS ms, count(*) FILTER (WHERE completed) AS completions,
-           count(*) FILTER (WHERE loops > 0) AS rewatches
-    FROM ev GROUP BY video_id
-), locked AS (
-    -- lock the counted videos in id order, so concurrent batches cannot deadlock
-    SELECT id FROM videos_video WHERE id IN (SELECT video_id FROM totals) ORDER BY id FOR UPDATE
-)
-UPDATE videos_video v SET
-    view_count = v.view_count + (SELECT count(*) FROM counted c WHERE c.video_id = v.id),
-    completion_count = v.completion_count + t.completions,
-    rewatch_count = v.rewatch_count + t.rewatches,
-    watch_time_ms = v.watch_time_ms + t.ms
-FROM totals t JOIN locked l ON l.id = t.video_id
-WHERE v.id = t.video_id
+_INSERT = """
+INSERT INTO videos_watchevent (video_id, user_id, session_key, watched_ms, completed, loops, created_at)
+SELECT video_id, %(user)s, %(session)s, watched_ms, completed, loops, now()
+FROM unnest(%(video)s::bigint[], %(ms)s::int[], %(completed)s::bool[], %(loops)s::smallint[])
+     AS t(video_id, watched_ms, completed, loops)
 """
 
 
@@ -72,10 +54,24 @@ def _problem(event: WatchEventInput, duration_ms: int | None) -> str | None:
     return None
 
 
+def _durations(viewer, ids: set[int]) -> dict[int, int | None]:
+    # One array parameter instead of a thousand: building and planning `IN (%s, %s, ...)`
+    # cost more than the look-up itself.
+    wanted = RawSQL("SELECT unnest(%s::bigint[])", [sorted(ids)])
+    return dict(Video.objects.visible_to(viewer).filter(pk__in=wanted).values_list("pk", "duration_ms"))
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def record_watch_events(user, session_key: str, events: list[WatchEventInput]) -> tuple[int, list[RejectedEvent]]:
     """Validate and store a batch. Each bad event is rejected with a reason; the others are
-    kept. A view is counted once per viewer and video per hour, after 3 s of watching or half
-    of a shorter video."""
+    kept. Views (once per viewer and video per hour, after 3 s or half of a shorter video)
+    and watch time reach the video's counters through the roll-up, within seconds."""
     viewer = user if user is not None and user.is_authenticated else None
     if viewer is None and not session_key:
         raise ValidationError("Anonymous viewers need a session (send cookies).", code="invalid")
@@ -83,41 +79,33 @@ def record_watch_events(user, session_key: str, events: list[WatchEventInput]) -
         raise ValidationError(
             {"events": ValidationError(f"Send at most {MAX_BATCH} events at once.", code="too_large")}
         )
-    ids = {}
-    for event in events:
-        try:
-            ids[event.video_id] = int(event.video_id)
-        except (TypeError, ValueError):
-            ids[event.video_id] = None
-    durations = dict(
-        Video.objects.visible_to(viewer)
-        .filter(pk__in=[pk for pk in ids.values() if pk is not None])
-        .values_list("pk", "duration_ms")
-    )
-    rows = {"video": [], "ms": [], "completed": [], "loops": [], "is_view": []}
+    ids = [_as_int(event.video_id) for event in events]
+    durations = _durations(viewer, {pk for pk in ids if pk is not None}) if any(ids) else {}
+    rows = {"video": [], "ms": [], "completed": [], "loops": []}
     rejected = []
-    for index, event in enumerate(events):
-        pk = ids[event.video_id]
+    for index, (pk, event) in enumerate(zip(ids, events, strict=True)):
         if pk not in durations:
             rejected.append(RejectedEvent(index, "No such video."))
-            continue
-        duration_ms = durations[pk]
-        if reason := _problem(event, duration_ms):
+        elif reason := _problem(event, durations[pk]):
             rejected.append(RejectedEvent(index, reason))
-            continue
-        threshold = min(VIEW_AFTER_MS, duration_ms // 2) if duration_ms else VIEW_AFTER_MS
-        rows["video"].append(pk)
-        rows["ms"].append(event.watched_ms)
-        rows["completed"].append(bool(event.completed))
-        rows["loops"].append(event.loops)
-        rows["is_view"].append(event.watched_ms >= threshold or bool(event.completed))
+        else:
+            rows["video"].append(pk)
+            rows["ms"].append(event.watched_ms)
+            rows["completed"].append(bool(event.completed))
+            rows["loops"].append(event.loops)
     if rows["video"]:
-        params = {
-            **rows,
-            "user": viewer.pk if viewer else None,
-            "session": "" if viewer else session_key,
-            "viewer_key": f"u:{viewer.pk}" if viewer else f"s:{session_key}",
-        }
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(_WRITE, params)
+        params = {**rows, "user": viewer.pk if viewer else None, "session": "" if viewer else session_key}
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(_INSERT, params)
+            transaction.on_commit(schedule_rollup)
     return len(rows["video"]), rejected
+
+
+def schedule_rollup() -> None:
+    """Queue a roll-up unless one was queued in the last second: under load, one roll-up
+    folds in the batches of many requests."""
+    from ..tasks import roll_up_watch_events
+
+    if cache.add(ROLLUP_SCHEDULE_KEY, 1, timeout=1):
+        roll_up_watch_events.enqueue()

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from conftest import global_id
 from videos.models import VideoView, WatchEvent
+from videos.services.watch_rollup import roll_up
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,10 @@ def event(video, ms, completed=False, loops=0):
 
 
 def record(client, events):
-    return client.execute(RECORD, {"events": events})["recordWatchEvents"]
+    """Send a batch, then fold it into the counters as the queued roll-up would."""
+    result = client.execute(RECORD, {"events": events})["recordWatchEvents"]
+    roll_up(settle_seconds=0)
+    return result
 
 
 def test_a_batch_is_stored_and_counters_move(api, user, video):
@@ -92,7 +96,26 @@ def test_batches_are_capped(api, video):
 
 def test_a_batch_costs_a_fixed_number_of_queries(api, video, django_assert_max_num_queries):
     api.execute("{ viewer { id } }")
-    for size in (5, 200):
+    for size in (5, 1000):
         # token, visibility read, one write statement (plus the transaction's savepoint pair)
         with django_assert_max_num_queries(5):
-            assert record(api, [event(video, 4000)] * size)["accepted"] == size
+            result = api.execute(RECORD, {"events": [event(video, 4000)] * size})["recordWatchEvents"]
+        assert result["accepted"] == size
+
+
+def test_the_roll_up_is_queued_after_the_batch_commits(api, video, django_capture_on_commit_callbacks, settings):
+    settings.WATCH_ROLLUP_SETTLE_SECONDS = 0
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        api.execute(RECORD, {"events": [event(video, 5000)]})
+    assert len(callbacks) == 1
+    video.refresh_from_db()
+    assert (video.view_count, video.watch_time_ms) == (1, 5000)
+
+
+def test_the_roll_up_counts_each_event_once_and_waits_for_unsettled_ones(api, video):
+    api.execute(RECORD, {"events": [event(video, 5000)]})
+    assert roll_up(settle_seconds=3600) == 0  # too fresh: not counted yet
+    assert roll_up(settle_seconds=0) == 1
+    assert roll_up(settle_seconds=0) == 0
+    video.refresh_from_db()
+    assert video.watch_time_ms == 5000
