@@ -72,12 +72,12 @@ def mean_frame_distance(a: list[int], b: list[int]) -> float:
     return sum(hamming(x, y) for x, y in zip(a, b, strict=True)) / len(a)
 
 
-def sound_fingerprint(envelope: np.ndarray) -> str | None:
-    """A signature of a soundtrack's rhythm: whether loudness rises or falls from one 100 ms
-    window to the next over the first 30 s. Re-encoding keeps it; different audio does not.
-    None for silence, which is no sound to reuse."""
-    head = envelope[:300]
+def sound_fingerprint(envelope: np.ndarray, pitch: np.ndarray) -> str | None:
+    """A signature of a soundtrack over its first 30 s, in 100 ms windows: whether loudness
+    rises or falls, and which frequency band is loudest. Re-encoding keeps both; another
+    tune or rhythm does not. None for silence, which is no sound to reuse."""
+    head, bands = envelope[:300], pitch[:300]
     if len(head) < 10 or float(np.max(head, initial=0.0)) < 1e-3:
         return None
-    rises = np.diff(head) > 0
-    return hashlib.sha1(np.packbits(rises).tobytes() + len(head).to_bytes(2, "big")).hexdigest()
+    rises = np.packbits(np.diff(head) > 0).tobytes()
+    return hashlib.sha1(rises + bands.astype(np.int8).tobytes() + len(head).to_bytes(2, "big")).hexdigest()

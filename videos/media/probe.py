@@ -22,6 +22,7 @@ class AudioLevels:
     peak_dbfs: float
     clipped_ratio: float
     envelope: np.ndarray  # RMS per 100 ms window, for the sound fingerprint
+    pitch: np.ndarray  # dominant frequency band per 100 ms window, for the sound fingerprint
 
 
 @dataclass(frozen=True)
@@ -69,13 +70,30 @@ def _audio_levels(path: str) -> AudioLevels | None:
     samples = np.concatenate(chunks).astype(np.float64)
     window = ANALYSIS_RATE // 10
     usable = len(samples) // window * window
-    envelope = np.sqrt(np.mean(samples[:usable].reshape(-1, window) ** 2, axis=1)) if usable else np.zeros(0)
+    windows = samples[:usable].reshape(-1, window)
+    envelope = np.sqrt(np.mean(windows**2, axis=1)) if usable else np.zeros(0)
     return AudioLevels(
         rms_dbfs=_dbfs(float(np.sqrt(np.mean(samples**2)))),
         peak_dbfs=_dbfs(float(np.max(np.abs(samples)))),
         clipped_ratio=float(np.mean(np.abs(samples) >= CLIP_LEVEL)),
         envelope=envelope,
+        pitch=_dominant_bands(windows),
     )
+
+
+# Log-spaced bands from 100 Hz to the analysis Nyquist: where most of a sound's energy sits.
+BAND_EDGES = np.geomspace(100, ANALYSIS_RATE / 2, 25)
+
+
+def _dominant_bands(windows: np.ndarray) -> np.ndarray:
+    """Index of the loudest frequency band in each window."""
+    if not len(windows):
+        return np.zeros(0, dtype=np.int8)
+    spectrum = np.abs(np.fft.rfft(windows * np.hanning(windows.shape[1]), axis=1))
+    frequencies = np.fft.rfftfreq(windows.shape[1], 1 / ANALYSIS_RATE)
+    band_of_bin = np.digitize(frequencies, BAND_EDGES)
+    energy = np.stack([spectrum[:, band_of_bin == band].sum(axis=1) for band in range(len(BAND_EDGES) + 1)], axis=1)
+    return np.argmax(energy, axis=1).astype(np.int8)
 
 
 def probe(path: str) -> Probe:

@@ -87,7 +87,7 @@ def examine(path: str) -> Findings:
     findings.content_hash = fingerprint.content_hash(path)
     findings.frame_hashes = fingerprint.frame_hashes(path, found.duration_ms)
     if found.audio is not None and found.audio.rms_dbfs >= settings.VIDEO_SILENCE_DBFS:
-        findings.sound_fingerprint = fingerprint.sound_fingerprint(found.audio.envelope)
+        findings.sound_fingerprint = fingerprint.sound_fingerprint(found.audio.envelope, found.audio.pitch)
     try:
         findings.thumbnail = thumbnail_jpeg(path, at_seconds=min(1.0, found.duration_ms / 3000))
     except ValueError:

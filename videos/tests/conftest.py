@@ -2,9 +2,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from videos.media.synthetic import make_video
 from videos.models import Video
-
-from .video_files import make_video
 
 
 @pytest.fixture(autouse=True)
@@ -25,8 +24,8 @@ def video_library(tmp_path_factory):
     specs = {
         "good": {"seed": 1},
         "good_reencoded": {"seed": 1, "crf": 36, "size": (360, 640)},
-        "other": {"seed": 2, "tone_hz": 660.0},
-        "same_sound": {"seed": 10},  # another picture, the same soundtrack as "good"
+        "other": {"seed": 2},
+        "same_sound": {"seed": 10, "audio_seed": 1},  # another picture, the soundtrack of "good"
         "silent": {"seed": 3, "audio": "silent"},
         "no_audio": {"seed": 3, "audio": None},
         "clipping": {"seed": 4, "audio": "clipping"},

@@ -1,4 +1,4 @@
-"""Real video files for tests and demo data, written with PyAV (libx264 + AAC)."""
+"""Real video files made from nothing, written with PyAV (libx264 + AAC): for tests and demo data."""
 
 from fractions import Fraction
 from pathlib import Path
@@ -24,6 +24,17 @@ def _frame(index: int, fps: int, width: int, height: int, seed: int) -> np.ndarr
     return image.clip(0, 255).astype(np.uint8)
 
 
+def _melody(t: np.ndarray, seed: int) -> np.ndarray:
+    """Notes of a pentatonic scale, a quarter second each, each fading out: a tune with a
+    pitch and a rhythm of its own per seed."""
+    rng = np.random.default_rng(seed)
+    scale = 261.63 * 2 ** (np.array([0, 2, 4, 7, 9, 12, 14, 16, 19, 21]) / 12)
+    note_index = (t / 0.25).astype(int)
+    notes = rng.choice(scale, size=note_index.max() + 1)
+    phase_in_note = t - note_index * 0.25
+    return 0.35 * np.sin(2 * np.pi * notes[note_index] * t) * np.exp(-4 * phase_in_note)
+
+
 def make_video(
     path: Path | str,
     *,
@@ -33,9 +44,10 @@ def make_video(
     audio: str | None = "tone",
     seed: int = 0,
     crf: int = 28,
-    tone_hz: float = 440.0,
+    audio_seed: int | None = None,
 ) -> Path:
-    """Write an H.264/AAC video. `audio`: "tone" (audible), "silent", "clipping" or None."""
+    """Write an H.264/AAC video. `audio`: "tone" (a melody), "silent", "clipping" or None.
+    The picture follows `seed`, the melody `audio_seed` (default: `seed`)."""
     path = Path(path)
     width, height = size
     with av.open(str(path), mode="w") as container:
@@ -55,10 +67,9 @@ def make_video(
             if audio == "silent":
                 wave = np.zeros_like(t)
             elif audio == "clipping":
-                wave = np.clip(3.0 * np.sin(2 * np.pi * tone_hz * t), -1, 1)
+                wave = np.clip(3.0 * np.sin(2 * np.pi * 440.0 * t), -1, 1)
             else:
-                # a tone whose loudness pulses, so the sound has a rhythm to fingerprint
-                wave = 0.3 * np.sin(2 * np.pi * tone_hz * t) * (0.6 + 0.4 * np.sin(2 * np.pi * (1 + seed % 3) * t))
+                wave = _melody(t, seed if audio_seed is None else audio_seed)
             samples = wave.astype(np.float32)
             for start in range(0, len(samples), chunk):
                 piece = samples[start : start + chunk]
