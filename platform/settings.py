@@ -5,6 +5,7 @@ ALLOWED_HOSTS are required. Development opts in with ``DEBUG=1`` (``./flywheel u
 ``./flywheel test`` do that for you). Every variable is documented where it is read.
 """
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -200,6 +201,17 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 # MEDIA_ROOT: uploaded files on the default (local filesystem) storage.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# MEDIA_STORAGE_BACKEND / MEDIA_STORAGE_OPTIONS (JSON): where uploads live. The local
+# filesystem by default; object storage by configuration only, e.g.
+# MEDIA_STORAGE_BACKEND=storages.backends.s3.S3Storage with django-storages installed and
+# MEDIA_STORAGE_OPTIONS='{"bucket_name": "flywheel-media"}'.
+STORAGES = {
+    "default": {
+        "BACKEND": os.environ.get("MEDIA_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": json.loads(os.environ.get("MEDIA_STORAGE_OPTIONS", "{}")),
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 # Uploads beyond this stay on disk instead of in memory while a request is parsed.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)

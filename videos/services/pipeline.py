@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,12 +29,11 @@ logger = logging.getLogger(__name__)
 @contextmanager
 def stored_file_path(field_file):
     """A local path for a stored file: the file itself on local storage, a temporary copy
-    when it lives in object storage."""
-    try:
+    when it lives in object storage. (Some storages answer `.path` with a path that does
+    not exist, so ask what the storage is rather than what it says.)"""
+    if isinstance(field_file.storage, FileSystemStorage):
         yield field_file.path
         return
-    except NotImplementedError:
-        pass
     with field_file.open("rb") as source, tempfile.NamedTemporaryFile(suffix=".video") as copy:
         shutil.copyfileobj(source, copy)
         copy.flush()

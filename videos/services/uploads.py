@@ -70,6 +70,7 @@ def upload_video(
     from ..tasks import review_video
 
     video = Video(author=author, caption=caption, visibility=visibility)
+    upload.seek(0)  # the decodability check read it; not every storage rewinds by itself
     video.file.save(f"{uuid.uuid4().hex}.{extension}", upload, save=False)
     try:
         with transaction.atomic():
