@@ -59,7 +59,7 @@ class Command(BaseCommand):
         videos = []
         with tempfile.TemporaryDirectory() as folder:
             for index, (author, caption, seed, melody, seconds) in enumerate(DEMO_VIDEOS, start=1):
-                self.stdout.write(f"  [{index:2}/{len(DEMO_VIDEOS)}] {author}: {caption[:50]}", ending="\r")
+                self.stdout.write(f"  [{index:2}/{len(DEMO_VIDEOS)}] {author}: {caption[:50]:<50}", ending="\r")
                 self.stdout.flush()
                 path = make_video(
                     Path(folder) / f"demo{index}.mp4",
