@@ -65,6 +65,17 @@ def make_user(username: str, kind: str = User.Kind.PERSONAL, **extra) -> User:
     return user
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _close_connection_pools(django_db_setup):
+    """Pooled connections outlive close(); let the test database be dropped at the end."""
+    yield
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        if hasattr(connection, "close_pool"):
+            connection.close_pool()
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # PBKDF2 is slow on purpose; tests create hundreds of accounts.
@@ -130,3 +141,23 @@ def live_server_process(django_db_setup, django_db_blocker):
     server = LiveServer()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    from platform.tests.live_server import RedisServer
+
+    server = RedisServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_servers(django_db_setup, django_db_blocker, redis_server):
+    """Two ASGI server processes sharing a Redis channel layer, like a scaled-out deployment."""
+    from platform.tests.live_server import LiveServer
+
+    servers = [LiveServer({"REDIS_URL": redis_server.url}) for _ in range(2)]
+    yield servers
+    for server in servers:
+        server.stop()

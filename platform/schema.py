@@ -22,10 +22,12 @@ class NodeQuery:
 
 Query = merge_types("Query", (NodeQuery, accounts.schema.Query, videos.schema.Query))
 Mutation = merge_types("Mutation", (accounts.schema.Mutation, videos.schema.Mutation))
+Subscription = merge_types("Subscription", (videos.schema.Subscription,))
 
 schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     extensions=[*schema_extensions(), DjangoOptimizerExtension],
     config=StrawberryConfig(relay_max_results=settings.GRAPHQL_MAX_PAGE_SIZE, name_converter=FlywheelNameConverter()),
 )

@@ -5,7 +5,10 @@ Browsers authenticate with their session cookie; apps put their bearer token in
 of ours; clients that send no Origin (apps, servers) cannot be a forged cross-site page and
 may connect."""
 
+import asyncio
+import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -29,6 +32,43 @@ class WebSocketContext:
 
 
 class GraphQLWebSocketConsumer(GraphQLWSConsumer):
+    """Strawberry's consumer with our auth and limits: subscriptions per connection, message
+    size, and connections whose client has gone quiet (clients send graphql-transport-ws
+    pings, e.g. graphql-ws's `keepAlive`, to stay connected)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_subscriptions_per_connection", settings.GRAPHQL_WS_MAX_SUBSCRIPTIONS)
+        kwargs.setdefault("connection_init_wait_timeout", timedelta(seconds=settings.GRAPHQL_WS_INIT_TIMEOUT))
+        super().__init__(*args, **kwargs)
+        self._last_heard = time.monotonic()
+        self._watchdog: asyncio.Task | None = None
+
+    async def connect(self) -> None:
+        await super().connect()
+        self._watchdog = asyncio.create_task(self._close_when_idle())
+
+    async def receive(self, text_data=None, bytes_data=None) -> None:
+        self._last_heard = time.monotonic()
+        size = len(text_data or "") + len(bytes_data or b"")
+        if size > settings.GRAPHQL_WS_MAX_MESSAGE_BYTES:
+            await self.close(code=4413, reason="Message too large")
+            return
+        await super().receive(text_data=text_data, bytes_data=bytes_data)
+
+    async def disconnect(self, code: int) -> None:
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+        await super().disconnect(code)
+
+    async def _close_when_idle(self) -> None:
+        limit = settings.GRAPHQL_WS_IDLE_SECONDS
+        while True:
+            quiet = time.monotonic() - self._last_heard
+            if quiet >= limit:
+                await self.close(code=4408, reason="Idle for too long")
+                return
+            await asyncio.sleep(limit - quiet)
+
     async def get_context(self, request, response) -> WebSocketContext:
         return WebSocketContext(request=request, ws=request)
 

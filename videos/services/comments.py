@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 
+from .. import live
 from ..models import Comment, Video
 from .access import require_signed_in, visible_video
 from .engagement import ensure_not_blocked
@@ -41,6 +42,8 @@ def add_comment(author, video_id, text: str, parent_id=None) -> Comment:
     Video.objects.filter(pk=video.pk).update(comment_count=F("comment_count") + 1)
     if parent is not None:
         Comment.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
+    event = live.comment_added_event(comment)
+    transaction.on_commit(lambda: live.publish(event))
     return comment
 
 
@@ -57,5 +60,7 @@ def delete_comment(user, comment_id) -> Comment:
     if comment.parent_id:
         Comment.objects.filter(pk=comment.parent_id).update(reply_count=F("reply_count") - 1)
     Video.objects.filter(pk=comment.video_id).update(comment_count=F("comment_count") - removed)
+    event = live.comment_deleted_event(comment)
     comment.delete()
+    transaction.on_commit(lambda: live.publish(event))
     return comment

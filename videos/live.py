@@ -1,0 +1,62 @@
+"""Live comment events over the channel layer (in-memory, or Redis across server processes).
+
+Events are published only after the transaction that wrote the comment commits, so nobody
+sees a comment that was rolled back. Each event carries everything a subscriber needs to
+show the comment, so delivering it costs no database work."""
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+logger = logging.getLogger(__name__)
+
+ADDED = "comment.added"
+DELETED = "comment.deleted"
+
+
+def group_name(video_id) -> str:
+    return f"video-comments-{video_id}"
+
+
+def _author(user) -> dict:
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "display_name": user.display_name,
+        "kind": user.kind,
+        "is_verified": user.is_verified,
+        "avatar": user.avatar.name or "",
+    }
+
+
+def comment_added_event(comment) -> dict:
+    return {
+        "type": ADDED,
+        "id": comment.pk,
+        "video_id": comment.video_id,
+        "parent_id": comment.parent_id,
+        "text": comment.text,
+        "reply_count": comment.reply_count,
+        "created_at": comment.created_at.isoformat(),
+        "author": _author(comment.author),
+    }
+
+
+def comment_deleted_event(comment) -> dict:
+    return {
+        "type": DELETED,
+        "id": comment.pk,
+        "video_id": comment.video_id,
+        "parent_id": comment.parent_id,
+        "author_id": comment.author_id,
+    }
+
+
+def publish(event: dict) -> None:
+    """Send an event to everyone watching the video's comments. A failing channel layer
+    must not fail the request that already committed the comment."""
+    try:
+        async_to_sync(get_channel_layer().group_send)(group_name(event["video_id"]), event)
+    except Exception:
+        logger.exception("could not publish %s for video %s", event["type"], event["video_id"])

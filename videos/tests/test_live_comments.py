@@ -1,0 +1,251 @@
+"""Live comments: the real ASGI app on real sockets, a real graphql-transport-ws client (gql),
+and, for fan-out, two server processes behind one real Redis."""
+
+import asyncio
+import json
+
+import httpx
+import pytest
+import websockets
+from django.db import connection, transaction
+from gql import Client, gql
+from gql.transport.exceptions import TransportQueryError
+from gql.transport.websockets import WebsocketsTransport
+
+from accounts.services.social_graph import block, follow
+from accounts.services.tokens import issue_token
+from conftest import global_id, make_user
+from videos.services.comments import add_comment
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.live]
+
+ADDED = "subscription($id: ID!) { commentAdded(videoId: $id) { id text parent { id } author { username } } }"
+DELETED = "subscription($id: ID!) { commentDeleted(videoId: $id) { id videoId } }"
+ADD = """mutation($id: ID!, $text: String!) {
+  addComment(input: {videoId: $id, text: $text}) { comment { id } errors { code } }
+}"""
+DELETE = "mutation($id: ID!) { deleteComment(input: {commentId: $id}) { errors { code } } }"
+
+
+def request(query, video):
+    operation = gql(query)
+    operation.variable_values = {"id": global_id(video)}
+    return operation
+
+
+def transport(server, token=None, **kwargs):
+    return WebsocketsTransport(
+        url=server.ws_url,
+        subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
+        ack_timeout=5,
+        init_payload={"authorization": f"Bearer {token}"} if token else {},
+        **kwargs,
+    )
+
+
+async def watch(server, query, video, count, action, token=None, timeout=10.0):
+    """Subscribe, run `action` (in a thread) once the subscription is live, and return the
+    first `count` results."""
+    async with Client(transport=transport(server, token)) as session:
+        results = []
+
+        async def take():
+            async for result in session.subscribe(request(query, video)):
+                results.append(result)
+                if len(results) == count:
+                    return
+
+        task = asyncio.create_task(take())
+        await asyncio.sleep(0.5)  # the server has joined the video's group by now
+        await asyncio.to_thread(action)
+        await asyncio.wait_for(task, timeout)
+        return results
+
+
+def post(server, token, query, **variables):
+    response = httpx.post(
+        f"{server.url}/graphql",
+        json={"query": query, "variables": variables},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    return response.json()["data"]
+
+
+@pytest.fixture
+def scene(make_published):
+    author = make_user("author")
+    fan = make_user("fan")
+    video = make_published(author, "live!")
+    return {
+        "author": author,
+        "fan": fan,
+        "video": video,
+        "fan_token": issue_token(fan)[0],
+        "author_token": issue_token(author)[0],
+    }
+
+
+def test_comments_arrive_live_on_one_server(live_server_process, scene):
+    server, video = live_server_process, scene["video"]
+
+    def comment():
+        post(server, scene["fan_token"], ADD, id=global_id(video), text="first!")
+
+    results = asyncio.run(watch(server, ADDED, video, 1, comment))
+    assert results[0]["commentAdded"]["text"] == "first!"
+    assert results[0]["commentAdded"]["author"] == {"username": "fan"}
+
+
+def test_fan_out_across_two_server_processes_in_order_exactly_once(redis_servers, scene):
+    first, second = redis_servers
+    texts = [f"comment {i}" for i in range(5)]
+
+    def comment_on_the_other_server():
+        for text in texts:
+            post(second, scene["fan_token"], ADD, id=global_id(scene["video"]), text=text)
+
+    async def two_subscribers():
+        async def subscriber(server):
+            async with Client(transport=transport(server)) as session:
+                seen = []
+                async for result in session.subscribe(request(ADDED, scene["video"])):
+                    seen.append(result["commentAdded"]["text"])
+                    if len(seen) == len(texts):
+                        await asyncio.sleep(0.5)  # anything extra would arrive now
+                        return seen
+
+        tasks = [asyncio.create_task(subscriber(server)) for server in (first, second)]
+        await asyncio.sleep(0.5)
+        await asyncio.to_thread(comment_on_the_other_server)
+        return await asyncio.wait_for(asyncio.gather(*tasks), 15)
+
+    on_first, on_second = asyncio.run(two_subscribers())
+    assert on_first == texts and on_second == texts
+
+
+def test_deletions_are_announced(redis_servers, scene):
+    server = redis_servers[0]
+    comment = post(server, scene["fan_token"], ADD, id=global_id(scene["video"]), text="oops")["addComment"]["comment"]
+
+    def delete():
+        assert post(server, scene["author_token"], DELETE, id=comment["id"])["deleteComment"]["errors"] == []
+
+    results = asyncio.run(watch(server, DELETED, scene["video"], 1, delete))
+    assert results[0]["commentDeleted"] == {"id": comment["id"], "videoId": global_id(scene["video"])}
+
+
+def test_rolled_back_comments_are_never_announced(redis_servers, scene, settings, redis_server):
+    settings.CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [redis_server.url]}}
+    }
+
+    def comment_twice():
+        try:
+            with pytest.raises(RuntimeError), transaction.atomic():
+                add_comment(scene["fan"], scene["video"].pk, "phantom")
+                raise RuntimeError("the request failed after writing")
+            add_comment(scene["fan"], scene["video"].pk, "real")
+        finally:
+            connection.close()  # this runs in a worker thread with a connection of its own
+
+    results = asyncio.run(watch(redis_servers[0], ADDED, scene["video"], 1, comment_twice))
+    assert [r["commentAdded"]["text"] for r in results] == ["real"]
+
+
+def test_followers_only_videos_need_a_follower_token(live_server_process, scene, make_published):
+    secret = make_published(scene["author"], "for followers", visibility="FOLLOWERS")
+
+    async def subscribe(token):
+        async with Client(transport=transport(live_server_process, token)) as session:
+            async for _ in session.subscribe(request(ADDED, secret)):
+                return "subscribed"
+
+    with pytest.raises(TransportQueryError, match="No such video"):
+        asyncio.run(subscribe(scene["fan_token"]))
+    follow(scene["fan"], scene["author"])
+
+    def comment():
+        post(live_server_process, scene["author_token"], ADD, id=global_id(secret), text="hi followers")
+
+    results = asyncio.run(watch(live_server_process, ADDED, secret, 1, comment, token=scene["fan_token"]))
+    assert results[0]["commentAdded"]["text"] == "hi followers"
+
+
+def test_blocked_accounts_comments_are_not_delivered(live_server_process, scene):
+    troll = make_user("troll")
+    block(scene["fan"], troll)
+    troll_token = issue_token(troll)[0]
+
+    def comments():
+        post(live_server_process, troll_token, ADD, id=global_id(scene["video"]), text="rude")
+        post(live_server_process, scene["author_token"], ADD, id=global_id(scene["video"]), text="welcome")
+
+    results = asyncio.run(watch(live_server_process, ADDED, scene["video"], 1, comments, token=scene["fan_token"]))
+    assert [r["commentAdded"]["text"] for r in results] == ["welcome"]
+
+
+def raw_protocol(server, messages, read=1, token=None, **connect):
+    """Speak graphql-transport-ws by hand; returns the server's answers and the close code."""
+
+    async def run():
+        async with websockets.connect(server.ws_url, subprotocols=["graphql-transport-ws"], **connect) as ws:
+            await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+            assert json.loads(await ws.recv())["type"] == "connection_ack"
+            answers = []
+            for message in messages:
+                await ws.send(message if isinstance(message, str) else json.dumps(message))
+            try:
+                for _ in range(read):
+                    answers.append(json.loads(await asyncio.wait_for(ws.recv(), 5)))
+            except websockets.exceptions.ConnectionClosed as closed:
+                return answers, closed.rcvd.code if closed.rcvd else None
+            return answers, None
+
+    return asyncio.run(run())
+
+
+def subscribe_message(op_id, video_id):
+    return {"id": op_id, "type": "subscribe", "payload": {"query": ADDED, "variables": {"id": video_id}}}
+
+
+def test_a_bad_subscription_gets_an_error_and_the_connection_lives_on(live_server_process, scene):
+    answers, closed = raw_protocol(
+        live_server_process,
+        [
+            subscribe_message("1", "VmlkZW86OTk5OTk5"),  # Video:999999
+            subscribe_message("2", "garbage"),
+            {"type": "ping"},
+        ],
+        read=3,
+    )
+    assert closed is None, answers
+    errors = [a for a in answers if a["type"] == "error"]
+    assert {e["id"] for e in errors} == {"1", "2"}
+    assert all(e["payload"][0]["message"] == "No such video." for e in errors)
+    assert any(a["type"] == "pong" for a in answers)
+
+
+def test_subscriptions_per_connection_are_limited(live_server_process, scene):
+    video = global_id(scene["video"])
+    limit = 20
+    answers, closed = raw_protocol(live_server_process, [subscribe_message(str(i), video) for i in range(limit + 1)])
+    assert closed is None
+    assert answers[0]["type"] == "error" and answers[0]["id"] == str(limit)
+    assert "limit" in answers[0]["payload"][0]["message"].lower()
+
+
+def test_oversized_messages_close_the_connection(live_server_process):
+    _, closed = raw_protocol(live_server_process, ["x" * (64 * 1024 + 1)])
+    assert closed == 4413
+
+
+def test_idle_connections_are_closed(django_db_setup):
+    from platform.tests.live_server import LiveServer
+
+    server = LiveServer({"GRAPHQL_WS_IDLE_SECONDS": "1"})
+    try:
+        _, closed = raw_protocol(server, [], read=1)
+        assert closed == 4408
+    finally:
+        server.stop()
