@@ -56,7 +56,9 @@ def comment_deleted_event(comment) -> dict:
 def publish(event: dict) -> None:
     """Send an event to everyone watching the video's comments. A failing channel layer
     must not fail the request that already committed the comment."""
+    group = group_name(event["video_id"])
     try:
-        async_to_sync(get_channel_layer().group_send)(group_name(event["video_id"]), event)
+        # the group travels with the event: each process's hub routes by it
+        async_to_sync(get_channel_layer().group_send)(group, {**event, "group": group})
     except Exception:
         logger.exception("could not publish %s for video %s", event["type"], event["video_id"])

@@ -36,6 +36,10 @@ class GraphQLWebSocketConsumer(GraphQLWSConsumer):
     size, and connections whose client has gone quiet (clients send graphql-transport-ws
     pings, e.g. graphql-ws's `keepAlive`, to stay connected)."""
 
+    # Live events reach a process once, through videos.live_hub, which fans them out to local
+    # subscribers; a channel per websocket would only add channel-layer traffic per viewer.
+    channel_layer_alias = None
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_subscriptions_per_connection", settings.GRAPHQL_WS_MAX_SUBSCRIPTIONS)
         kwargs.setdefault("connection_init_wait_timeout", timedelta(seconds=settings.GRAPHQL_WS_INIT_TIMEOUT))

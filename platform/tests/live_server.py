@@ -5,6 +5,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -37,6 +38,8 @@ class LiveServer:
         self.ws_url = f"ws://127.0.0.1:{self.port}/graphql"
         env = {**os.environ, "DATABASE_URL": test_database_url(), "DEBUG": "1", **(extra_env or {})}
         uvicorn = Path(sys.executable).with_name("uvicorn")
+        # A file, not a pipe: nobody reads a pipe while tests run, and a full one blocks the server.
+        self.log = tempfile.NamedTemporaryFile(prefix="flywheel-server-", suffix=".log", delete=False)  # noqa: SIM115  (lives as long as the server)
         self.process = subprocess.Popen(
             [
                 str(uvicorn),
@@ -52,7 +55,7 @@ class LiveServer:
             ],
             cwd=ROOT,
             env=env,
-            stdout=subprocess.PIPE,
+            stdout=self.log,
             stderr=subprocess.STDOUT,
         )
         self._wait_until_up()
@@ -61,7 +64,7 @@ class LiveServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"uvicorn exited:\n{self.process.stdout.read().decode()}")
+                raise RuntimeError(f"uvicorn exited:\n{self.output()}")
             try:
                 httpx.post(f"{self.url}/graphql", json={"query": "{ __typename }"}, timeout=1)
                 return
@@ -73,12 +76,17 @@ class LiveServer:
     def graphql(self, query: str, variables: dict | None = None, **kwargs) -> httpx.Response:
         return httpx.post(f"{self.url}/graphql", json={"query": query, "variables": variables or {}}, **kwargs)
 
+    def output(self) -> str:
+        return Path(self.log.name).read_text(errors="replace")
+
     def stop(self) -> None:
         self.process.terminate()
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+        self.log.close()
+        Path(self.log.name).unlink(missing_ok=True)
 
 
 class RedisServer:

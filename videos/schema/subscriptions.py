@@ -10,6 +10,7 @@ from accounts.models import Block, User
 from platform.graphql.viewer import current_user
 
 from .. import live
+from ..live_hub import hub
 from ..models import Comment, Video
 from .types import CommentType
 
@@ -66,17 +67,17 @@ def _comment_from(event: dict) -> Comment:
     return comment
 
 
-async def _added(ws, video_pk: int, hidden: frozenset[int]) -> AsyncGenerator[Comment, None]:
-    async with ws.listen_to_channel(live.ADDED, groups=[live.group_name(video_pk)]) as events:
+async def _added(video_pk: int, hidden: frozenset[int]) -> AsyncGenerator[Comment, None]:
+    async with hub().listen(live.group_name(video_pk)) as events:
         async for event in events:
-            if event["author"]["id"] not in hidden:
+            if event["type"] == live.ADDED and event["author"]["id"] not in hidden:
                 yield _comment_from(event)
 
 
-async def _deleted(ws, video_pk: int, hidden: frozenset[int]) -> AsyncGenerator[CommentDeleted, None]:
-    async with ws.listen_to_channel(live.DELETED, groups=[live.group_name(video_pk)]) as events:
+async def _deleted(video_pk: int, hidden: frozenset[int]) -> AsyncGenerator[CommentDeleted, None]:
+    async with hub().listen(live.group_name(video_pk)) as events:
         async for event in events:
-            if event["author_id"] not in hidden:
+            if event["type"] == live.DELETED and event["author_id"] not in hidden:
                 yield CommentDeleted(
                     id=relay.to_base64("Comment", event["id"]),
                     video_id=relay.to_base64("Video", event["video_id"]),
@@ -91,9 +92,9 @@ class Subscription:
     @strawberry.subscription(description="Comments posted on a video, live, in the order they were committed.")
     async def comment_added(self, info: Info, video_id: strawberry.ID) -> AsyncGenerator[CommentType, None]:
         video_pk, hidden = await _watch(current_user(info), video_id)
-        return _added(info.context.ws, video_pk, hidden)
+        return _added(video_pk, hidden)
 
     @strawberry.subscription(description="Comments deleted from a video, live, so clients can remove them.")
     async def comment_deleted(self, info: Info, video_id: strawberry.ID) -> AsyncGenerator[CommentDeleted, None]:
         video_pk, hidden = await _watch(current_user(info), video_id)
-        return _deleted(info.context.ws, video_pk, hidden)
+        return _deleted(video_pk, hidden)

@@ -137,7 +137,10 @@ def test_deletions_are_announced(redis_servers, scene):
 
 def test_rolled_back_comments_are_never_announced(redis_servers, scene, settings, redis_server):
     settings.CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [redis_server.url]}}
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [{"address": redis_server.url, "socket_timeout": 30}]},
+        }
     }
 
     def comment_twice():
