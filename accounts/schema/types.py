@@ -53,6 +53,9 @@ class UserType(relay.Node):
     """A Flywheel account. Accounts that blocked the viewer, or that the viewer blocked, are
     invisible: looking them up returns null."""
 
+    # Strawberry otherwise re-derives the id attribute from type hints on every resolve.
+    _id_attr = "pk"
+
     username: str
     bio: str
     kind: AccountKind

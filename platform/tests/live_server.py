@@ -50,6 +50,9 @@ class LiveServer:
                 str(self.port),
                 "--lifespan",
                 "off",
+                # comments are small JSON; compressing each costs more than it saves
+                "--ws-per-message-deflate",
+                "false",
                 "--log-level",
                 "warning",
             ],

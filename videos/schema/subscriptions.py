@@ -71,7 +71,10 @@ async def _added(video_pk: int, hidden: frozenset[int]) -> AsyncGenerator[Commen
     async with hub().listen(live.group_name(video_pk)) as events:
         async for event in events:
             if event["type"] == live.ADDED and event["author"]["id"] not in hidden:
-                yield _comment_from(event)
+                # every local subscriber gets the same event dict from the hub: build once
+                if "comment" not in event:
+                    event["comment"] = _comment_from(event)
+                yield event["comment"]
 
 
 async def _deleted(video_pk: int, hidden: frozenset[int]) -> AsyncGenerator[CommentDeleted, None]:

@@ -43,6 +43,9 @@ def _absolute(info: Info, field_file) -> str | None:
 class SoundType(relay.Node):
     """A soundtrack; videos that use the same audio share one."""
 
+    # Strawberry otherwise re-derives the id attribute from type hints on every resolve.
+    _id_attr = "pk"
+
     title: str
     duration_ms: int | None
     author: UserType | None
@@ -50,6 +53,9 @@ class SoundType(relay.Node):
 
 @strawberry_django.type(Hashtag, name="Hashtag")
 class HashtagType(relay.Node):
+    # Strawberry otherwise re-derives the id attribute from type hints on every resolve.
+    _id_attr = "pk"
+
     name: str
 
     @strawberry_django.field(
@@ -75,6 +81,9 @@ class HashtagType(relay.Node):
 
 @strawberry_django.type(Comment, name="Comment", only=CURSOR_FIELDS)
 class CommentType(relay.Node):
+    # Strawberry otherwise re-derives the id attribute from type hints on every resolve.
+    _id_attr = "pk"
+
     text: str
     reply_count: int
     created_at: datetime
@@ -103,6 +112,9 @@ class CommentType(relay.Node):
 @strawberry_django.type(Video, name="Video", only=["published_at", *CURSOR_FIELDS])
 class VideoType(relay.Node):
     """A short video post."""
+
+    # Strawberry otherwise re-derives the id attribute from type hints on every resolve.
+    _id_attr = "pk"
 
     author: UserType
     caption: str
