@@ -95,12 +95,10 @@ class UserAdmin(DjangoUserAdmin):
         self._update(request, queryset, "reactivated", is_active=True)
 
 
-@admin.register(Follow)
-class FollowAdmin(admin.ModelAdmin):
-    list_display = ("follower", "followee", "created_at")
-    search_fields = ("follower__username", "followee__username")
-    list_select_related = ("follower", "followee")
-    date_hierarchy = "created_at"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records that only services write (follows, blocks, audit trails): staff look,
+    nobody edits, so counters and history stay true."""
+
     show_full_result_count = False
 
     def has_add_permission(self, request):
@@ -111,6 +109,14 @@ class FollowAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Follow)
+class FollowAdmin(ReadOnlyAdmin):
+    list_display = ("follower", "followee", "created_at")
+    search_fields = ("follower__username", "followee__username")
+    list_select_related = ("follower", "followee")
+    date_hierarchy = "created_at"
 
 
 @admin.register(Block)

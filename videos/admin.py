@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
+from accounts.admin import ReadOnlyAdmin
+
 from .models import Comment, Hashtag, ModerationDecision, PolicyTerm, Report, Sound, Video, VideoInReview
 from .services import moderation
 
@@ -142,21 +144,11 @@ class PolicyTermAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModerationDecision)
-class ModerationDecisionAdmin(admin.ModelAdmin):
+class ModerationDecisionAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "video", "action", "moderator", "reason")
     list_filter = ("action",)
     search_fields = ("video__caption", "moderator__username", "reason")
     list_select_related = ("video__author", "moderator")
-    show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Report)

@@ -1,14 +1,12 @@
 import strawberry
 import strawberry_django
-from django.core.exceptions import ValidationError
 from strawberry import Info, relay
 from strawberry.file_uploads import Upload
 
-from accounts.models import User
 from platform.graphql.errors import collect_user_errors
 from platform.graphql.viewer import current_user, decode_global_id, require_user
 
-from ..models import Comment, Video
+from ..models import Video
 from ..services import comments, engagement, reports, uploads, watch
 from .types import (
     CommentPayload,
@@ -78,6 +76,14 @@ def _session_key(info: Info) -> str:
     if not session.session_key:
         session.save()
     return session.session_key
+
+
+def _report_subject(subject_id: str) -> tuple[str, str]:
+    try:
+        global_id = relay.GlobalID.from_id(subject_id)
+    except Exception:
+        return ("", "")
+    return global_id.type_name, global_id.node_id
 
 
 def _watch_video_pk(value: str) -> str | None:
@@ -174,28 +180,7 @@ class Mutation:
     def report(self, info: Info, input: ReportInput) -> OkPayload:
         with collect_user_errors() as failure:
             reporter = require_user(info, "report")
-            subject = _report_subject(reporter, input.subject_id)
-            reports.file_report(reporter, reason=input.reason.value, details=input.details, **subject)
+            subject = _report_subject(input.subject_id)
+            reports.file_report(reporter, reason=input.reason.value, details=input.details, subject=subject)
             return OkPayload(ok=True)
         return OkPayload(errors=failure.errors)
-
-
-def _report_subject(reporter, subject_id: str) -> dict:
-    """The thing reported, if the reporter can see it."""
-    not_found = ValidationError({"subject_id": ValidationError("Nothing to report with that ID.", code="not_found")})
-    try:
-        global_id = relay.GlobalID.from_id(subject_id)
-    except Exception:
-        raise not_found from None
-    pk = global_id.node_id
-    if not pk.isdigit():
-        raise not_found
-    visible_videos = Video.objects.visible_to(reporter)
-    found = {
-        "Video": lambda: {"video": visible_videos.filter(pk=pk).first()},
-        "Comment": lambda: {"comment": Comment.objects.filter(pk=pk, video__in=visible_videos).first()},
-        "User": lambda: {"account": User.objects.visible_to(reporter).filter(pk=pk).first()},
-    }.get(global_id.type_name, dict)()
-    if not found or None in found.values():
-        raise not_found
-    return found

@@ -4,14 +4,35 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from ..models import Report
+from accounts.models import User
+
+from ..models import Comment, Report, Video
 from .access import require_signed_in
 
 
-def file_report(reporter, *, reason: str, details: str = "", video=None, comment=None, account=None) -> Report:
-    """Flag something for the moderators. Limited per account per hour, so reports stay a
-    signal rather than a weapon."""
+def reported_subject(reporter, type_name: str, pk: str) -> dict:
+    """The video, comment or account reported, if the reporter can see it."""
+    not_found = ValidationError({"subject_id": ValidationError("Nothing to report with that ID.", code="not_found")})
+    if not str(pk).isdigit():
+        raise not_found
+    visible_videos = Video.objects.visible_to(reporter)
+    lookups = {
+        "Video": lambda: {"video": visible_videos.filter(pk=pk).first()},
+        "Comment": lambda: {"comment": Comment.objects.filter(pk=pk, video__in=visible_videos).first()},
+        "User": lambda: {"account": User.objects.visible_to(reporter).filter(pk=pk).first()},
+    }
+    found = lookups.get(type_name, dict)()
+    if not found or None in found.values():
+        raise not_found
+    return found
+
+
+def file_report(reporter, *, reason: str, details: str = "", subject: tuple[str, str]) -> Report:
+    """Flag something for the moderators: `subject` is a (type name, id) pair such as
+    ("Video", "12"). Limited per account per hour, so reports stay a signal, not a weapon."""
     require_signed_in(reporter, "report")
+    found = reported_subject(reporter, *subject)
+    account = found.get("account")
     if reason not in Report.Reason.values:
         raise ValidationError({"reason": ValidationError("Pick a reason from the list.", code="invalid")})
     details = (details or "").strip()
@@ -22,6 +43,4 @@ def file_report(reporter, *, reason: str, details: str = "", video=None, comment
     recent = Report.objects.filter(reporter=reporter, created_at__gte=timezone.now() - timedelta(hours=1)).count()
     if recent >= settings.REPORTS_PER_HOUR:
         raise ValidationError("You have sent many reports recently. Try again later.", code="rate_limited")
-    return Report.objects.create(
-        reporter=reporter, reason=reason, details=details, video=video, comment=comment, account=account
-    )
+    return Report.objects.create(reporter=reporter, reason=reason, details=details, **found)
