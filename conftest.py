@@ -126,6 +126,22 @@ def client_for(db):
     return build
 
 
+@pytest.fixture
+def make_published():
+    """A published video row without a file, for tests about everything after review."""
+    from django.utils import timezone
+
+    from videos.models import Video
+
+    def build(author, caption: str = "", visibility: str = "PUBLIC", **fields) -> Video:
+        fields = {"duration_ms": 15000, "status": Video.Status.PUBLISHED, "published_at": timezone.now(), **fields}
+        return Video.objects.create(
+            author=author, caption=caption, visibility=visibility, file=f"videos/test/{author.username}.mp4", **fields
+        )
+
+    return build
+
+
 def global_id(obj) -> str:
     from strawberry.relay import to_base64
 

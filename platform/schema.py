@@ -9,6 +9,7 @@ from strawberry.tools import merge_types
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
 import accounts.schema
+import feed.schema
 import videos.schema
 
 from .graphql.extensions import schema_extensions
@@ -20,7 +21,7 @@ class NodeQuery:
     node: relay.Node | None = strawberry_django.node(description="Any object by its global ID, or null.")
 
 
-Query = merge_types("Query", (NodeQuery, accounts.schema.Query, videos.schema.Query))
+Query = merge_types("Query", (NodeQuery, accounts.schema.Query, videos.schema.Query, feed.schema.Query))
 Mutation = merge_types("Mutation", (accounts.schema.Mutation, videos.schema.Mutation))
 Subscription = merge_types("Subscription", (videos.schema.Subscription,))
 

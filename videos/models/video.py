@@ -106,6 +106,12 @@ class Video(models.Model):
         indexes = [
             models.Index(fields=["author", "-created_at", "-id"], name="videos_video_author_recent"),
             models.Index(fields=["status", "-published_at"], name="videos_video_status_recent"),
+            # the following feed: each followed author's newest published videos
+            models.Index(
+                fields=["author", "-published_at", "-id"],
+                condition=Q(status="PUBLISHED"),
+                name="videos_video_author_published",
+            ),
             GinIndex(fields=["phash_bands"], name="videos_video_phash_bands"),
             GinIndex(SearchVector("caption", config="simple"), name="videos_video_caption_search"),
         ]

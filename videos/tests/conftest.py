@@ -1,9 +1,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from videos.media.synthetic import make_video
-from videos.models import Video
 
 
 @pytest.fixture(autouse=True)
@@ -44,18 +42,5 @@ def video_upload(video_library):
     def build(name: str, filename: str | None = None) -> SimpleUploadedFile:
         path = video_library[name]
         return SimpleUploadedFile(filename or path.name, path.read_bytes(), content_type="video/mp4")
-
-    return build
-
-
-@pytest.fixture
-def make_published():
-    """A published video row without a file, for tests about everything after review."""
-
-    def build(author, caption: str = "", visibility: str = Video.Visibility.PUBLIC, **fields) -> Video:
-        fields = {"duration_ms": 15000, "status": Video.Status.PUBLISHED, "published_at": timezone.now(), **fields}
-        return Video.objects.create(
-            author=author, caption=caption, visibility=visibility, file=f"videos/test/{author.username}.mp4", **fields
-        )
 
     return build

@@ -1,0 +1,3 @@
+from .queries import Query
+
+__all__ = ["Query"]

@@ -1,0 +1,64 @@
+import asyncio
+import enum
+from dataclasses import dataclass, field
+
+import strawberry
+from asgiref.sync import sync_to_async
+from strawberry import Info, relay
+from strawberry_django.optimizer import optimize
+
+from videos.models import Video
+from videos.schema.types import VideoType
+
+
+@strawberry.enum(description="Why a video is in a feed.")
+class FeedReason(enum.Enum):
+    FOLLOWING = "FOLLOWING"
+    INTEREST = "INTEREST"
+    TRENDING = "TRENDING"
+    EXPLORATION = "EXPLORATION"
+    NEW_CREATOR = "NEW_CREATOR"
+    POPULAR = "POPULAR"
+
+
+@dataclass
+class PageVideos:
+    """The videos of one feed page, loaded together the first time any item asks, with the
+    selection the client made (so a page costs the same few queries at any size)."""
+
+    ids: list[int]
+    # Items resolve concurrently; the first starts the load and the others await the same one.
+    loading: asyncio.Future | None = field(default=None)
+
+    async def get(self, video_id: int, info: Info) -> Video | None:
+        if self.loading is None:
+            self.loading = asyncio.ensure_future(sync_to_async(self._load)(info))
+        return (await self.loading).get(video_id)
+
+    def _load(self, info: Info) -> dict[int, Video]:
+        queryset = VideoType.get_queryset(Video.objects.filter(pk__in=self.ids), info)
+        return {video.pk: video for video in optimize(queryset, info)}
+
+
+@strawberry.type(description="One slot of a feed page.")
+class FeedItem:
+    video_id: strawberry.Private[int]
+    page: strawberry.Private[PageVideos]
+    reason: FeedReason
+    explanation: str = strawberry.field(description="A sentence a person can read: why this video is here.")
+
+    @strawberry.field
+    async def video(self, info: Info) -> VideoType:
+        return await self.page.get(self.video_id, info)
+
+
+@strawberry.type
+class FeedEdge:
+    cursor: str
+    node: FeedItem
+
+
+@strawberry.type(description="A page of a feed.")
+class FeedConnection:
+    edges: list[FeedEdge]
+    page_info: relay.PageInfo

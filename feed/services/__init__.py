@@ -1,0 +1,1 @@
+"""Feed selection: which videos a viewer sees next, and why."""
