@@ -194,6 +194,9 @@ COMMENT_MAX_LENGTH = 500
 # in-flight transactions (see videos/services/watch_rollup.py).
 VIEW_AFTER_MS = 3000
 WATCH_ROLLUP_SETTLE_SECONDS = 2.0
+# FEED_MODEL_DIR: where `manage.py train_feed_model` writes versioned interest models that
+# server processes load.
+FEED_MODEL_DIR = Path(os.environ.get("FEED_MODEL_DIR", BASE_DIR / "var" / "models"))
 # Reports a single account may file per hour.
 REPORTS_PER_HOUR = env_int("REPORTS_PER_HOUR", 20)
 

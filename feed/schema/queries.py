@@ -7,6 +7,7 @@ from strawberry import Info, relay
 from platform.graphql.viewer import current_user
 
 from ..services.following import following_page
+from ..services.for_you import for_you_page
 from .types import FeedConnection, FeedEdge, FeedItem, FeedReason, PageVideos
 
 MAX_PAGE = 50
@@ -42,5 +43,33 @@ class Query:
                 has_previous_page=after is not None,
                 start_cursor=None,
                 end_cursor=page.end_cursor,
+            ),
+        )
+
+    @strawberry_django.field(description="Your For You feed: followed accounts, interests, trends and discoveries.")
+    def for_you(self, info: Info, first: int = 10, after: str | None = None) -> FeedConnection:
+        if not 1 <= first <= MAX_PAGE:
+            raise GraphQLError(f"Argument 'first' must be between 1 and {MAX_PAGE}.")
+        session = info.context.request.session
+        viewer = current_user(info)
+        if viewer is None and not session.session_key:
+            session.save()  # an anonymous viewer's watching personalises the next pages
+        picks, token = for_you_page(viewer, session.session_key or "", first=first, cursor=after)
+        videos = PageVideos([pick.pk for pick in picks])
+        return FeedConnection(
+            edges=[
+                FeedEdge(
+                    cursor=token,
+                    node=FeedItem(
+                        video_id=pick.pk, page=videos, reason=FeedReason[pick.reason], explanation=pick.explanation
+                    ),
+                )
+                for pick in picks
+            ],
+            page_info=relay.PageInfo(
+                has_next_page=bool(picks),
+                has_previous_page=after is not None,
+                start_cursor=token if picks else None,
+                end_cursor=token,
             ),
         )

@@ -1,0 +1,75 @@
+import time
+
+import numpy as np
+from django.core.management.base import BaseCommand
+from tqdm import tqdm
+
+from feed.ranking.als import fit_tag_projection, train_als
+from feed.ranking.interactions import Interactions
+from feed.services import model_store
+from feed.services.signals import engagement_strengths
+from videos.models import Video
+
+
+class Command(BaseCommand):
+    help = "Train the For You interest model from the engagement log and save it as the next version."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--factors", type=int, default=64)
+        parser.add_argument("--iterations", type=int, default=10)
+        parser.add_argument("--regularization", type=float, default=1.0)
+        parser.add_argument("--alpha", type=float, default=20.0)
+
+    def handle(self, *args, **options):
+        started = time.perf_counter()
+        users, videos, strength = engagement_strengths()
+        positive = strength > 0
+        users, videos, strength = users[positive], videos[positive], strength[positive]
+        video_ids = np.array(sorted(Video.objects.published().values_list("pk", flat=True)), dtype=np.int64)
+        user_ids = np.unique(users)
+        keep = np.isin(videos, video_ids)
+        users, videos, strength = users[keep], videos[keep], strength[keep]
+        interactions = Interactions.from_triples(
+            np.searchsorted(user_ids, users),
+            np.searchsorted(video_ids, videos),
+            strength.astype(np.float32),
+            len(user_ids),
+            len(video_ids),
+        )
+        self.stdout.write(
+            f"{len(strength):,} viewer-video signals, {len(user_ids):,} viewers, {len(video_ids):,} published videos"
+        )
+        with tqdm(total=options["iterations"], desc="training", unit="iteration") as bar:
+            factors = train_als(
+                interactions,
+                factors=options["factors"],
+                iterations=options["iterations"],
+                regularization=options["regularization"],
+                alpha=options["alpha"],
+                progress=lambda done, total: bar.update(1),
+            )
+        tag_names, tags = self._tags(video_ids)
+        projection = fit_tag_projection(factors.items, tags) if tag_names else np.zeros((0, factors.items.shape[1]))
+        path = model_store.save(user_ids, video_ids, factors, tag_names, projection)
+        model_store.forget()
+        model = model_store.current()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"saved {path.name} in {time.perf_counter() - started:.1f} s; "
+                f"a server process holds {model.nbytes / 1e6:.1f} MB of it"
+            )
+        )
+
+    @staticmethod
+    def _tags(video_ids: np.ndarray) -> tuple[list[str], np.ndarray]:
+        pairs = list(
+            Video.hashtags.through.objects.filter(video_id__in=video_ids.tolist()).values_list(
+                "video_id", "hashtag__name"
+            )
+        )
+        names = sorted({name for _, name in pairs})
+        index = {name: column for column, name in enumerate(names)}
+        tags = np.zeros((len(video_ids), len(names)), dtype=np.float32)
+        for video_id, name in pairs:
+            tags[np.searchsorted(video_ids, video_id), index[name]] = 1.0
+        return names, tags

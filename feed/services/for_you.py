@@ -1,0 +1,302 @@
+"""The For You feed: candidates from several sources, scored, mixed and ordered under rules
+that hold whatever the scores say, each pick with the reason it was shown.
+
+Sources: recent posts of followed accounts (FOLLOWING), the interest model's nearest videos
+(INTEREST), what is trending (TRENDING), popular fallback (POPULAR), and exploration outside
+the viewer's known interests (EXPLORATION, or NEW_CREATOR for accounts with few videos)."""
+
+import math
+import random
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import numpy as np
+from django.core.cache import cache
+from django.db.models import Count
+from django.utils import timezone
+
+from accounts.models import Follow
+from videos.models import NotInterested, Report, Video, WatchEvent
+
+from ..models import FeedSettings, InterestReset
+from . import model_store
+from .signals import session_strengths, user_recent_strengths
+
+SESSION_TTL = 60 * 60
+SEEN_WINDOW = timedelta(days=3)
+FRESH_WINDOW = timedelta(days=14)
+TRENDING_WINDOW = timedelta(hours=48)
+NEW_CREATOR_MAX_VIDEOS = 3
+BRAND = "BRAND"
+FIELDS = (
+    "pk",
+    "author_id",
+    "author__username",
+    "author__kind",
+    "sound_id",
+    "published_at",
+    "is_original",
+    "view_count",
+    "completion_count",
+    "rewatch_count",
+    "heart_count",
+)
+
+
+@dataclass
+class Candidate:
+    pk: int
+    author_id: int
+    author: str
+    author_kind: str
+    sound_id: int | None
+    published_at: object
+    is_original: bool
+    views: int
+    completions: int
+    rewatches: int
+    hearts: int
+    reason: str = ""
+    explanation: str = ""
+    score: float = 0.0
+
+    @classmethod
+    def from_row(cls, row) -> "Candidate":
+        return cls(*row)
+
+
+@dataclass
+class Viewer:
+    user: object | None
+    session_key: str
+    signals: dict[int, float] = field(default_factory=dict)  # video id -> interest strength
+    follows: set[int] = field(default_factory=set)
+
+    @property
+    def key(self) -> str:
+        return f"u{self.user.pk}" if self.user else f"s{self.session_key}"
+
+
+def _viewer(user, session_key: str, knobs: FeedSettings) -> Viewer:
+    viewer = Viewer(user if user is not None and user.is_authenticated else None, session_key)
+    reset = (
+        InterestReset.objects.filter(user=viewer.user)
+        if viewer.user
+        else InterestReset.objects.filter(session_key=session_key)
+    ).first()
+    if viewer.user:
+        viewer.signals = user_recent_strengths(viewer.user, knobs, since=reset.reset_at if reset else None)
+        viewer.follows = set(Follow.objects.filter(follower=viewer.user).values_list("followee", flat=True))
+    elif session_key:
+        viewer.signals = session_strengths(session_key, knobs, since=reset.reset_at if reset else None)
+    viewer.reset = reset
+    return viewer
+
+
+def _excluded(viewer: Viewer, served: set[int]) -> set[int]:
+    """Seen recently, hearted, marked not interested, reported, or already on this feed session."""
+    since = timezone.now() - SEEN_WINDOW
+    if viewer.user:
+        seen = WatchEvent.objects.filter(user=viewer.user, created_at__gte=since)
+        hidden = set(NotInterested.objects.filter(user=viewer.user).values_list("video", flat=True))
+        hidden |= set(viewer.user.hearts.values_list("video", flat=True))
+        hidden |= set(Report.objects.filter(reporter=viewer.user, video__isnull=False).values_list("video", flat=True))
+    else:
+        seen = WatchEvent.objects.filter(session_key=viewer.session_key, user__isnull=True, created_at__gte=since)
+        hidden = set(
+            NotInterested.objects.filter(session_key=viewer.session_key, user__isnull=True).values_list(
+                "video", flat=True
+            )
+        )
+    return hidden | set(seen.values_list("video", flat=True)) | served
+
+
+def _rows(queryset, limit: int) -> list[Candidate]:
+    return [Candidate.from_row(row) for row in queryset.values_list(*FIELDS)[:limit]]
+
+
+def _interest_vector(viewer: Viewer, model) -> np.ndarray | None:
+    """The viewer's vector: the trained one updated with their newest signals, so the feed
+    reacts within the session; for a new or anonymous viewer, from those signals alone."""
+    if model is None:
+        return None
+    known = [
+        (model.video_index[pk], strength)
+        for pk, strength in viewer.signals.items()
+        if pk in model.video_index and strength > 0
+    ]
+    if not known:
+        stored = model.user_index.get(viewer.user.pk) if viewer.user and not viewer.reset else None
+        return model.factors.users[stored] if stored is not None else None
+    items = np.array([index for index, _ in known])
+    strengths = np.array([strength for _, strength in known], dtype=np.float32)
+    return model.factors.user_vector(items, strengths)
+
+
+def _quality(c: Candidate) -> float:
+    """Smoothed engagement rates: a prior of a few average views, so 2 views and 2 hearts
+    is not a perfect video."""
+    completion = (c.completions + 1) / (c.views + 4)
+    love = (c.hearts + c.rewatches + 1) / (c.views + 10)
+    return completion * (1 + love)
+
+
+def _score(c: Candidate, predicted: float, knobs: FeedSettings, now, algorithmic: bool) -> float:
+    age_hours = max(0.0, (now - c.published_at).total_seconds() / 3600) if c.published_at else 1e6
+    freshness = 0.5 ** (age_hours / knobs.freshness_half_life_hours)
+    originality = 1.0 if c.is_original else 0.3
+    brand = knobs.brand_factor if algorithmic and c.author_kind == BRAND else 1.0
+    return predicted * _quality(c) * (0.3 + 0.7 * freshness) * originality * brand
+
+
+def _because(viewer: Viewer, candidate_vector: np.ndarray, model, sources: dict[int, Candidate]) -> str:
+    """Name the viewer's signal most like this video: which video, whose, and how they engaged."""
+    best, best_pk = -math.inf, None
+    for pk, strength in viewer.signals.items():
+        index = model.video_index.get(pk)
+        if strength <= 0 or index is None:
+            continue
+        similarity = float(model.factors.items[index] @ candidate_vector)
+        if similarity > best:
+            best, best_pk = similarity, pk
+    if best_pk is None:
+        return "Picked for the interests your watching has shown."
+    source = sources.get(best_pk)
+    who = f"@{source.author}'s video" if source else "a video"
+    strength = viewer.signals[best_pk]
+    how = (
+        "rewatched"
+        if strength >= 5
+        else "watched to the end"
+        if strength >= 3
+        else "hearted"
+        if strength > 0
+        else "watched"
+    )
+    return f"Because you {how} {who}."
+
+
+def _order(picks: list[Candidate], size: int) -> list[Candidate]:
+    """Best first, but never two in a row from the same author or with the same sound."""
+    remaining = sorted(picks, key=lambda c: -c.score)
+    page: list[Candidate] = []
+    while remaining and len(page) < size:
+        previous = page[-1] if page else None
+        for index, c in enumerate(remaining):
+            if previous is None or (
+                c.author_id != previous.author_id and (c.sound_id is None or c.sound_id != previous.sound_id)
+            ):
+                page.append(remaining.pop(index))
+                break
+        else:
+            break
+    return page
+
+
+def for_you_page(
+    user, session_key: str, *, first: int, cursor: str | None = None, rng: random.Random | None = None
+) -> tuple[list[Candidate], str]:
+    """One page of For You and the cursor for the next (it carries the feed session, so no
+    video repeats across its pages)."""
+    rng = rng or random.Random()
+    knobs = FeedSettings.objects.current()
+    token = cursor if cursor and len(cursor) == 32 else uuid.uuid4().hex
+    served_key = f"for-you:{token}"
+    served: set[int] = set(cache.get(served_key, ()))
+    viewer = _viewer(user, session_key, knobs)
+    excluded = _excluded(viewer, served)
+    now = timezone.now()
+    base = Video.objects.visible_to(viewer.user).filter(status=Video.Status.PUBLISHED).exclude(pk__in=excluded)
+    if viewer.user:
+        base = base.exclude(author=viewer.user)
+
+    following = (
+        _rows(
+            base.filter(author__in=viewer.follows, published_at__gte=now - FRESH_WINDOW).order_by("-published_at"), 60
+        )
+        if viewer.follows
+        else []
+    )
+    model = model_store.current()
+    vector = _interest_vector(viewer, model)
+    predicted: dict[int, float] = {}
+    interest: list[Candidate] = []
+    if vector is not None:
+        scores = model.factors.items @ vector
+        top = np.argsort(-scores)[:300]
+        predicted = {int(model.video_ids[i]): 1 / (1 + math.exp(-float(scores[i]))) for i in top}
+        interest = _rows(base.filter(pk__in=list(predicted)), 300)
+    trending = _rows(base.filter(published_at__gte=now - TRENDING_WINDOW).order_by("-view_count", "-heart_count"), 60)
+    popular = _rows(base.order_by("-heart_count", "-view_count"), 60)
+    fresh = _rows(base.filter(published_at__gte=now - FRESH_WINDOW).order_by("-published_at"), 200)
+
+    n_follow = min(len(following), round(first * knobs.following_share))
+    n_explore = round(first * knobs.exploration_share)
+    taken: set[int] = set()
+    picks: list[Candidate] = []
+
+    def take(candidates: list[Candidate], count: int, reason: str, algorithmic: bool) -> None:
+        for c in sorted(candidates, key=lambda c: -_score(c, predicted.get(c.pk, 0.5), knobs, now, algorithmic)):
+            if count <= 0:
+                return
+            if c.pk in taken:
+                continue
+            c.score = _score(c, predicted.get(c.pk, 0.5), knobs, now, algorithmic)
+            c.reason = reason
+            taken.add(c.pk)
+            picks.append(c)
+            count -= 1
+
+    take(following, n_follow, "FOLLOWING", algorithmic=False)
+    # "known interests": the videos the model likes best for this viewer — a few pages' worth,
+    # but never so many that nothing is left to explore in a small catalogue
+    known = set(sorted(predicted, key=predicted.get, reverse=True)[: min(4 * first, len(predicted) // 2)])
+    outside = [c for c in fresh if c.pk not in known and c.pk not in taken]
+    rng.shuffle(outside)
+    take(outside, n_explore, "EXPLORATION", algorithmic=True)
+    rest = first - len(picks)
+    take(interest, rest, "INTEREST", algorithmic=True)
+    take(trending, first - len(picks), "TRENDING", algorithmic=True)
+    take(popular, first - len(picks), "POPULAR", algorithmic=True)
+
+    page = _order(picks, first)
+    _explain(page, viewer, model, knobs)
+    cache.set(served_key, list(served | {c.pk for c in page}), SESSION_TTL)
+    return page, token
+
+
+def _explain(page: list[Candidate], viewer: Viewer, model, knobs: FeedSettings) -> None:
+    explorers = {c.author_id for c in page if c.reason == "EXPLORATION"}
+    creators = (
+        dict(Video.objects.published().filter(author__in=explorers).values_list("author").annotate(n=Count("pk")))
+        if explorers
+        else {}
+    )
+    sources = {}
+    if model is not None and viewer.signals:
+        sources = {c.pk: c for c in _rows(Video.objects.filter(pk__in=list(viewer.signals)), 200)}
+    for c in page:
+        if c.reason == "FOLLOWING":
+            c.explanation = f"From @{c.author}, whom you follow."
+        elif c.reason == "INTEREST":
+            c.explanation = _because(viewer, model.factors.items[model.video_index[c.pk]], model, sources)
+        elif c.reason == "TRENDING":
+            c.explanation = f"Trending: {c.views:,} views since it was posted."
+        elif c.reason == "POPULAR":
+            c.explanation = f"Popular on Flywheel: {c.hearts:,} hearts."
+        elif creators.get(c.author_id, 0) <= NEW_CREATOR_MAX_VIDEOS:
+            c.reason = "NEW_CREATOR"
+            c.explanation = f"A new creator, @{c.author}, finding a first audience."
+        else:
+            c.explanation = f"Something outside what you usually watch, from @{c.author}."
+        if c.author_kind == BRAND and c.reason not in ("FOLLOWING",):
+            c.explanation += f" (Brand account, shown at {knobs.brand_factor:g}× weight.)"
+
+
+def reset_interests(user, session_key: str) -> None:
+    """Start the viewer's For You over; follows stay."""
+    lookup = (
+        {"user": user} if user is not None and user.is_authenticated else {"session_key": session_key, "user": None}
+    )
+    InterestReset.objects.update_or_create(**lookup, defaults={"reset_at": timezone.now()})

@@ -1,0 +1,106 @@
+"""The trained interest model as a versioned artifact on disk: written by the training
+command, loaded (and reloaded when a newer version appears) by every server process."""
+
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+
+from ..ranking.als import Factors
+
+ARTIFACT = re.compile(r"interest-v(\d+)\.npz$")
+RECHECK_SECONDS = 30
+
+
+@dataclass
+class InterestModel:
+    version: int
+    user_index: dict[int, int]
+    video_index: dict[int, int]
+    video_ids: np.ndarray
+    factors: Factors
+    tag_names: list[str]
+    tag_projection: np.ndarray
+
+    @property
+    def nbytes(self) -> int:
+        return (
+            self.factors.users.nbytes + self.factors.items.nbytes + self.video_ids.nbytes + self.tag_projection.nbytes
+        )
+
+
+def model_dir() -> Path:
+    return Path(settings.FEED_MODEL_DIR)
+
+
+def _versions() -> list[tuple[int, Path]]:
+    folder = model_dir()
+    if not folder.exists():
+        return []
+    return sorted((int(m.group(1)), path) for path in folder.iterdir() if (m := ARTIFACT.search(path.name)))
+
+
+def save(user_ids, video_ids, factors: Factors, tag_names: list[str], tag_projection: np.ndarray) -> Path:
+    """Write the next version atomically (a half-written file is never visible)."""
+    folder = model_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    version = (_versions()[-1][0] + 1) if _versions() else 1
+    target = folder / f"interest-v{version}.npz"
+    with tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False) as handle:
+        np.savez(
+            handle,
+            user_ids=np.asarray(user_ids, np.int64),
+            video_ids=np.asarray(video_ids, np.int64),
+            users=factors.users,
+            items=factors.items,
+            regularization=factors.regularization,
+            alpha=factors.alpha,
+            tag_names=np.array(tag_names, dtype=str),
+            tag_projection=tag_projection,
+        )
+    os.replace(handle.name, target)
+    return target
+
+
+def _load(version: int, path: Path) -> InterestModel:
+    data = np.load(path)
+    user_ids, video_ids = data["user_ids"], data["video_ids"]
+    return InterestModel(
+        version=version,
+        user_index={int(pk): index for index, pk in enumerate(user_ids)},
+        video_index={int(pk): index for index, pk in enumerate(video_ids)},
+        video_ids=video_ids,
+        factors=Factors(
+            users=data["users"],
+            items=data["items"],
+            regularization=float(data["regularization"]),
+            alpha=float(data["alpha"]),
+        ),
+        tag_names=[str(name) for name in data["tag_names"]],
+        tag_projection=data["tag_projection"],
+    )
+
+
+_cache: dict[str, object] = {"model": None, "checked": 0.0}
+
+
+def current() -> InterestModel | None:
+    """The newest model, checking the folder for a newer version at most every 30 s."""
+    now = time.monotonic()
+    if now - _cache["checked"] > RECHECK_SECONDS or _cache["model"] is None:
+        _cache["checked"] = now
+        versions = _versions()
+        model = _cache["model"]
+        if versions and (model is None or model.version != versions[-1][0]):
+            _cache["model"] = _load(*versions[-1])
+    return _cache["model"]
+
+
+def forget() -> None:
+    """Drop the cached model (tests, and after training in the same process)."""
+    _cache.update(model=None, checked=0.0)
