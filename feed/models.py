@@ -25,6 +25,16 @@ class FeedSettings(models.Model):
     weight_share = models.FloatField(default=1.5)
     weight_skip = models.FloatField(default=-1.0, help_text="Watched under 3 seconds.")
     weight_not_interested = models.FloatField(default=-3.0)
+    pool_sizes = models.CharField(
+        max_length=100,
+        default="300,3000,30000,300000",
+        help_text="Impressions per traffic pool, smallest first, comma-separated.",
+    )
+    pool_bars = models.CharField(
+        max_length=100,
+        default="0.30,0.35,0.40",
+        help_text="Smoothed engagement a video needs to leave each pool for the next (one fewer than pools).",
+    )
     note = models.CharField(max_length=200, blank=True, help_text="Why this change.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -41,6 +51,12 @@ class FeedSettings(models.Model):
     def __str__(self):
         return f"feed settings v{self.version}"
 
+    def sizes(self) -> list[int]:
+        return [int(part) for part in self.pool_sizes.split(",") if part.strip()]
+
+    def bars(self) -> list[float]:
+        return [float(part) for part in self.pool_bars.split(",") if part.strip()]
+
     def clean(self):
         errors = {}
         for name in ("following_share", "exploration_share", "brand_factor"):
@@ -50,6 +66,14 @@ class FeedSettings(models.Model):
             errors["exploration_share"] = "Following and exploration shares together cannot pass 1."
         if self.freshness_half_life_hours <= 0:
             errors["freshness_half_life_hours"] = "Must be positive."
+        try:
+            sizes, bars = self.sizes(), self.bars()
+            if not sizes or any(size <= 0 for size in sizes) or sizes != sorted(sizes):
+                errors["pool_sizes"] = "Positive whole numbers, smallest first."
+            elif len(bars) != len(sizes) - 1 or any(not 0 <= bar <= 1 for bar in bars):
+                errors["pool_bars"] = f"{len(sizes) - 1} numbers between 0 and 1, one per pool but the last."
+        except ValueError:
+            errors["pool_sizes"] = "Numbers separated by commas."
         if errors:
             raise ValidationError(errors)
 
@@ -66,3 +90,54 @@ class InterestReset(models.Model):
 
     def __str__(self):
         return f"interests reset {self.reset_at:%Y-%m-%d %H:%M}"
+
+
+class VideoDistribution(models.Model):
+    """Where a video is in staged distribution: shown to a small pool first, then to bigger
+    ones while its viewers respond, until it stops or graduates."""
+
+    class Status(models.TextChoices):
+        TESTING = "TESTING", "Being tried on its current pool"
+        STOPPED = "STOPPED", "Stopped: did not beat its pool's bar"
+        GRADUATED = "GRADUATED", "Passed every pool"
+
+    video = models.OneToOneField("videos.Video", on_delete=models.CASCADE, related_name="distribution")
+    pool = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.TESTING, db_index=True)
+    impressions = models.PositiveIntegerField(default=0, help_text="Times shown in For You, all pools.")
+    pool_impressions = models.PositiveIntegerField(default=0)
+    # the video's counters when the current pool began, so the pool's response can be told apart
+    pool_start_views = models.PositiveIntegerField(default=0)
+    pool_start_completions = models.PositiveIntegerField(default=0)
+    pool_start_rewatches = models.PositiveIntegerField(default=0)
+    pool_start_hearts = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "pool"], name="feed_distribution_testing")]
+
+    def __str__(self):
+        return f"{self.video_id}: pool {self.pool} ({self.get_status_display()})"
+
+
+class PoolDecision(models.Model):
+    """A promotion to the next pool, or a stop, with the figures it was decided on."""
+
+    class Action(models.TextChoices):
+        PROMOTED = "PROMOTED", "Promoted"
+        STOPPED = "STOPPED", "Stopped"
+        GRADUATED = "GRADUATED", "Graduated"
+
+    video = models.ForeignKey("videos.Video", on_delete=models.CASCADE, related_name="pool_decisions")
+    pool = models.PositiveSmallIntegerField()
+    action = models.CharField(max_length=10, choices=Action.choices)
+    engagement = models.FloatField(help_text="Smoothed response of the pool's viewers.")
+    bar = models.FloatField()
+    impressions = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} from pool {self.pool}"

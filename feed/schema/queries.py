@@ -5,10 +5,12 @@ from graphql import GraphQLError
 from strawberry import Info, relay
 
 from platform.graphql.viewer import current_user
+from videos.models import Video
 
 from ..services.following import following_page
 from ..services.for_you import for_you_page
-from .types import FeedConnection, FeedEdge, FeedItem, FeedReason, PageVideos
+from ..services.pools import stats
+from .types import FeedConnection, FeedEdge, FeedItem, FeedReason, PageVideos, VideoPerformance
 
 MAX_PAGE = 50
 
@@ -73,3 +75,15 @@ class Query:
                 end_cursor=token,
             ),
         )
+
+    @strawberry_django.field(description="How one of your videos is doing in distribution; null for others' videos.")
+    def video_performance(self, info: Info, video_id: strawberry.ID) -> VideoPerformance | None:
+        viewer = current_user(info)
+        try:
+            global_id = relay.GlobalID.from_id(video_id)
+        except Exception:
+            return None
+        if viewer is None or global_id.type_name != "Video" or not global_id.node_id.isdigit():
+            return None
+        video = Video.objects.filter(pk=global_id.node_id, author=viewer).first()
+        return VideoPerformance(**vars(stats(video))) if video else None

@@ -62,3 +62,16 @@ class FeedEdge:
 class FeedConnection:
     edges: list[FeedEdge]
     page_info: relay.PageInfo
+
+
+@strawberry.type(description="How a video is doing in staged distribution. Visible to its author only.")
+class VideoPerformance:
+    pool: int = strawberry.field(description="Traffic pool it is in: 1 is the smallest audience.")
+    status: str = strawberry.field(description="TESTING, STOPPED or GRADUATED.")
+    impressions: int
+    pool_impressions: int
+    pool_size: int
+    completion_rate: float
+    rewatch_rate: float
+    heart_rate: float
+    engagement: float = strawberry.field(description="Smoothed response its current pool is judged on.")

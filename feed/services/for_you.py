@@ -13,14 +13,15 @@ from datetime import timedelta
 
 import numpy as np
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from accounts.models import Follow
 from videos.models import NotInterested, Report, Video, WatchEvent
 
-from ..models import FeedSettings, InterestReset
+from ..models import FeedSettings, InterestReset, VideoDistribution
 from . import model_store
+from .pools import record_impressions
 from .signals import session_strengths, user_recent_strengths
 
 SESSION_TTL = 60 * 60
@@ -60,6 +61,7 @@ class Candidate:
     reason: str = ""
     explanation: str = ""
     score: float = 0.0
+    pool_trial: bool = False
 
     @classmethod
     def from_row(cls, row) -> "Candidate":
@@ -230,6 +232,13 @@ def for_you_page(
     trending = _rows(base.filter(published_at__gte=now - TRENDING_WINDOW).order_by("-view_count", "-heart_count"), 60)
     popular = _rows(base.order_by("-heart_count", "-view_count"), 60)
     fresh = _rows(base.filter(published_at__gte=now - FRESH_WINDOW).order_by("-published_at"), 200)
+    testing = _rows(
+        base.filter(Q(distribution__isnull=True) | Q(distribution__status=VideoDistribution.Status.TESTING)).order_by(
+            F("distribution__impressions").asc(nulls_first=True), "-published_at"
+        ),
+        100,
+    )
+    pool_match = _pool_match(testing, model, vector)
 
     n_follow = min(len(following), round(first * knobs.following_share))
     n_explore = round(first * knobs.exploration_share)
@@ -249,12 +258,19 @@ def for_you_page(
             count -= 1
 
     take(following, n_follow, "FOLLOWING", algorithmic=False)
-    # "known interests": the videos the model likes best for this viewer — a few pages' worth,
-    # but never so many that nothing is left to explore in a small catalogue
+    # Exploration is half new videos on trial in their traffic pool, matched to the viewer's
+    # interests through their hashtags, and half videos outside the viewer's known interests
+    # (the model's favourites for them — a few pages' worth, but never the whole catalogue).
+    trials = sorted((c for c in testing if pool_match.get(c.pk, 0) > 0), key=lambda c: -pool_match[c.pk])
+    for c in trials[: (n_explore + 1) // 2]:
+        if c.pk not in taken:
+            c.reason, c.score, c.pool_trial = "EXPLORATION", _score(c, 0.5, knobs, now, True), True
+            taken.add(c.pk)
+            picks.append(c)
     known = set(sorted(predicted, key=predicted.get, reverse=True)[: min(4 * first, len(predicted) // 2)])
     outside = [c for c in fresh if c.pk not in known and c.pk not in taken]
     rng.shuffle(outside)
-    take(outside, n_explore, "EXPLORATION", algorithmic=True)
+    take(outside, n_explore - sum(1 for c in picks if c.reason == "EXPLORATION"), "EXPLORATION", algorithmic=True)
     rest = first - len(picks)
     take(interest, rest, "INTEREST", algorithmic=True)
     take(trending, first - len(picks), "TRENDING", algorithmic=True)
@@ -262,8 +278,29 @@ def for_you_page(
 
     page = _order(picks, first)
     _explain(page, viewer, model, knobs)
+    record_impressions([c.pk for c in page], knobs)
     cache.set(served_key, list(served | {c.pk for c in page}), SESSION_TTL)
     return page, token
+
+
+def _pool_match(testing: list[Candidate], model, vector) -> dict[int, float]:
+    """How well each video on trial fits the viewer. Trials are for videos the model has not
+    learned yet (no engagement to train on): their vector comes from their hashtags."""
+    if model is None or vector is None or not testing:
+        return {c.pk: 0.0 for c in testing}
+    cold = [c.pk for c in testing if c.pk not in model.video_index]
+    tags: dict[int, list[str]] = {}
+    for video_id, name in Video.hashtags.through.objects.filter(video_id__in=cold).values_list(
+        "video_id", "hashtag__name"
+    ):
+        tags.setdefault(video_id, []).append(name)
+    column = {name: index for index, name in enumerate(model.tag_names)}
+    match = {}
+    for pk in cold:
+        known = [column[name] for name in tags.get(pk, ()) if name in column]
+        if known:
+            match[pk] = float(model.tag_projection[known].sum(axis=0) @ vector)
+    return match
 
 
 def _explain(page: list[Candidate], viewer: Viewer, model, knobs: FeedSettings) -> None:
@@ -285,6 +322,10 @@ def _explain(page: list[Candidate], viewer: Viewer, model, knobs: FeedSettings) 
             c.explanation = f"Trending: {c.views:,} views since it was posted."
         elif c.reason == "POPULAR":
             c.explanation = f"Popular on Flywheel: {c.hearts:,} hearts."
+        elif c.pool_trial:
+            c.explanation = (
+                f"A new video from @{c.author} on trial with a small audience whose interests match its hashtags."
+            )
         elif creators.get(c.author_id, 0) <= NEW_CREATOR_MAX_VIDEOS:
             c.reason = "NEW_CREATOR"
             c.explanation = f"A new creator, @{c.author}, finding a first audience."

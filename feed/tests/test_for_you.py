@@ -197,3 +197,13 @@ def test_a_for_you_page_costs_the_same_queries_at_5_and_20(api, viewer, django_a
             assert len(items(page(api, first=size))) == size
         counts[size] = len(captured)
     assert counts[5] == counts[20]
+
+
+def test_new_videos_are_tried_on_viewers_whose_interests_match_their_hashtags(api, viewer, make_published):
+    newcomer = make_user("newchef", User.Kind.CREATOR)
+    fresh = make_published(newcomer, "brand new recipe")  # not in the trained model yet
+    fresh.hashtags.add(Hashtag.objects.get(name="food"))
+    shown = {i["video"]["id"]: i for i in items(page(api))}
+    assert global_id(fresh) in shown
+    assert shown[global_id(fresh)]["reason"] == "EXPLORATION"
+    assert "on trial with a small audience" in shown[global_id(fresh)]["explanation"]

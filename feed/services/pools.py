@@ -1,0 +1,104 @@
+"""Staged distribution ("traffic pools"). A new video is shown to a small pool of viewers
+first; once the pool has seen it, its smoothed engagement decides whether it moves on to a
+bigger pool or stops getting exploration traffic. Every promotion and stop is recorded."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+
+from videos.models import Video
+
+from ..models import FeedSettings, PoolDecision, VideoDistribution
+
+# A prior of ten impressions at a 15% response rate: two impressions and two hearts are not
+# a perfect video.
+PRIOR_TRIALS = 10.0
+PRIOR_SUCCESSES = 1.5
+
+
+@dataclass(frozen=True)
+class PoolStats:
+    pool: int
+    status: str
+    impressions: int
+    pool_impressions: int
+    pool_size: int
+    completion_rate: float
+    rewatch_rate: float
+    heart_rate: float
+    engagement: float
+
+
+def engagement(distribution: VideoDistribution, video: Video) -> float:
+    """The pool's response since it began: completions, rewatches and hearts per impression,
+    smoothed towards the prior."""
+    completions = video.completion_count - distribution.pool_start_completions
+    rewatches = video.rewatch_count - distribution.pool_start_rewatches
+    hearts = video.heart_count - distribution.pool_start_hearts
+    response = completions + 0.5 * rewatches + hearts
+    return (response + PRIOR_SUCCESSES) / (distribution.pool_impressions + PRIOR_TRIALS)
+
+
+def stats(video: Video, knobs: FeedSettings | None = None) -> PoolStats:
+    knobs = knobs or FeedSettings.objects.current()
+    distribution = VideoDistribution.objects.filter(video=video).first() or VideoDistribution(video=video)
+    sizes = knobs.sizes()
+    shown = max(distribution.pool_impressions, 1)
+    return PoolStats(
+        pool=distribution.pool,
+        status=distribution.status,
+        impressions=distribution.impressions,
+        pool_impressions=distribution.pool_impressions,
+        pool_size=sizes[min(distribution.pool, len(sizes)) - 1],
+        completion_rate=(video.completion_count - distribution.pool_start_completions) / shown,
+        rewatch_rate=(video.rewatch_count - distribution.pool_start_rewatches) / shown,
+        heart_rate=(video.heart_count - distribution.pool_start_hearts) / shown,
+        engagement=engagement(distribution, video),
+    )
+
+
+@transaction.atomic
+def record_impressions(video_ids: list[int], knobs: FeedSettings | None = None) -> list[PoolDecision]:
+    """Count one impression for each video shown, then decide for any whose pool is done."""
+    if not video_ids:
+        return []
+    knobs = knobs or FeedSettings.objects.current()
+    VideoDistribution.objects.bulk_create([VideoDistribution(video_id=pk) for pk in video_ids], ignore_conflicts=True)
+    VideoDistribution.objects.filter(video_id__in=video_ids).update(
+        impressions=F("impressions") + 1, pool_impressions=F("pool_impressions") + 1
+    )
+    sizes, bars = knobs.sizes(), knobs.bars()
+    done = [
+        d
+        for d in VideoDistribution.objects.select_for_update()
+        .select_related("video")
+        .filter(video_id__in=video_ids, status=VideoDistribution.Status.TESTING)
+        if d.pool_impressions >= sizes[min(d.pool, len(sizes)) - 1]
+    ]
+    return [_decide(distribution, sizes, bars) for distribution in done]
+
+
+def _decide(distribution: VideoDistribution, sizes: list[int], bars: list[float]) -> PoolDecision:
+    video = distribution.video
+    score = engagement(distribution, video)
+    pool, shown = distribution.pool, distribution.pool_impressions
+    if pool >= len(sizes):
+        action, bar = PoolDecision.Action.GRADUATED, 0.0
+        distribution.status = VideoDistribution.Status.GRADUATED
+    elif score >= bars[pool - 1]:
+        action, bar = PoolDecision.Action.PROMOTED, bars[pool - 1]
+        distribution.pool = pool + 1
+        distribution.pool_impressions = 0
+        distribution.pool_start_completions = video.completion_count
+        distribution.pool_start_rewatches = video.rewatch_count
+        distribution.pool_start_hearts = video.heart_count
+        distribution.pool_start_views = video.view_count
+    else:
+        action, bar = PoolDecision.Action.STOPPED, bars[pool - 1]
+        distribution.status = VideoDistribution.Status.STOPPED
+    decision = PoolDecision.objects.create(
+        video=video, pool=pool, action=action, engagement=score, bar=bar, impressions=shown
+    )
+    distribution.save()
+    return decision
