@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import numpy as np
 from django.core.cache import cache
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Follow
@@ -21,6 +21,7 @@ from videos.models import NotInterested, Report, Video, WatchEvent
 
 from ..models import FeedSettings, InterestReset, VideoDistribution
 from . import model_store
+from .explanations import BRAND, explain
 from .pools import record_impressions
 from .signals import session_strengths, user_recent_strengths
 
@@ -28,8 +29,6 @@ SESSION_TTL = 60 * 60
 SEEN_WINDOW = timedelta(days=3)
 FRESH_WINDOW = timedelta(days=14)
 TRENDING_WINDOW = timedelta(hours=48)
-NEW_CREATOR_MAX_VIDEOS = 3
-BRAND = "BRAND"
 FIELDS = (
     "pk",
     "author_id",
@@ -152,33 +151,6 @@ def _score(c: Candidate, predicted: float, knobs: FeedSettings, now, algorithmic
     return predicted * _quality(c) * (0.3 + 0.7 * freshness) * originality * brand
 
 
-def _because(viewer: Viewer, candidate_vector: np.ndarray, model, sources: dict[int, Candidate]) -> str:
-    """Name the viewer's signal most like this video: which video, whose, and how they engaged."""
-    best, best_pk = -math.inf, None
-    for pk, strength in viewer.signals.items():
-        index = model.video_index.get(pk)
-        if strength <= 0 or index is None:
-            continue
-        similarity = float(model.factors.items[index] @ candidate_vector)
-        if similarity > best:
-            best, best_pk = similarity, pk
-    if best_pk is None:
-        return "Picked for the interests your watching has shown."
-    source = sources.get(best_pk)
-    who = f"@{source.author}'s video" if source else "a video"
-    strength = viewer.signals[best_pk]
-    how = (
-        "rewatched"
-        if strength >= 5
-        else "watched to the end"
-        if strength >= 3
-        else "hearted"
-        if strength > 0
-        else "watched"
-    )
-    return f"Because you {how} {who}."
-
-
 def _order(picks: list[Candidate], size: int) -> list[Candidate]:
     """Best first, but never two in a row from the same author or with the same sound."""
     remaining = sorted(picks, key=lambda c: -c.score)
@@ -226,7 +198,7 @@ def for_you_page(
     interest: list[Candidate] = []
     if vector is not None:
         scores = model.factors.items @ vector
-        top = np.argsort(-scores)[:300]
+        top = np.argpartition(-scores, min(300, len(scores) - 1))[:300]
         predicted = {int(model.video_ids[i]): 1 / (1 + math.exp(-float(scores[i]))) for i in top}
         interest = _rows(base.filter(pk__in=list(predicted)), 300)
     trending = _rows(base.filter(published_at__gte=now - TRENDING_WINDOW).order_by("-view_count", "-heart_count"), 60)
@@ -277,7 +249,7 @@ def for_you_page(
     take(popular, first - len(picks), "POPULAR", algorithmic=True)
 
     page = _order(picks, first)
-    _explain(page, viewer, model, knobs)
+    explain(page, viewer, model, knobs)
     record_impressions([c.pk for c in page], knobs)
     cache.set(served_key, list(served | {c.pk for c in page}), SESSION_TTL)
     return page, token
@@ -301,38 +273,6 @@ def _pool_match(testing: list[Candidate], model, vector) -> dict[int, float]:
         if known:
             match[pk] = float(model.tag_projection[known].sum(axis=0) @ vector)
     return match
-
-
-def _explain(page: list[Candidate], viewer: Viewer, model, knobs: FeedSettings) -> None:
-    explorers = {c.author_id for c in page if c.reason == "EXPLORATION"}
-    creators = (
-        dict(Video.objects.published().filter(author__in=explorers).values_list("author").annotate(n=Count("pk")))
-        if explorers
-        else {}
-    )
-    sources = {}
-    if model is not None and viewer.signals:
-        sources = {c.pk: c for c in _rows(Video.objects.filter(pk__in=list(viewer.signals)), 200)}
-    for c in page:
-        if c.reason == "FOLLOWING":
-            c.explanation = f"From @{c.author}, whom you follow."
-        elif c.reason == "INTEREST":
-            c.explanation = _because(viewer, model.factors.items[model.video_index[c.pk]], model, sources)
-        elif c.reason == "TRENDING":
-            c.explanation = f"Trending: {c.views:,} views since it was posted."
-        elif c.reason == "POPULAR":
-            c.explanation = f"Popular on Flywheel: {c.hearts:,} hearts."
-        elif c.pool_trial:
-            c.explanation = (
-                f"A new video from @{c.author} on trial with a small audience whose interests match its hashtags."
-            )
-        elif creators.get(c.author_id, 0) <= NEW_CREATOR_MAX_VIDEOS:
-            c.reason = "NEW_CREATOR"
-            c.explanation = f"A new creator, @{c.author}, finding a first audience."
-        else:
-            c.explanation = f"Something outside what you usually watch, from @{c.author}."
-        if c.author_kind == BRAND and c.reason not in ("FOLLOWING",):
-            c.explanation += f" (Brand account, shown at {knobs.brand_factor:g}× weight.)"
 
 
 def reset_interests(user, session_key: str) -> None:
