@@ -13,35 +13,20 @@ from datetime import timedelta
 
 import numpy as np
 from django.core.cache import cache
-from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Follow
 from videos.models import NotInterested, Report, Video, WatchEvent
 
-from ..models import FeedSettings, InterestReset, VideoDistribution
+from ..models import FeedSettings, InterestReset
 from . import model_store
+from .candidates import FIELDS, FRESH_WINDOW, blocked_authors, shared_lists
 from .explanations import BRAND, explain
 from .pools import record_impressions
 from .signals import session_strengths, user_recent_strengths
 
 SESSION_TTL = 60 * 60
 SEEN_WINDOW = timedelta(days=3)
-FRESH_WINDOW = timedelta(days=14)
-TRENDING_WINDOW = timedelta(hours=48)
-FIELDS = (
-    "pk",
-    "author_id",
-    "author__username",
-    "author__kind",
-    "sound_id",
-    "published_at",
-    "is_original",
-    "view_count",
-    "completion_count",
-    "rewatch_count",
-    "heart_count",
-)
 
 
 @dataclass
@@ -201,15 +186,15 @@ def for_you_page(
         top = np.argpartition(-scores, min(300, len(scores) - 1))[:300]
         predicted = {int(model.video_ids[i]): 1 / (1 + math.exp(-float(scores[i]))) for i in top}
         interest = _rows(base.filter(pk__in=list(predicted)), 300)
-    trending = _rows(base.filter(published_at__gte=now - TRENDING_WINDOW).order_by("-view_count", "-heart_count"), 60)
-    popular = _rows(base.order_by("-heart_count", "-view_count"), 60)
-    fresh = _rows(base.filter(published_at__gte=now - FRESH_WINDOW).order_by("-published_at"), 200)
-    testing = _rows(
-        base.filter(Q(distribution__isnull=True) | Q(distribution__status=VideoDistribution.Status.TESTING)).order_by(
-            F("distribution__impressions").asc(nulls_first=True), "-published_at"
-        ),
-        100,
-    )
+    shared = shared_lists()
+    unwanted_authors = blocked_authors(viewer.user) | ({viewer.user.pk} if viewer.user else set())
+
+    def usable(name: str, limit: int) -> list[Candidate]:
+        rows = (row for row in shared[name] if row[0] not in excluded and row[1] not in unwanted_authors)
+        return [Candidate.from_row(row) for _, row in zip(range(limit), rows, strict=False)]
+
+    trending, popular = usable("trending", 60), usable("popular", 60)
+    fresh, testing = usable("fresh", 200), usable("testing", 100)
     pool_match = _pool_match(testing, model, vector)
 
     n_follow = min(len(following), round(first * knobs.following_share))
@@ -248,7 +233,9 @@ def for_you_page(
     take(trending, first - len(picks), "TRENDING", algorithmic=True)
     take(popular, first - len(picks), "POPULAR", algorithmic=True)
 
-    page = _order(picks, first)
+    # Shared lists are up to 30 s old: keep only what is still published and visible now.
+    alive = set(base.filter(pk__in=[c.pk for c in picks]).values_list("pk", flat=True))
+    page = _order([c for c in picks if c.pk in alive], first)
     explain(page, viewer, model, knobs)
     record_impressions([c.pk for c in page], knobs)
     cache.set(served_key, list(served | {c.pk for c in page}), SESSION_TTL)

@@ -112,6 +112,12 @@ class Video(models.Model):
                 condition=Q(status="PUBLISHED"),
                 name="videos_video_author_published",
             ),
+            # the feed's popular list
+            models.Index(
+                fields=["-heart_count"],
+                condition=Q(status="PUBLISHED", visibility="PUBLIC"),
+                name="videos_video_popular",
+            ),
             GinIndex(fields=["phash_bands"], name="videos_video_phash_bands"),
             GinIndex(SearchVector("caption", config="simple"), name="videos_video_caption_search"),
         ]

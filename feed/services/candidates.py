@@ -1,0 +1,80 @@
+"""Candidate lists every viewer shares: trending, popular, fresh and on-trial public videos.
+
+They do not depend on who is asking, so each server process computes them once every
+GLOBAL_TTL seconds with indexed queries and every request filters them in memory (what the
+viewer saw, hearted, dismissed or reported; accounts across a block; their own videos)."""
+
+import time
+from datetime import timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Block
+from videos.models import Video
+
+from ..models import VideoDistribution
+
+GLOBAL_TTL = 30
+TRENDING_WINDOW = timedelta(hours=48)
+FRESH_WINDOW = timedelta(days=14)
+FIELDS = (
+    "pk",
+    "author_id",
+    "author__username",
+    "author__kind",
+    "sound_id",
+    "published_at",
+    "is_original",
+    "view_count",
+    "completion_count",
+    "rewatch_count",
+    "heart_count",
+)
+
+_shared: dict[str, object] = {"at": -1e9, "lists": None}
+
+
+def _public():
+    return Video.objects.filter(
+        status=Video.Status.PUBLISHED, visibility=Video.Visibility.PUBLIC, author__is_active=True
+    )
+
+
+def _compute() -> dict[str, list[tuple]]:
+    now = timezone.now()
+    public = _public()
+    return {
+        "trending": list(
+            public.filter(published_at__gte=now - TRENDING_WINDOW)
+            .order_by("-view_count", "-heart_count")
+            .values_list(*FIELDS)[:500]
+        ),
+        "popular": list(public.order_by("-heart_count", "-view_count").values_list(*FIELDS)[:500]),
+        "fresh": list(
+            public.filter(published_at__gte=now - FRESH_WINDOW).order_by("-published_at").values_list(*FIELDS)[:1000]
+        ),
+        "testing": list(
+            public.filter(Q(distribution__isnull=True) | Q(distribution__status=VideoDistribution.Status.TESTING))
+            .order_by("-published_at")
+            .values_list(*FIELDS)[:1000]
+        ),
+    }
+
+
+def shared_lists() -> dict[str, list[tuple]]:
+    if _shared["lists"] is None or time.monotonic() - _shared["at"] > GLOBAL_TTL:
+        _shared.update(lists=_compute(), at=time.monotonic())
+    return _shared["lists"]
+
+
+def forget() -> None:
+    """Recompute on next use (tests, and after bulk changes)."""
+    _shared.update(lists=None, at=-1e9)
+
+
+def blocked_authors(user) -> set[int]:
+    if user is None:
+        return set()
+    pairs = Block.objects.filter(Q(blocker=user) | Q(blocked=user)).values_list("blocker", "blocked")
+    return {other for pair in pairs for other in pair if other != user.pk}

@@ -1,0 +1,14 @@
+import pytest
+
+from feed.services import candidates, model_store
+
+
+@pytest.fixture(autouse=True)
+def fresh_process_caches():
+    """Shared candidate lists and the loaded model live for a while in a server process;
+    each test starts as a newly started process would."""
+    candidates.forget()
+    model_store.forget()
+    yield
+    candidates.forget()
+    model_store.forget()
