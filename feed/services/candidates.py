@@ -4,9 +4,11 @@ They do not depend on who is asking, so each server process computes them once e
 GLOBAL_TTL seconds with indexed queries and every request filters them in memory (what the
 viewer saw, hearted, dismissed or reported; accounts across a block; their own videos)."""
 
+import threading
 import time
 from datetime import timedelta
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -62,9 +64,26 @@ def _compute() -> dict[str, list[tuple]]:
     }
 
 
-def shared_lists() -> dict[str, list[tuple]]:
-    if _shared["lists"] is None or time.monotonic() - _shared["at"] > GLOBAL_TTL:
+_refreshing = threading.Lock()
+
+
+def _refresh() -> None:
+    try:
         _shared.update(lists=_compute(), at=time.monotonic())
+    finally:
+        connection.close()  # this thread's own connection
+        _refreshing.release()
+
+
+def shared_lists() -> dict[str, list[tuple]]:
+    """The lists, computed on first use; after that, stale ones are served while a background
+    thread recomputes them, so no request waits for a refresh."""
+    if _shared["lists"] is None:
+        with _refreshing:
+            if _shared["lists"] is None:
+                _shared.update(lists=_compute(), at=time.monotonic())
+    elif time.monotonic() - _shared["at"] > GLOBAL_TTL and _refreshing.acquire(blocking=False):
+        threading.Thread(target=_refresh, name="feed-candidates", daemon=True).start()
     return _shared["lists"]
 
 
