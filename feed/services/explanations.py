@@ -54,6 +54,8 @@ def explain(page: list, viewer, model, knobs) -> None:
             c.explanation = f"From @{c.author}, whom you follow."
         elif c.reason == "INTEREST":
             c.explanation = _because(viewer, model.factors.items[model.video_index[c.pk]], model, sources)
+        elif c.reason == "TRENDING" and c.cluster_trend:
+            c.explanation = f"Popular right now with viewers who watch what you watch; @{c.author} posted it."
         elif c.reason == "TRENDING":
             c.explanation = f"Trending: {c.views:,} views since it was posted."
         elif c.reason == "POPULAR":

@@ -19,6 +19,7 @@ from accounts.models import Follow
 from videos.models import NotInterested, Report, Video, WatchEvent
 
 from ..models import FeedSettings, InterestReset
+from ..ranking.clusters import nearest_cluster
 from . import model_store
 from .candidates import FIELDS, FRESH_WINDOW, blocked_authors, shared_lists
 from .explanations import BRAND, explain
@@ -46,6 +47,7 @@ class Candidate:
     explanation: str = ""
     score: float = 0.0
     pool_trial: bool = False
+    cluster_trend: bool = False
 
     @classmethod
     def from_row(cls, row) -> "Candidate":
@@ -128,12 +130,12 @@ def _quality(c: Candidate) -> float:
     return completion * (1 + love)
 
 
-def _score(c: Candidate, predicted: float, knobs: FeedSettings, now, algorithmic: bool) -> float:
+def _score(c: Candidate, predicted: float, knobs: FeedSettings, now, algorithmic: bool, lift: float = 1.0) -> float:
     age_hours = max(0.0, (now - c.published_at).total_seconds() / 3600) if c.published_at else 1e6
     freshness = 0.5 ** (age_hours / knobs.freshness_half_life_hours)
     originality = 1.0 if c.is_original else 0.3
     brand = knobs.brand_factor if algorithmic and c.author_kind == BRAND else 1.0
-    return predicted * _quality(c) * (0.3 + 0.7 * freshness) * originality * brand
+    return predicted * _quality(c) * (0.3 + 0.7 * freshness) * originality * brand * lift
 
 
 def _order(picks: list[Candidate], size: int) -> list[Candidate]:
@@ -194,8 +196,24 @@ def for_you_page(
         return [Candidate.from_row(row) for _, row in zip(range(limit), rows, strict=False)]
 
     trending, popular = usable("trending", 60), usable("popular", 60)
+    cluster = nearest_cluster(model.centroids, vector) if vector is not None and len(model.centroids) else None
+    if cluster is not None:
+        # what viewers with the same taste engage with most: this viewer's cluster's trending list
+        liked = [int(pk) for pk in model.cluster_top[cluster][:100] if pk >= 0]
+        in_cluster = _rows(base.filter(pk__in=liked), 100)
+        for c in in_cluster:
+            c.cluster_trend = True
+        trending = in_cluster + trending
     fresh, testing = usable("fresh", 200), usable("testing", 100)
-    pool_match = _pool_match(testing, model, vector)
+    pool_match = _pool_match(testing, model, vector, cluster)
+    lifts = (
+        {
+            c.author_id: 1 + 0.1 * model.consistency.get(c.author_id, 0.0)
+            for c in [*following, *interest, *trending, *popular, *fresh, *testing]
+        }
+        if model
+        else {}
+    )
 
     n_follow = min(len(following), round(first * knobs.following_share))
     n_explore = round(first * knobs.exploration_share)
@@ -203,12 +221,15 @@ def for_you_page(
     picks: list[Candidate] = []
 
     def take(candidates: list[Candidate], count: int, reason: str, algorithmic: bool) -> None:
-        for c in sorted(candidates, key=lambda c: -_score(c, predicted.get(c.pk, 0.5), knobs, now, algorithmic)):
+        def score(c: Candidate) -> float:
+            return _score(c, predicted.get(c.pk, 0.5), knobs, now, algorithmic, lifts.get(c.author_id, 1.0))
+
+        for c in sorted(candidates, key=lambda c: -score(c)):
             if count <= 0:
                 return
             if c.pk in taken:
                 continue
-            c.score = _score(c, predicted.get(c.pk, 0.5), knobs, now, algorithmic)
+            c.score = score(c)
             c.reason = reason
             taken.add(c.pk)
             picks.append(c)
@@ -218,18 +239,27 @@ def for_you_page(
     # Exploration is half new videos on trial in their traffic pool, matched to the viewer's
     # interests through their hashtags, and half videos outside the viewer's known interests
     # (the model's favourites for them — a few pages' worth, but never the whole catalogue).
-    trials = sorted((c for c in testing if pool_match.get(c.pk, 0) > 0), key=lambda c: -pool_match[c.pk])
+    # videos with no engagement yet (pool 1) before those already promoted, best match first
+    trials = sorted(
+        (c for c in testing if pool_match.get(c.pk, 0) > 0),
+        key=lambda c: (model is not None and c.pk in model.video_index, -pool_match[c.pk]),
+    )
     for c in trials[: (n_explore + 1) // 2]:
         if c.pk not in taken:
-            c.reason, c.score, c.pool_trial = "EXPLORATION", _score(c, 0.5, knobs, now, True), True
+            c.reason, c.score, c.pool_trial = (
+                "EXPLORATION",
+                _score(c, 0.5, knobs, now, True, lifts.get(c.author_id, 1.0)),
+                True,
+            )
             taken.add(c.pk)
             picks.append(c)
     known = set(sorted(predicted, key=predicted.get, reverse=True)[: min(4 * first, len(predicted) // 2)])
     outside = [c for c in fresh if c.pk not in known and c.pk not in taken]
     rng.shuffle(outside)
     take(outside, n_explore - sum(1 for c in picks if c.reason == "EXPLORATION"), "EXPLORATION", algorithmic=True)
-    rest = first - len(picks)
-    take(interest, rest, "INTEREST", algorithmic=True)
+    # a fifth of the algorithmic slots: what the viewer's audience cluster engages with most
+    take([c for c in trending if c.cluster_trend], round((first - len(picks)) * 0.2), "TRENDING", algorithmic=True)
+    take(interest, first - len(picks), "INTEREST", algorithmic=True)
     take(trending, first - len(picks), "TRENDING", algorithmic=True)
     take(popular, first - len(picks), "POPULAR", algorithmic=True)
 
@@ -242,11 +272,17 @@ def for_you_page(
     return page, token
 
 
-def _pool_match(testing: list[Candidate], model, vector) -> dict[int, float]:
-    """How well each video on trial fits the viewer. Trials are for videos the model has not
-    learned yet (no engagement to train on): their vector comes from their hashtags."""
+def _pool_match(testing: list[Candidate], model, vector, cluster: int | None) -> dict[int, float]:
+    """How well each video on trial fits the viewer. A video the model has not learned yet
+    is matched through its hashtags; one in a later pool, by whether the viewer belongs to
+    the audience cluster it fared best with so far."""
     if model is None or vector is None or not testing:
         return {c.pk: 0.0 for c in testing}
+    match = {}
+    for c in testing:
+        index = model.video_index.get(c.pk)
+        if index is not None and cluster is not None and model.best_cluster[index] == cluster:
+            match[c.pk] = float(model.factors.items[index] @ vector)
     cold = [c.pk for c in testing if c.pk not in model.video_index]
     tags: dict[int, list[str]] = {}
     for video_id, name in Video.hashtags.through.objects.filter(video_id__in=cold).values_list(
@@ -254,7 +290,6 @@ def _pool_match(testing: list[Candidate], model, vector) -> dict[int, float]:
     ):
         tags.setdefault(video_id, []).append(name)
     column = {name: index for index, name in enumerate(model.tag_names)}
-    match = {}
     for pk in cold:
         known = [column[name] for name in tags.get(pk, ()) if name in column]
         if known:

@@ -1,6 +1,7 @@
 """The trained interest model as a versioned artifact on disk: written by the training
 command, loaded (and reloaded when a newer version appears) by every server process."""
 
+import logging
 import os
 import re
 import tempfile
@@ -13,6 +14,7 @@ from django.conf import settings
 
 from ..ranking.als import Factors
 
+logger = logging.getLogger(__name__)
 ARTIFACT = re.compile(r"interest-v(\d+)\.npz$")
 RECHECK_SECONDS = 30
 
@@ -26,6 +28,10 @@ class InterestModel:
     factors: Factors
     tag_names: list[str]
     tag_projection: np.ndarray
+    centroids: np.ndarray  # audience clusters, unit vectors
+    cluster_top: np.ndarray  # clusters × N video ids each cluster engages with most (-1 padded)
+    best_cluster: np.ndarray  # per video index: the cluster it fares best with (-1: no engagement yet)
+    consistency: dict[int, float]  # author id -> how recognisable their topic is (0..1)
 
     @property
     def nbytes(self) -> int:
@@ -45,7 +51,18 @@ def _versions() -> list[tuple[int, Path]]:
     return sorted((int(m.group(1)), path) for path in folder.iterdir() if (m := ARTIFACT.search(path.name)))
 
 
-def save(user_ids, video_ids, factors: Factors, tag_names: list[str], tag_projection: np.ndarray) -> Path:
+def save(
+    user_ids,
+    video_ids,
+    factors: Factors,
+    tag_names: list[str],
+    tag_projection: np.ndarray,
+    *,
+    centroids: np.ndarray,
+    cluster_top: np.ndarray,
+    best_cluster: np.ndarray,
+    consistency: dict[int, float],
+) -> Path:
     """Write the next version atomically (a half-written file is never visible)."""
     folder = model_dir()
     folder.mkdir(parents=True, exist_ok=True)
@@ -62,6 +79,11 @@ def save(user_ids, video_ids, factors: Factors, tag_names: list[str], tag_projec
             alpha=factors.alpha,
             tag_names=np.array(tag_names, dtype=str),
             tag_projection=tag_projection,
+            centroids=centroids,
+            cluster_top=cluster_top,
+            best_cluster=best_cluster,
+            consistency_authors=np.array(list(consistency), dtype=np.int64),
+            consistency=np.array(list(consistency.values()), dtype=np.float32),
         )
     os.replace(handle.name, target)
     return target
@@ -83,6 +105,10 @@ def _load(version: int, path: Path) -> InterestModel:
         ),
         tag_names=[str(name) for name in data["tag_names"]],
         tag_projection=data["tag_projection"],
+        centroids=data["centroids"],
+        cluster_top=data["cluster_top"],
+        best_cluster=data["best_cluster"],
+        consistency=dict(zip(data["consistency_authors"].tolist(), data["consistency"].tolist(), strict=True)),
     )
 
 
@@ -97,7 +123,12 @@ def current() -> InterestModel | None:
         versions = _versions()
         model = _cache["model"]
         if versions and (model is None or model.version != versions[-1][0]):
-            _cache["model"] = _load(*versions[-1])
+            try:
+                _cache["model"] = _load(*versions[-1])
+            except (KeyError, ValueError, OSError):
+                # an artifact from an older format, or damaged: serve without personalisation
+                # (or with the model already loaded) rather than fail every feed request
+                logger.exception("cannot load %s; retrain with manage.py train_feed_model", versions[-1][1])
     return _cache["model"]
 
 

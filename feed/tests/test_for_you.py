@@ -207,3 +207,10 @@ def test_new_videos_are_tried_on_viewers_whose_interests_match_their_hashtags(ap
     assert global_id(fresh) in shown
     assert shown[global_id(fresh)]["reason"] == "EXPLORATION"
     assert "on trial with a small audience" in shown[global_id(fresh)]["explanation"]
+
+
+def test_trending_comes_from_the_viewers_audience_cluster(api, viewer):
+    trending = [i for i in items(page(api, first=30)) if i["reason"] == "TRENDING"]
+    from_cluster = [i for i in trending if "viewers who watch what you watch" in i["explanation"]]
+    assert from_cluster
+    assert all(i["video"]["hashtags"][0]["name"] == "food" for i in from_cluster)

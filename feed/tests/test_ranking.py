@@ -141,3 +141,29 @@ def test_evaluate_feed_prints_the_table_for_a_csv_log(tmp_path):
     popular = next(line for line in table.splitlines() if line.startswith("most popular"))
     assert float(flywheel.split()[3]) > float(popular.split()[2])  # Recall@20
     assert "n/a: the log has no follow graph" in table
+
+
+def test_clusters_find_the_planted_audiences_and_their_favourites(planted):
+    from feed.ranking.clusters import cluster_engagement, creator_consistency, kmeans
+
+    log, train, _test, user_topic, item_topic = planted
+    interactions = evaluation.train_interactions(log, train)
+    factors = train_als(interactions, factors=16, iterations=8)
+    _centroids, labels = kmeans(factors.users, TOPICS)
+    purity = np.mean(
+        [
+            np.bincount(user_topic[labels == c]).max() / max((labels == c).sum(), 1)
+            for c in range(TOPICS)
+            if (labels == c).any()
+        ]
+    )
+    assert purity > 0.9
+    engagement = cluster_engagement(labels, interactions, TOPICS)
+    for cluster in range(TOPICS):
+        members = user_topic[labels == cluster]
+        if len(members):
+            favourite_topic = np.bincount(members).argmax()
+            assert np.mean(item_topic[np.argsort(-engagement[cluster])[:10]] == favourite_topic) > 0.8
+    consistency = creator_consistency(factors.items, log.item_author)
+    mixed = creator_consistency(factors.items, np.zeros(log.n_items, dtype=int))  # one creator of everything
+    assert min(consistency.values()) > mixed[0]

@@ -5,10 +5,14 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from feed.ranking.als import fit_tag_projection, train_als
+from feed.ranking.clusters import cluster_engagement, creator_consistency, kmeans
 from feed.ranking.interactions import Interactions
 from feed.services import model_store
 from feed.services.signals import engagement_strengths
 from videos.models import Video
+
+# Videos remembered per audience cluster, as that cluster's trending list.
+CLUSTER_TOP = 200
 
 
 class Command(BaseCommand):
@@ -19,6 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--iterations", type=int, default=10)
         parser.add_argument("--regularization", type=float, default=1.0)
         parser.add_argument("--alpha", type=float, default=20.0)
+        parser.add_argument("--clusters", type=int, default=16, help="audience clusters")
 
     def handle(self, *args, **options):
         started = time.perf_counter()
@@ -50,7 +55,25 @@ class Command(BaseCommand):
             )
         tag_names, tags = self._tags(video_ids)
         projection = fit_tag_projection(factors.items, tags) if tag_names else np.zeros((0, factors.items.shape[1]))
-        path = model_store.save(user_ids, video_ids, factors, tag_names, projection)
+        k = min(options["clusters"], max(1, len(user_ids)))
+        centroids, labels = kmeans(factors.users, k)
+        engagement = cluster_engagement(labels, interactions, k)
+        top = np.argsort(-engagement, axis=1)[:, :CLUSTER_TOP]
+        cluster_top = np.where(np.take_along_axis(engagement, top, axis=1) > 0, video_ids[top], -1)
+        best_cluster = np.where(engagement.max(axis=0) > 0, engagement.argmax(axis=0), -1)
+        authors = dict(Video.objects.filter(pk__in=video_ids.tolist()).values_list("pk", "author_id"))
+        item_author = np.array([authors[int(pk)] for pk in video_ids], dtype=np.int64)
+        path = model_store.save(
+            user_ids,
+            video_ids,
+            factors,
+            tag_names,
+            projection,
+            centroids=centroids,
+            cluster_top=cluster_top,
+            best_cluster=best_cluster,
+            consistency=creator_consistency(factors.items, item_author),
+        )
         model_store.forget()
         model = model_store.current()
         self.stdout.write(
