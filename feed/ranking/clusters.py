@@ -49,3 +49,12 @@ def creator_consistency(item_vectors: np.ndarray, item_author: np.ndarray) -> di
         centre = mine.mean(axis=0)
         result[int(author)] = float(np.clip(mine @ (centre / max(np.linalg.norm(centre), 1e-9)), 0, 1).mean())
     return result
+
+
+def group_means(item_vectors: np.ndarray, groups: np.ndarray, skip: int | None = None) -> dict[int, np.ndarray]:
+    """Mean vector per group (a creator's videos, a sound's videos)."""
+    order = np.argsort(groups, kind="stable")
+    keys, starts = np.unique(groups[order], return_index=True)
+    sums = np.add.reduceat(item_vectors[order], starts, axis=0) if len(keys) else np.zeros((0, item_vectors.shape[1]))
+    counts = np.diff(np.append(starts, len(groups)))
+    return {int(key): sums[i] / counts[i] for i, key in enumerate(keys) if key != skip}

@@ -274,7 +274,7 @@ def for_you_page(
 
 def _pool_match(testing: list[Candidate], model, vector, cluster: int | None) -> dict[int, float]:
     """How well each video on trial fits the viewer. A video the model has not learned yet
-    is matched through its hashtags; one in a later pool, by whether the viewer belongs to
+    is matched through its hashtags, creator and sound; one in a later pool, by whether the viewer belongs to
     the audience cluster it fared best with so far."""
     if model is None or vector is None or not testing:
         return {c.pk: 0.0 for c in testing}
@@ -283,17 +283,16 @@ def _pool_match(testing: list[Candidate], model, vector, cluster: int | None) ->
         index = model.video_index.get(c.pk)
         if index is not None and cluster is not None and model.best_cluster[index] == cluster:
             match[c.pk] = float(model.factors.items[index] @ vector)
-    cold = [c.pk for c in testing if c.pk not in model.video_index]
+    cold = [c for c in testing if c.pk not in model.video_index]
     tags: dict[int, list[str]] = {}
-    for video_id, name in Video.hashtags.through.objects.filter(video_id__in=cold).values_list(
+    for video_id, name in Video.hashtags.through.objects.filter(video_id__in=[c.pk for c in cold]).values_list(
         "video_id", "hashtag__name"
     ):
         tags.setdefault(video_id, []).append(name)
-    column = {name: index for index, name in enumerate(model.tag_names)}
-    for pk in cold:
-        known = [column[name] for name in tags.get(pk, ()) if name in column]
-        if known:
-            match[pk] = float(model.tag_projection[known].sum(axis=0) @ vector)
+    for c in cold:
+        item = model.cold_vector(tags.get(c.pk, []), c.author_id, c.sound_id)
+        if item is not None:
+            match[c.pk] = float(item @ vector)
     return match
 
 

@@ -32,6 +32,22 @@ class InterestModel:
     cluster_top: np.ndarray  # clusters × N video ids each cluster engages with most (-1 padded)
     best_cluster: np.ndarray  # per video index: the cluster it fares best with (-1: no engagement yet)
     consistency: dict[int, float]  # author id -> how recognisable their topic is (0..1)
+    author_vectors: dict[int, np.ndarray]  # author id -> mean vector of their videos (cold start)
+    sound_vectors: dict[int, np.ndarray]  # sound id -> mean vector of the videos using it (cold start)
+
+    def cold_vector(self, tags: list[str], author_id: int | None, sound_id: int | None) -> np.ndarray | None:
+        """A vector for a video with no engagement yet, from what is known around it: its
+        hashtags, its creator's other videos and other videos with its sound."""
+        column = {name: index for index, name in enumerate(self.tag_names)}
+        parts = []
+        known = [column[name] for name in tags if name in column]
+        if known:
+            parts.append(self.tag_projection[known].sum(axis=0))
+        if author_id in self.author_vectors:
+            parts.append(self.author_vectors[author_id])
+        if sound_id in self.sound_vectors:
+            parts.append(self.sound_vectors[sound_id])
+        return np.mean(parts, axis=0) if parts else None
 
     @property
     def nbytes(self) -> int:
@@ -62,6 +78,8 @@ def save(
     cluster_top: np.ndarray,
     best_cluster: np.ndarray,
     consistency: dict[int, float],
+    author_vectors: dict[int, np.ndarray],
+    sound_vectors: dict[int, np.ndarray],
 ) -> Path:
     """Write the next version atomically (a half-written file is never visible)."""
     folder = model_dir()
@@ -84,6 +102,14 @@ def save(
             best_cluster=best_cluster,
             consistency_authors=np.array(list(consistency), dtype=np.int64),
             consistency=np.array(list(consistency.values()), dtype=np.float32),
+            author_keys=np.array(list(author_vectors), dtype=np.int64),
+            author_vectors=np.array(list(author_vectors.values()), dtype=np.float32).reshape(
+                len(author_vectors), factors.items.shape[1]
+            ),
+            sound_keys=np.array(list(sound_vectors), dtype=np.int64),
+            sound_vectors=np.array(list(sound_vectors.values()), dtype=np.float32).reshape(
+                len(sound_vectors), factors.items.shape[1]
+            ),
         )
     os.replace(handle.name, target)
     return target
@@ -109,6 +135,8 @@ def _load(version: int, path: Path) -> InterestModel:
         cluster_top=data["cluster_top"],
         best_cluster=data["best_cluster"],
         consistency=dict(zip(data["consistency_authors"].tolist(), data["consistency"].tolist(), strict=True)),
+        author_vectors=dict(zip(data["author_keys"].tolist(), data["author_vectors"], strict=True)),
+        sound_vectors=dict(zip(data["sound_keys"].tolist(), data["sound_vectors"], strict=True)),
     )
 
 

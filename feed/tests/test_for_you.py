@@ -214,3 +214,11 @@ def test_trending_comes_from_the_viewers_audience_cluster(api, viewer):
     from_cluster = [i for i in trending if "viewers who watch what you watch" in i["explanation"]]
     assert from_cluster
     assert all(i["video"]["hashtags"][0]["name"] == "food" for i in from_cluster)
+
+
+def test_a_new_video_without_hashtags_is_matched_through_its_creator(api, viewer, make_published):
+    cook = User.objects.get(username="cook1")  # whose other videos the food-loving viewer likes
+    untagged = make_published(cook, "no hashtags at all")
+    assert model_store.current().cold_vector([], cook.pk, None) is not None
+    shown = {i["video"]["id"]: i for i in items(page(api, first=20))}
+    assert shown.get(global_id(untagged), {}).get("reason") == "EXPLORATION"

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from feed.ranking.als import fit_tag_projection, train_als
-from feed.ranking.clusters import cluster_engagement, creator_consistency, kmeans
+from feed.ranking.clusters import cluster_engagement, creator_consistency, group_means, kmeans
 from feed.ranking.interactions import Interactions
 from feed.services import model_store
 from feed.services.signals import engagement_strengths
@@ -61,8 +61,14 @@ class Command(BaseCommand):
         top = np.argsort(-engagement, axis=1)[:, :CLUSTER_TOP]
         cluster_top = np.where(np.take_along_axis(engagement, top, axis=1) > 0, video_ids[top], -1)
         best_cluster = np.where(engagement.max(axis=0) > 0, engagement.argmax(axis=0), -1)
-        authors = dict(Video.objects.filter(pk__in=video_ids.tolist()).values_list("pk", "author_id"))
-        item_author = np.array([authors[int(pk)] for pk in video_ids], dtype=np.int64)
+        owners = {
+            pk: (author, sound)
+            for pk, author, sound in Video.objects.filter(pk__in=video_ids.tolist()).values_list(
+                "pk", "author_id", "sound_id"
+            )
+        }
+        item_author = np.array([owners[int(pk)][0] for pk in video_ids], dtype=np.int64)
+        item_sound = np.array([owners[int(pk)][1] or -1 for pk in video_ids], dtype=np.int64)
         path = model_store.save(
             user_ids,
             video_ids,
@@ -73,6 +79,8 @@ class Command(BaseCommand):
             cluster_top=cluster_top,
             best_cluster=best_cluster,
             consistency=creator_consistency(factors.items, item_author),
+            author_vectors=group_means(factors.items, item_author),
+            sound_vectors=group_means(factors.items, item_sound, skip=-1),
         )
         model_store.forget()
         model = model_store.current()
