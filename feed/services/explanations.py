@@ -26,16 +26,12 @@ def _because(viewer, candidate_vector: np.ndarray, model, sources: dict[int, str
     author = sources.get(best_pk)
     who = f"@{author}'s video" if author else "a video"
     strength = viewer.signals[best_pk]
-    how = (
-        "rewatched"
-        if strength >= 5
-        else "watched to the end"
-        if strength >= 3
-        else "hearted"
-        if strength > 0
-        else "watched"
-    )
-    return f"Because you {how} {who}."
+    # the weights make rewatching score at least 5, finishing at least 3
+    if strength >= 5:
+        return f"Because you rewatched {who}."
+    if strength >= 3:
+        return f"Because you watched {who} to the end."
+    return f"Because you liked {who}."
 
 
 def explain(page: list, viewer, model, knobs) -> None:
