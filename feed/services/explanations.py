@@ -11,7 +11,7 @@ NEW_CREATOR_MAX_VIDEOS = 3
 BRAND = "BRAND"
 
 
-def _because(viewer, candidate_vector: np.ndarray, model, sources: dict[int, str]) -> str:
+def _because(viewer, candidate_vector: np.ndarray, model, sources: dict[int, str], knobs) -> str:
     """Name the viewer's signal most like this video: which video, whose, and how they engaged."""
     best, best_pk = -math.inf, None
     for pk, strength in viewer.signals.items():
@@ -26,10 +26,9 @@ def _because(viewer, candidate_vector: np.ndarray, model, sources: dict[int, str
     author = sources.get(best_pk)
     who = f"@{author}'s video" if author else "a video"
     strength = viewer.signals[best_pk]
-    # the weights make rewatching score at least 5, finishing at least 3
-    if strength >= 5:
+    if strength >= knobs.weight_completion + knobs.weight_rewatch:
         return f"Because you rewatched {who}."
-    if strength >= 3:
+    if strength >= knobs.weight_completion:
         return f"Because you watched {who} to the end."
     return f"Because you liked {who}."
 
@@ -49,7 +48,7 @@ def explain(page: list, viewer, model, knobs) -> None:
         if c.reason == "FOLLOWING":
             c.explanation = f"From @{c.author}, whom you follow."
         elif c.reason == "INTEREST":
-            c.explanation = _because(viewer, model.factors.items[model.video_index[c.pk]], model, sources)
+            c.explanation = _because(viewer, model.factors.items[model.video_index[c.pk]], model, sources, knobs)
         elif c.reason == "TRENDING" and c.cluster_trend:
             c.explanation = f"Popular right now with viewers who watch what you watch; @{c.author} posted it."
         elif c.reason == "TRENDING":
