@@ -5,7 +5,8 @@ from strawberry import Info
 from strawberry.file_uploads import Upload
 
 from platform.graphql.errors import collect_user_errors
-from platform.graphql.viewer import decode_global_id, require_user
+from platform.graphql.ids import decode_global_id
+from platform.graphql.viewer import require_user
 
 from ..models import User
 from ..services import profiles, sessions, social_graph

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, QuerySet, Value
 from strawberry import Info, relay
 from strawberry_django.relay import DjangoCursorConnection
 
-from platform.graphql.errors import UserError
+from platform.graphql.errors import Payload
 from platform.graphql.viewer import current_user
 
 from ..models import Follow, User
@@ -132,33 +132,28 @@ class UserType(relay.Node):
 
 
 @strawberry.type
-class AuthPayload:
+class AuthPayload(Payload):
     token: str | None = strawberry.field(default=None, description="Bearer token for apps; shown only once.")
     token_expires_at: datetime | None = None
     user: UserType | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
-class LogoutPayload:
+class LogoutPayload(Payload):
     ok: bool = False
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
-class UserPayload:
+class UserPayload(Payload):
     user: UserType | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
-class FollowPayload:
+class FollowPayload(Payload):
     user: UserType | None = strawberry.field(default=None, description="The account followed or unfollowed.")
     viewer: UserType | None = strawberry.field(default=None, description="The signed-in account, with new counts.")
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
-class BlockPayload:
+class BlockPayload(Payload):
     user: UserType | None = strawberry.field(default=None, description="The account blocked or unblocked.")
-    errors: list[UserError] = strawberry.field(default_factory=list)

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from graphql import GraphQLError
 from strawberry import Info, relay
 
+from platform.graphql.ids import node_pk
 from platform.graphql.viewer import current_user
 from videos.models import Video
 
@@ -78,12 +79,8 @@ class Query:
 
     @strawberry_django.field(description="How one of your videos is doing in distribution; null for others' videos.")
     def video_performance(self, info: Info, video_id: strawberry.ID) -> VideoPerformance | None:
-        viewer = current_user(info)
-        try:
-            global_id = relay.GlobalID.from_id(video_id)
-        except Exception:
+        viewer, pk = current_user(info), node_pk(video_id, "Video")
+        if viewer is None or pk is None:
             return None
-        if viewer is None or global_id.type_name != "Video" or not global_id.node_id.isdigit():
-            return None
-        video = Video.objects.filter(pk=global_id.node_id, author=viewer).first()
+        video = Video.objects.filter(pk=pk, author=viewer).first()
         return VideoPerformance(**vars(stats(video))) if video else None

@@ -72,6 +72,19 @@ class UserError:
     code: ErrorCode
 
 
+@strawberry.type
+class Payload:
+    """What every mutation answers: its result fields (in subclasses) and the problems that
+    stopped it; nothing was changed when `errors` is not empty."""
+
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class OkPayload(Payload):
+    ok: bool = False
+
+
 class SignInRequired(PermissionDenied):
     """The operation needs a signed-in account and the caller has none."""
 

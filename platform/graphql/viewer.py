@@ -1,5 +1,4 @@
-from django.core.exceptions import ValidationError
-from strawberry import Info, relay
+from strawberry import Info
 
 from .errors import SignInRequired
 
@@ -19,14 +18,3 @@ def require_user(info: Info, action: str = "do that"):
     if user is None:
         raise SignInRequired(f"Sign in to {action}.")
     return user
-
-
-def decode_global_id(value: str, type_name: str, field: str) -> str:
-    """The node id inside a Relay global ID of type `type_name`, or a field error."""
-    try:
-        global_id = relay.GlobalID.from_id(value)
-    except Exception as exc:  # strawberry raises several types for malformed base64/JSON
-        raise ValidationError({field: ValidationError("That is not a valid ID.", code="invalid")}) from exc
-    if global_id.type_name != type_name:
-        raise ValidationError({field: ValidationError(f"That ID is not a {type_name}.", code="invalid")})
-    return global_id.node_id

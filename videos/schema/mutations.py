@@ -1,10 +1,11 @@
 import strawberry
 import strawberry_django
-from strawberry import Info, relay
+from strawberry import Info
 from strawberry.file_uploads import Upload
 
-from platform.graphql.errors import collect_user_errors
-from platform.graphql.viewer import current_user, decode_global_id, require_user
+from platform.graphql.errors import OkPayload, collect_user_errors
+from platform.graphql.ids import decode_global_id, node_pk, parse_global_id
+from platform.graphql.viewer import current_user, require_user
 
 from ..models import Video
 from ..services import comments, engagement, reports, uploads, watch
@@ -12,7 +13,6 @@ from .types import (
     CommentPayload,
     DeletePayload,
     HeartPayload,
-    OkPayload,
     RejectedWatchEvent,
     ReportReason,
     SharePayload,
@@ -76,22 +76,6 @@ def _session_key(info: Info) -> str:
     if not session.session_key:
         session.save()
     return session.session_key
-
-
-def _report_subject(subject_id: str) -> tuple[str, str]:
-    try:
-        global_id = relay.GlobalID.from_id(subject_id)
-    except Exception:
-        return ("", "")
-    return global_id.type_name, global_id.node_id
-
-
-def _watch_video_pk(value: str) -> str | None:
-    try:
-        global_id = relay.GlobalID.from_id(value)
-    except Exception:
-        return None
-    return global_id.node_id if global_id.type_name == "Video" else None
 
 
 @strawberry.type
@@ -159,7 +143,7 @@ class Mutation:
         with collect_user_errors() as failure:
             viewer = current_user(info)
             events = [
-                watch.WatchEventInput(_watch_video_pk(e.video_id), e.watched_ms, e.completed, e.loops)
+                watch.WatchEventInput(node_pk(e.video_id, "Video"), e.watched_ms, e.completed, e.loops)
                 for e in input.events
             ]
             accepted, rejected = watch.record_watch_events(viewer, "" if viewer else _session_key(info), events)
@@ -180,7 +164,7 @@ class Mutation:
     def report(self, info: Info, input: ReportInput) -> OkPayload:
         with collect_user_errors() as failure:
             reporter = require_user(info, "report")
-            subject = _report_subject(input.subject_id)
+            subject = parse_global_id(input.subject_id) or ("", "")
             reports.file_report(reporter, reason=input.reason.value, details=input.details, subject=subject)
             return OkPayload(ok=True)
         return OkPayload(errors=failure.errors)

@@ -2,26 +2,17 @@ import strawberry
 import strawberry_django
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db.models import Q
-from strawberry import Info, relay
+from strawberry import Info
 from strawberry_django.optimizer import optimize
 
 from accounts.models import User
 from accounts.schema.types import UserType
+from platform.graphql.ids import node_pk
 
 from ..models import Hashtag, Video
 from .types import HashtagType, VideoType
 
 SEARCH_MAX = 50
-
-
-def _node_id(value: str, type_name: str) -> str | None:
-    try:
-        global_id = relay.GlobalID.from_id(value)
-    except Exception:
-        return None
-    if global_id.type_name != type_name or not global_id.node_id.isdigit():
-        return None
-    return global_id.node_id
 
 
 def _first(info: Info, queryset, node_type, limit: int, *order: str) -> list:
@@ -60,7 +51,7 @@ class SearchResults:
 class Query:
     @strawberry_django.field(description="A video by its global ID; null when missing or not visible to you.")
     def video(self, id: strawberry.ID) -> VideoType | None:
-        pk = _node_id(id, "Video")
+        pk = node_pk(id, "Video")
         return Video.objects.filter(pk=pk) if pk else Video.objects.none()
 
     @strawberry_django.field(description="A hashtag by name, with or without the #.")

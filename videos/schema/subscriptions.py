@@ -7,6 +7,7 @@ from graphql import GraphQLError
 from strawberry import Info, relay
 
 from accounts.models import Block, User
+from platform.graphql.ids import node_pk
 from platform.graphql.viewer import current_user
 
 from .. import live
@@ -30,14 +31,8 @@ def _no_such_video() -> GraphQLError:
 def _watch(viewer, video_id: str) -> tuple[int, frozenset[int]]:
     """The video's id if the viewer may see it, and the accounts whose comments they must not
     see (blocks either way). Loaded once per subscription; messages are filtered in memory."""
-    try:
-        global_id = relay.GlobalID.from_id(video_id)
-    except Exception:
-        raise _no_such_video() from None
-    if global_id.type_name != "Video" or not global_id.node_id.isdigit():
-        raise _no_such_video()
-    pk = int(global_id.node_id)
-    if not Video.objects.visible_to(viewer).filter(pk=pk).exists():
+    pk = node_pk(video_id, "Video")
+    if pk is None or not Video.objects.visible_to(viewer).filter(pk=pk).exists():
         raise _no_such_video()
     hidden: set[int] = set()
     if viewer is not None:

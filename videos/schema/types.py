@@ -9,7 +9,7 @@ from strawberry_django.relay import DjangoCursorConnection
 
 from accounts.models import Block
 from accounts.schema.types import UserType
-from platform.graphql.errors import UserError
+from platform.graphql.errors import Payload
 from platform.graphql.viewer import current_user
 
 from ..models import Comment, Hashtag, Heart, Report, Sound, Video
@@ -178,33 +178,28 @@ class SearchResults:
 
 
 @strawberry.type
-class VideoPayload:
+class VideoPayload(Payload):
     video: VideoType | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
-class HeartPayload:
+class HeartPayload(Payload):
     video: VideoType | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
-class SharePayload:
+class SharePayload(Payload):
     video: VideoType | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
-class CommentPayload:
+class CommentPayload(Payload):
     comment: CommentType | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
-class DeletePayload:
+class DeletePayload(Payload):
     deleted_id: strawberry.ID | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
@@ -214,13 +209,6 @@ class RejectedWatchEvent:
 
 
 @strawberry.type
-class WatchEventsPayload:
+class WatchEventsPayload(Payload):
     accepted: int = 0
     rejected: list[RejectedWatchEvent] = strawberry.field(default_factory=list)
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.type
-class OkPayload:
-    ok: bool = False
-    errors: list[UserError] = strawberry.field(default_factory=list)
