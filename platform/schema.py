@@ -14,6 +14,7 @@ import videos.schema
 
 from .graphql.extensions import schema_extensions
 from .graphql.names import FlywheelNameConverter
+from .graphql.shared_events import SharedEventExecutor
 
 
 @strawberry.type
@@ -30,5 +31,7 @@ schema = strawberry.Schema(
     mutation=Mutation,
     subscription=Subscription,
     extensions=[*schema_extensions(), DjangoOptimizerExtension],
+    # live events reach many subscribers: identical selections are executed once per event
+    execution_context_class=SharedEventExecutor,
     config=StrawberryConfig(relay_max_results=settings.GRAPHQL_MAX_PAGE_SIZE, name_converter=FlywheelNameConverter()),
 )

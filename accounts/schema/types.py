@@ -8,6 +8,8 @@ from strawberry import Info, relay
 from strawberry_django.relay import DjangoCursorConnection
 
 from platform.graphql.errors import Payload
+from platform.graphql.shared_events import SHAREABLE
+from platform.graphql.urls import file_url
 from platform.graphql.viewer import current_user
 
 from ..models import Follow, User
@@ -66,16 +68,16 @@ class UserType(relay.Node):
     date_joined: datetime
 
     @strawberry_django.field(
-        only=["display_name", "username"], description="The name to show; the username when none is set."
+        only=["display_name", "username"],
+        description="The name to show; the username when none is set.",
+        metadata=SHAREABLE,
     )
     def display_name(self, root: User) -> str:
         return root.name
 
-    @strawberry_django.field(only=["avatar"])
+    @strawberry_django.field(only=["avatar"], metadata=SHAREABLE)
     def avatar_url(self, root: User, info: Info) -> str | None:
-        if not root.avatar:
-            return None
-        return info.context.request.build_absolute_uri(root.avatar.url)
+        return file_url(info, root.avatar)
 
     @strawberry_django.field(
         annotate={"viewer_follows_flag": _viewer_follows},

@@ -8,6 +8,7 @@ from strawberry import Info, relay
 
 from accounts.models import Block, User
 from platform.graphql.ids import node_pk
+from platform.graphql.shared_events import share
 from platform.graphql.viewer import current_user
 
 from .. import live
@@ -62,25 +63,32 @@ def _comment_from(event: dict) -> Comment:
     return comment
 
 
+def _deletion_from(event: dict) -> CommentDeleted:
+    return CommentDeleted(
+        id=relay.to_base64("Comment", event["id"]),
+        video_id=relay.to_base64("Video", event["video_id"]),
+        parent_id=relay.to_base64("Comment", event["parent_id"]) if event["parent_id"] else None,
+    )
+
+
 async def _added(video_pk: int, hidden: frozenset[int]) -> AsyncGenerator[Comment, None]:
     async with hub().listen(live.group_name(video_pk)) as events:
         async for event in events:
             if event["type"] == live.ADDED and event["author"]["id"] not in hidden:
-                # every local subscriber gets the same event dict from the hub: build once
-                if "comment" not in event:
-                    event["comment"] = _comment_from(event)
-                yield event["comment"]
+                # every local subscriber gets the same event dict from the hub: build the
+                # payload once, and let identical selections be executed once for all
+                if "payload" not in event:
+                    event["payload"] = share(_comment_from(event))
+                yield event["payload"]
 
 
 async def _deleted(video_pk: int, hidden: frozenset[int]) -> AsyncGenerator[CommentDeleted, None]:
     async with hub().listen(live.group_name(video_pk)) as events:
         async for event in events:
             if event["type"] == live.DELETED and event["author_id"] not in hidden:
-                yield CommentDeleted(
-                    id=relay.to_base64("Comment", event["id"]),
-                    video_id=relay.to_base64("Video", event["video_id"]),
-                    parent_id=relay.to_base64("Comment", event["parent_id"]) if event["parent_id"] else None,
-                )
+                if "payload" not in event:
+                    event["payload"] = share(_deletion_from(event))
+                yield event["payload"]
 
 
 # The checks run before the stream is returned, so a refused subscription is answered with

@@ -10,6 +10,8 @@ from strawberry_django.relay import DjangoCursorConnection
 from accounts.models import Block
 from accounts.schema.types import UserType
 from platform.graphql.errors import Payload
+from platform.graphql.shared_events import SHAREABLE
+from platform.graphql.urls import file_url
 from platform.graphql.viewer import current_user
 
 from ..models import Comment, Hashtag, Heart, Report, Sound, Video
@@ -33,10 +35,6 @@ def _viewer_has_hearted(info: Info):
 def _is_author(root: Video, info: Info) -> bool:
     viewer = current_user(info)
     return viewer is not None and viewer.pk == root.author_id
-
-
-def _absolute(info: Info, field_file) -> str | None:
-    return info.context.request.build_absolute_uri(field_file.url) if field_file else None
 
 
 @strawberry_django.type(Sound, name="Sound")
@@ -150,13 +148,13 @@ class VideoType(relay.Node):
     def review_notes(self, root: Video, info: Info) -> list[str]:
         return list(root.review_notes) if _is_author(root, info) else []
 
-    @strawberry_django.field(only=["file"])
+    @strawberry_django.field(only=["file"], metadata=SHAREABLE)
     def video_url(self, root: Video, info: Info) -> str | None:
-        return _absolute(info, root.file)
+        return file_url(info, root.file)
 
-    @strawberry_django.field(only=["thumbnail"])
+    @strawberry_django.field(only=["thumbnail"], metadata=SHAREABLE)
     def thumbnail_url(self, root: Video, info: Info) -> str | None:
-        return _absolute(info, root.thumbnail)
+        return file_url(info, root.thumbnail)
 
     @strawberry_django.field(annotate={"viewer_hearted": _viewer_has_hearted})
     def viewer_has_hearted(self, root: Video, info: Info) -> bool:

@@ -62,6 +62,30 @@ async def watch(server, query, video, count, action, token=None, timeout=10.0):
         return results
 
 
+async def watch_together(server, query, video, tokens, action, timeout=10.0):
+    """One subscriber per token (None: anonymous), all live before `action` runs; returns the
+    first result each of them got."""
+    subscribed = 0
+
+    async def one(token):
+        nonlocal subscribed
+        async with Client(transport=transport(server, token)) as session:
+            stream = session.subscribe(request(query, video))
+            first = asyncio.ensure_future(anext(stream))
+            subscribed += 1
+            try:
+                return await first
+            finally:
+                await stream.aclose()
+
+    tasks = [asyncio.create_task(one(token)) for token in tokens]
+    while subscribed < len(tokens):
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.5)  # the server has joined the video's group by now
+    await asyncio.to_thread(action)
+    return await asyncio.wait_for(asyncio.gather(*tasks), timeout)
+
+
 def post(server, token, query, **variables):
     response = httpx.post(
         f"{server.url}/graphql",
@@ -95,6 +119,41 @@ def test_comments_arrive_live_on_one_server(live_server_process, scene):
     results = asyncio.run(watch(server, ADDED, video, 1, comment))
     assert results[0]["commentAdded"]["text"] == "first!"
     assert results[0]["commentAdded"]["author"] == {"username": "fan"}
+
+
+def test_each_viewer_gets_their_own_answer_when_the_selection_is_about_them(live_server_process, scene):
+    # identical plain selections are executed once per event; viewerFollows must not be
+    follow(scene["fan"], scene["author"])
+    query = "subscription($id: ID!) { commentAdded(videoId: $id) { text author { username viewerFollows } } }"
+
+    def comment():
+        post(live_server_process, scene["author_token"], ADD, id=global_id(scene["video"]), text="hello")
+
+    tokens = [scene["fan_token"], None, scene["author_token"]]
+    fan, anonymous, author = asyncio.run(watch_together(live_server_process, query, scene["video"], tokens, comment))
+    assert fan["commentAdded"] == {"text": "hello", "author": {"username": "author", "viewerFollows": True}}
+    assert anonymous["commentAdded"]["author"]["viewerFollows"] is False
+    assert author["commentAdded"]["author"]["viewerFollows"] is False
+
+
+def test_subscribers_with_the_same_selection_all_get_the_comment_with_absolute_avatar_urls(live_server_process, scene):
+    scene["author"].avatar.name = "avatars/author.png"
+    scene["author"].display_name = "The Author"
+    scene["author"].save()
+    query = "subscription($id: ID!) { commentAdded(videoId: $id) { id text author { displayName avatarUrl } } }"
+
+    def comment():
+        post(live_server_process, scene["author_token"], ADD, id=global_id(scene["video"]), text="hi all")
+
+    tokens = [None, None, scene["fan_token"]]
+    results = asyncio.run(watch_together(live_server_process, query, scene["video"], tokens, comment))
+    assert len({json.dumps(result, sort_keys=True) for result in results}) == 1
+    added = results[0]["commentAdded"]
+    assert added["text"] == "hi all"
+    assert added["author"] == {
+        "displayName": "The Author",
+        "avatarUrl": f"{live_server_process.url}/media/avatars/author.png",
+    }
 
 
 def test_fan_out_across_two_server_processes_in_order_exactly_once(redis_servers, scene):
