@@ -27,11 +27,23 @@ def _should_mask(error: GraphQLError) -> bool:
     return True
 
 
+class MaskUnexpectedErrors(MaskErrors):
+    """Strawberry's MaskErrors minus its runtime-Protocol isinstance check per result, which
+    alone took about 7% of the server's time when fanning a comment out to 1,000 subscribers."""
+
+    def _process_result(self, result: object) -> None:
+        errors = getattr(result, "errors", None)
+        if errors:
+            result.errors = self._process_errors(errors)
+
+
 def schema_extensions() -> list:
     """Factories, so every request gets fresh extension instances."""
     return [
         partial(QueryDepthLimiter, max_depth=settings.GRAPHQL_MAX_DEPTH),
         partial(MaxAliasesLimiter, max_alias_count=settings.GRAPHQL_MAX_ALIASES),
         partial(MaxTokensLimiter, max_token_count=settings.GRAPHQL_MAX_TOKENS),
-        partial(MaskErrors, should_mask_error=_should_mask, error_message="Something went wrong on our side."),
+        partial(
+            MaskUnexpectedErrors, should_mask_error=_should_mask, error_message="Something went wrong on our side."
+        ),
     ]

@@ -6,19 +6,25 @@ of ours; clients that send no Origin (apps, servers) cannot be a forged cross-si
 may connect."""
 
 import asyncio
+import json
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
+from importlib import import_module
 from typing import Any
 
 from asgiref.sync import sync_to_async
-from channels.auth import AuthMiddlewareStack
+from channels.auth import AuthMiddleware
+from channels.middleware import BaseMiddleware
 from channels.security.websocket import OriginValidator
+from channels.sessions import CookieMiddleware
 from django.conf import settings
 from strawberry.channels import GraphQLWSConsumer
 from strawberry.exceptions import ConnectionRejectionError
 
 from accounts.services.tokens import user_for_token
+
+from .shared_events import encode_once
 
 
 @dataclass
@@ -73,6 +79,13 @@ class GraphQLWebSocketConsumer(GraphQLWSConsumer):
                 return
             await asyncio.sleep(limit - quiet)
 
+    def encode_json(self, data: object) -> str:
+        # a shared event's data is the same object for every subscriber: encode it once
+        if isinstance(data, dict) and data.get("type") == "next" and data["payload"].keys() == {"data"}:
+            body = encode_once(data["payload"]["data"])
+            return f'{{"id":{json.dumps(data["id"])},"type":"next","payload":{{"data":{body}}}}}'
+        return super().encode_json(data)
+
     async def get_context(self, request, response) -> WebSocketContext:
         return WebSocketContext(request=request, ws=request)
 
@@ -94,6 +107,20 @@ class OriginCheck(OriginValidator):
         return parsed_origin is None or self.validate_origin(parsed_origin)
 
 
+class SessionReader(BaseMiddleware):
+    """The session, so AuthMiddleware can tell who is signed in. Channels' SessionMiddleware
+    would also wrap every outgoing message to save a modified session, which nothing does
+    over a websocket here; that check cost about 4% of delivering a live comment."""
+
+    def __init__(self, inner):
+        super().__init__(inner)
+        self.store = import_module(settings.SESSION_ENGINE).SessionStore
+
+    async def __call__(self, scope, receive, send):
+        key = scope.get("cookies", {}).get(settings.SESSION_COOKIE_NAME)
+        return await self.inner(dict(scope, session=self.store(key)), receive, send)
+
+
 def WebSocketAuthMiddleware(inner):
     allowed = [*settings.ALLOWED_HOSTS, *settings.CORS_ALLOWED_ORIGINS]
-    return OriginCheck(AuthMiddlewareStack(inner), allowed)
+    return OriginCheck(CookieMiddleware(SessionReader(AuthMiddleware(inner))), allowed)
