@@ -5,6 +5,10 @@ server, connect N graphql-transport-ws clients subscribed to one video's comment
 comments through the HTTP API, and time each delivery from the moment the comment was posted.
 Prints p50/p99 latency, messages delivered per second, and whether every message arrived.
 
+The baseline, measured in the same run with the same clients: bench/ws_floor.py, a bare ASGI
+app on the same uvicorn that writes the same frames to the same N sockets with no framework
+in between. The last column is each p99 as a multiple of the floor's p99 at that N.
+
     eval "$(./flywheel env)" && python bench/live_comments.py            # full size
     python bench/live_comments.py --subscribers 20 --comments 5          # smoke (CI)
 """
@@ -106,6 +110,7 @@ def main() -> int:
     parser.add_argument("--subscribers", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--comments", type=int, default=20)
     parser.add_argument("--gap", type=float, default=0.1, help="seconds between comments")
+    parser.add_argument("--layers", nargs="+", choices=["in-memory", "redis"], default=["in-memory", "redis"])
     args = parser.parse_args()
     logging.getLogger("httpx").setLevel(logging.WARNING)
     with scratch_database("flywheel_bench_live"):
@@ -124,8 +129,14 @@ def main() -> int:
         redis = RedisServer()
         rows = []
         try:
-            for layer, env in (("in-memory", {}), ("redis", {"REDIS_URL": redis.url})):
-                server = LiveServer({**env, "GRAPHQL_WS_IDLE_SECONDS": "600"})
+            setups = {
+                "floor": ({}, "bench.ws_floor:app"),
+                "in-memory": ({}, "platform.asgi:application"),
+                "redis": ({"REDIS_URL": redis.url}, "platform.asgi:application"),
+            }
+            for layer in ("floor", *args.layers):
+                env, app = setups[layer]
+                server = LiveServer({**env, "GRAPHQL_WS_IDLE_SECONDS": "600"}, app=app)
                 try:
                     for count in args.subscribers:
                         print(f"{layer}: {count} subscribers ...", flush=True)
@@ -138,11 +149,12 @@ def main() -> int:
         finally:
             redis.stop()
     print()
-    print(f"{'layer':<11}{'subscribers':>12}{'p50 ms':>9}{'p99 ms':>9}{'msgs/s':>10}{'delivered':>16}")
+    floor = {count: r["p99"] for layer, count, r in rows if layer == "floor"}
+    print(f"{'layer':<11}{'subscribers':>12}{'p50 ms':>9}{'p99 ms':>9}{'msgs/s':>10}{'delivered':>16}{'p99/floor':>11}")
     for layer, count, r in rows:
         print(
             f"{layer:<11}{count:>12}{r['p50']:>9.1f}{r['p99']:>9.1f}{r['rate']:>10,.0f}"
-            f"{r['delivered']:>9}/{r['expected']:<6}"
+            f"{r['delivered']:>9}/{r['expected']:<6}{r['p99'] / floor[count]:>10.2f}x"
         )
     print(f"target: p99 under {TARGET_P99_MS} ms at 1000 subscribers, every message delivered")
     return 0

@@ -5,9 +5,20 @@ from functools import partial
 
 from django.conf import settings
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    AddValidationRules,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 
 logger = logging.getLogger("flywheel.graphql")
+
+# distinct operation texts whose parse and validation are remembered (per process)
+CACHED_DOCUMENTS = 512
 
 # Exceptions raised by Strawberry itself for bad arguments, whose messages help the client.
 _CLIENT_FACING_PREFIXES = ("Argument '", "Invalid cursor", "Can't paginate", "Expected")
@@ -38,11 +49,21 @@ class MaskUnexpectedErrors(MaskErrors):
 
 
 def schema_extensions() -> list:
-    """Factories, so every request gets fresh extension instances."""
+    """Factories, so every request gets fresh extension instances.
+
+    Clients send the same few operation texts over and over (and a live video's viewers all
+    send the same subscription), so parsed documents and their validation are cached. The
+    validation cache keys on the rule classes too: the depth and alias rules are built once
+    here, not per request, or no request would ever hit it."""
+    limits = [
+        *QueryDepthLimiter(max_depth=settings.GRAPHQL_MAX_DEPTH).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.GRAPHQL_MAX_ALIASES).validation_rules,
+    ]
     return [
-        partial(QueryDepthLimiter, max_depth=settings.GRAPHQL_MAX_DEPTH),
-        partial(MaxAliasesLimiter, max_alias_count=settings.GRAPHQL_MAX_ALIASES),
         partial(MaxTokensLimiter, max_token_count=settings.GRAPHQL_MAX_TOKENS),
+        partial(AddValidationRules, limits),
+        partial(ParserCache, maxsize=CACHED_DOCUMENTS),
+        partial(ValidationCache, maxsize=CACHED_DOCUMENTS),
         partial(
             MaskUnexpectedErrors, should_mask_error=_should_mask, error_message="Something went wrong on our side."
         ),

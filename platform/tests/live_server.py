@@ -32,7 +32,7 @@ def test_database_url() -> str:
 
 
 class LiveServer:
-    def __init__(self, extra_env: dict | None = None):
+    def __init__(self, extra_env: dict | None = None, app: str = "platform.asgi:application"):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}/graphql"
@@ -43,7 +43,7 @@ class LiveServer:
         self.process = subprocess.Popen(
             [
                 str(uvicorn),
-                "platform.asgi:application",
+                app,
                 "--host",
                 "127.0.0.1",
                 "--port",

@@ -29,3 +29,24 @@ def test_too_many_aliases_are_refused(anon, settings):
 def test_huge_documents_are_refused(anon, settings):
     query = "{ " + " ".join("__typename" for _ in range(settings.GRAPHQL_MAX_TOKENS)) + " }"
     assert "token" in anon.errors(query)[0]["message"].lower()
+
+
+def test_a_repeated_operation_is_parsed_and_validated_once(anon):
+    from strawberry.extensions.parser_cache import _get_parse_cache
+    from strawberry.extensions.validation_cache import _get_validate_cache
+
+    from platform.graphql.extensions import CACHED_DOCUMENTS
+
+    query = "query Repeated { viewer { username } }"
+    parse, validate = _get_parse_cache(CACHED_DOCUMENTS), _get_validate_cache(CACHED_DOCUMENTS)
+    anon.execute(query)
+    parsed, validated = parse.cache_info().hits, validate.cache_info().hits
+    assert anon.execute(query) == {"viewer": None}
+    assert parse.cache_info().hits == parsed + 1
+    assert validate.cache_info().hits == validated + 1
+
+
+def test_limits_still_apply_to_a_cached_operation(anon):
+    query = nested_following(6)
+    for _ in range(2):
+        assert "exceeds maximum operation depth" in anon.errors(query)[0]["message"]
