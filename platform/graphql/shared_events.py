@@ -106,6 +106,19 @@ def selection_is_shareable(schema, operation, fragments) -> bool:
     return True
 
 
+class _Executed:
+    """Stands in for a subscriber's per-event executor once the event's result is known."""
+
+    __slots__ = ("result",)
+
+    def __init__(self, result):
+        self.result = result
+
+    def execute_operation(self, serially: bool | None = None):
+        # a subscriber that goes away mid-execution must not cancel it for the others
+        return asyncio.shield(self.result) if isinstance(self.result, asyncio.Future) else self.result
+
+
 class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
     """Strawberry's executor, executing a shared event once per distinct shareable request."""
 
@@ -114,7 +127,14 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
     def build_per_event_executor(self, payload: Any):
         if self._share_key is _UNKNOWN:
             self._share_key = self._compute_share_key()
-        return super().build_per_event_executor(payload)
+        results = getattr(payload, _RESULTS, None)
+        if results is None or self._share_key is None:
+            return super().build_per_event_executor(payload)
+        if self._share_key not in results:
+            # the first subscriber to get here executes the event for everyone with this key
+            result = super().build_per_event_executor(payload).execute_operation(False)
+            results[self._share_key] = asyncio.ensure_future(result) if self.is_awaitable(result) else result
+        return _Executed(results[self._share_key])
 
     def _compute_share_key(self):
         location = self.operation.loc
@@ -126,22 +146,3 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
         variables = json.dumps(self.variable_values.coerced, sort_keys=True, default=repr)
         origin = request_origin(getattr(self.context_value, "request", None))
         return (location.source.body, name, variables, origin)
-
-    def __copy__(self):
-        # build_per_event_executor copies the executor for every event and subscriber;
-        # copy.copy's generic __reduce_ex__ path made that copy the dearest step of a delivery
-        clone = object.__new__(type(self))
-        clone.__dict__.update(self.__dict__)
-        return clone
-
-    def execute_operation(self, serially: bool | None = None):
-        results = getattr(self.root_value, _RESULTS, None)
-        key = self._share_key
-        if results is None or key is None or key is _UNKNOWN:
-            return super().execute_operation(serially)
-        if key not in results:
-            result = super().execute_operation(serially)
-            results[key] = asyncio.ensure_future(result) if self.is_awaitable(result) else result
-        result = results[key]
-        # a subscriber that goes away mid-execution must not cancel it for the others
-        return asyncio.shield(result) if isinstance(result, asyncio.Future) else result
