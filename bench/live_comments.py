@@ -108,7 +108,7 @@ async def run_round(server, video_gid: str, token: str, subscribers: int, commen
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--subscribers", type=int, nargs="+", default=[100, 1000])
-    parser.add_argument("--comments", type=int, default=20)
+    parser.add_argument("--comments", type=int, default=50)
     parser.add_argument("--gap", type=float, default=0.1, help="seconds between comments")
     parser.add_argument("--layers", nargs="+", choices=["in-memory", "redis"], default=["in-memory", "redis"])
     args = parser.parse_args()
