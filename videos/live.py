@@ -13,10 +13,17 @@ logger = logging.getLogger(__name__)
 
 ADDED = "comment.added"
 DELETED = "comment.deleted"
+BLOCKS_CHANGED = "blocks.changed"
+VIDEO_CHANGED = "video.changed"
 
 
 def group_name(video_id) -> str:
     return f"video-comments-{video_id}"
+
+
+def viewer_group(user_id) -> str:
+    """Events about one account that its open subscriptions must act on (blocks)."""
+    return f"live-viewer-{user_id}"
 
 
 def _author(user) -> dict:
@@ -34,6 +41,7 @@ def comment_added_event(comment) -> dict:
     return {
         "type": ADDED,
         "id": comment.pk,
+        "author_id": comment.author_id,
         "video_id": comment.video_id,
         "parent_id": comment.parent_id,
         "text": comment.text,
@@ -53,12 +61,31 @@ def comment_deleted_event(comment) -> dict:
     }
 
 
+def blocks_changed_event(blocker_id, blocked_id) -> dict:
+    return {"type": BLOCKS_CHANGED, "between": [blocker_id, blocked_id]}
+
+
 def publish(event: dict) -> None:
-    """Send an event to everyone watching the video's comments. A failing channel layer
-    must not fail the request that already committed the comment."""
-    group = group_name(event["video_id"])
+    """Send an event to everyone watching the video's comments."""
+    _send(group_name(event["video_id"]), event)
+
+
+def publish_video_changed(video_id) -> None:
+    """The video's status or visibility changed (or it was deleted): its watchers re-check."""
+    _send(group_name(video_id), {"type": VIDEO_CHANGED, "video_id": video_id})
+
+
+def publish_blocks_changed(blocker_id, blocked_id) -> None:
+    """Tell both accounts' open subscriptions that a block between them was made or lifted."""
+    event = blocks_changed_event(blocker_id, blocked_id)
+    for user_id in (blocker_id, blocked_id):
+        _send(viewer_group(user_id), event)
+
+
+def _send(group: str, event: dict) -> None:
+    # A failing channel layer must not fail the request that already committed its change.
     try:
         # the group travels with the event: each process's hub routes by it
         async_to_sync(get_channel_layer().group_send)(group, {**event, "group": group})
     except Exception:
-        logger.exception("could not publish %s for video %s", event["type"], event["video_id"])
+        logger.exception("could not publish %s to %s", event["type"], group)

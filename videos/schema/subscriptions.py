@@ -1,4 +1,6 @@
+import asyncio
 from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from datetime import datetime
 
 import strawberry
@@ -29,12 +31,11 @@ def _no_such_video() -> GraphQLError:
 
 
 @sync_to_async
-def _watch(viewer, video_id: str) -> tuple[int, frozenset[int]]:
-    """The video's id if the viewer may see it, and the accounts whose comments they must not
-    see (blocks either way). Loaded once per subscription; messages are filtered in memory."""
-    pk = node_pk(video_id, "Video")
-    if pk is None or not Video.objects.visible_to(viewer).filter(pk=pk).exists():
-        raise _no_such_video()
+def _may_watch(viewer, video_pk: int | None) -> frozenset[int] | None:
+    """None if the viewer may not see the video; else the accounts whose comments they must
+    not see (blocks either way), so messages are filtered in memory."""
+    if video_pk is None or not Video.objects.visible_to(viewer).filter(pk=video_pk).exists():
+        return None
     hidden: set[int] = set()
     if viewer is not None:
         for blocker, blocked in (
@@ -43,7 +44,48 @@ def _watch(viewer, video_id: str) -> tuple[int, frozenset[int]]:
             .union(Block.objects.filter(blocked=viewer).values_list("blocker", "blocked"))
         ):
             hidden.add(blocked if blocker == viewer.pk else blocker)
-    return pk, frozenset(hidden)
+    return frozenset(hidden)
+
+
+class _Watcher:
+    """One subscriber's view of a video's comments. What may change while they watch applies
+    at once: a block made or lifted by or against the viewer (their own group tells them) or
+    the video taken down or deleted (its group does). They re-check, and if they may no longer
+    see the video the stream ends."""
+
+    def __init__(self, viewer, video_pk: int, hidden: frozenset[int]):
+        self.viewer, self.video_pk, self.hidden = viewer, video_pk, hidden
+
+    @classmethod
+    async def start(cls, info: Info, video_id: str) -> "_Watcher":
+        viewer = current_user(info)
+        video_pk = node_pk(video_id, "Video")
+        hidden = await _may_watch(viewer, video_pk)
+        if hidden is None:
+            raise _no_such_video()
+        return cls(viewer, video_pk, hidden)
+
+    async def _recheck(self, event: dict) -> frozenset[int] | None:
+        # every local watcher gets this event dict: anonymous ones share one query
+        checks = event.setdefault("rechecks", {})
+        key = self.viewer.pk if self.viewer is not None else None
+        if key not in checks:
+            checks[key] = asyncio.ensure_future(_may_watch(self.viewer, self.video_pk))
+        return await asyncio.shield(checks[key])
+
+    async def events(self, kind: str) -> AsyncGenerator[dict, None]:
+        groups = [live.group_name(self.video_pk)]
+        if self.viewer is not None:
+            groups.append(live.viewer_group(self.viewer.pk))
+        async with hub().listen(*groups) as events:
+            async for event in events:
+                if event["type"] in (live.BLOCKS_CHANGED, live.VIDEO_CHANGED):
+                    hidden = await self._recheck(event)
+                    if hidden is None:
+                        return
+                    self.hidden = hidden
+                elif event["type"] == kind and event["author_id"] not in self.hidden:
+                    yield event
 
 
 def _comment_from(event: dict) -> Comment:
@@ -71,24 +113,26 @@ def _deletion_from(event: dict) -> CommentDeleted:
     )
 
 
-async def _added(video_pk: int, hidden: frozenset[int]) -> AsyncGenerator[Comment, None]:
-    async with hub().listen(live.group_name(video_pk)) as events:
-        async for event in events:
-            if event["type"] == live.ADDED and event["author"]["id"] not in hidden:
-                # every local subscriber gets the same event dict from the hub: build the
-                # payload once, and let identical selections be executed once for all
-                if "payload" not in event:
-                    event["payload"] = share(_comment_from(event))
-                yield event["payload"]
+# aclosing: when a client unsubscribes, the hub membership inside watcher.events must be
+# released then, not whenever the abandoned generator is garbage-collected.
 
 
-async def _deleted(video_pk: int, hidden: frozenset[int]) -> AsyncGenerator[CommentDeleted, None]:
-    async with hub().listen(live.group_name(video_pk)) as events:
+async def _added(watcher: _Watcher) -> AsyncGenerator[Comment, None]:
+    async with aclosing(watcher.events(live.ADDED)) as events:
         async for event in events:
-            if event["type"] == live.DELETED and event["author_id"] not in hidden:
-                if "payload" not in event:
-                    event["payload"] = share(_deletion_from(event))
-                yield event["payload"]
+            # every local subscriber gets the same event dict from the hub: build the payload
+            # once, and let identical selections be executed once for all
+            if "payload" not in event:
+                event["payload"] = share(_comment_from(event))
+            yield event["payload"]
+
+
+async def _deleted(watcher: _Watcher) -> AsyncGenerator[CommentDeleted, None]:
+    async with aclosing(watcher.events(live.DELETED)) as events:
+        async for event in events:
+            if "payload" not in event:
+                event["payload"] = share(_deletion_from(event))
+            yield event["payload"]
 
 
 # The checks run before the stream is returned, so a refused subscription is answered with
@@ -97,10 +141,8 @@ async def _deleted(video_pk: int, hidden: frozenset[int]) -> AsyncGenerator[Comm
 class Subscription:
     @strawberry.subscription(description="Comments posted on a video, live, in the order they were committed.")
     async def comment_added(self, info: Info, video_id: strawberry.ID) -> AsyncGenerator[CommentType, None]:
-        video_pk, hidden = await _watch(current_user(info), video_id)
-        return _added(video_pk, hidden)
+        return _added(await _Watcher.start(info, video_id))
 
     @strawberry.subscription(description="Comments deleted from a video, live, so clients can remove them.")
     async def comment_deleted(self, info: Info, video_id: strawberry.ID) -> AsyncGenerator[CommentDeleted, None]:
-        video_pk, hidden = await _watch(current_user(info), video_id)
-        return _deleted(video_pk, hidden)
+        return _deleted(await _Watcher.start(info, video_id))

@@ -25,6 +25,8 @@ ADD = """mutation($id: ID!, $text: String!) {
   addComment(input: {videoId: $id, text: $text}) { comment { id } errors { code } }
 }"""
 DELETE = "mutation($id: ID!) { deleteComment(input: {commentId: $id}) { errors { code } } }"
+BLOCK = "mutation($id: ID!) { block(input: {userId: $id}) { errors { code } } }"
+UNBLOCK = "mutation($id: ID!) { unblock(input: {userId: $id}) { errors { code } } }"
 
 
 def request(query, video):
@@ -245,6 +247,66 @@ def test_blocked_accounts_comments_are_not_delivered(live_server_process, scene)
 
     results = asyncio.run(watch(live_server_process, ADDED, scene["video"], 1, comments, token=scene["fan_token"]))
     assert [r["commentAdded"]["text"] for r in results] == ["welcome"]
+
+
+def test_a_block_made_while_watching_applies_at_once_and_lifting_it_too(live_server_process, scene):
+    troll = make_user("troll")
+    troll_token = issue_token(troll)[0]
+    server, video = live_server_process, global_id(scene["video"])
+
+    def comments():
+        post(server, troll_token, ADD, id=video, text="before")
+        assert post(server, scene["fan_token"], BLOCK, id=global_id(troll))["block"]["errors"] == []
+        post(server, troll_token, ADD, id=video, text="while blocked")
+        post(server, scene["author_token"], ADD, id=video, text="welcome")
+        assert post(server, scene["fan_token"], UNBLOCK, id=global_id(troll))["unblock"]["errors"] == []
+        post(server, troll_token, ADD, id=video, text="after")
+
+    results = asyncio.run(watch(server, ADDED, scene["video"], 3, comments, token=scene["fan_token"]))
+    assert [r["commentAdded"]["text"] for r in results] == ["before", "welcome", "after"]
+
+
+def stream_ends_after(server, scene, token, action):
+    """Subscribe, run `action` (in a thread), and return what arrived before the server
+    completed the subscription."""
+
+    async def run():
+        async with Client(transport=transport(server, token)) as session:
+            received = []
+
+            async def take():
+                async for result in session.subscribe(request(ADDED, scene["video"])):
+                    received.append(result)
+
+            task = asyncio.create_task(take())
+            await asyncio.sleep(0.5)
+            await asyncio.to_thread(action)
+            await asyncio.wait_for(task, 10)  # the server completed the subscription
+            return received
+
+    return asyncio.run(run())
+
+
+def test_a_block_by_the_videos_author_ends_the_viewers_stream(live_server_process, scene):
+    server, video = live_server_process, global_id(scene["video"])
+
+    def block_then_comment():
+        post(server, scene["author_token"], BLOCK, id=global_id(scene["fan"]))
+        post(server, scene["author_token"], ADD, id=video, text="not for you")
+
+    assert stream_ends_after(server, scene, scene["fan_token"], block_then_comment) == []
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "fan"])
+def test_deleting_the_video_ends_its_watchers_streams(live_server_process, scene, viewer):
+    server = live_server_process
+    token = scene["fan_token"] if viewer == "fan" else None
+    delete = "mutation($id: ID!) { deleteVideo(input: {videoId: $id}) { errors { code } } }"
+
+    def delete_video():
+        assert post(server, scene["author_token"], delete, id=global_id(scene["video"]))["deleteVideo"]["errors"] == []
+
+    assert stream_ends_after(server, scene, token, delete_video) == []
 
 
 def raw_protocol(server, messages, read=1, token=None, **connect):

@@ -1,0 +1,39 @@
+"""The per-process hub that shares one channel-layer membership among local subscribers."""
+
+import asyncio
+
+from channels.layers import get_channel_layer
+
+from videos.live_hub import hub
+
+
+def test_memberships_are_renewed_past_the_layers_group_expiry(settings):
+    # layers forget members after group_expiry (a day by default); a popular video can be
+    # watched on one process for longer than that
+    settings.CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"group_expiry": 1}}
+    }
+
+    async def run():
+        async with hub().listen("video-comments-1") as events:
+            await asyncio.sleep(3)
+            await get_channel_layer().group_send("video-comments-1", {"type": "x", "group": "video-comments-1"})
+            return await asyncio.wait_for(anext(events), 2)
+
+    assert asyncio.run(run())["type"] == "x"
+
+
+def test_every_local_listener_gets_each_event_once_and_leaving_stops_delivery(settings):
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+    async def run():
+        layer = get_channel_layer()
+        async with hub().listen("g") as first, hub().listen("g") as second:
+            await layer.group_send("g", {"type": "one", "group": "g"})
+            got = [await asyncio.wait_for(anext(first), 2), await asyncio.wait_for(anext(second), 2)]
+        await layer.group_send("g", {"type": "two", "group": "g"})
+        return got, layer.groups.get("g")
+
+    got, members = asyncio.run(run())
+    assert [event["type"] for event in got] == ["one", "one"]
+    assert not members  # the process left the group with its last listener
