@@ -10,6 +10,7 @@ Also prints the model's training time and the memory a server process spends on 
 
 import argparse
 import io
+import json
 import logging
 import statistics
 import sys
@@ -228,10 +229,11 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=10_000_000)
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--iterations", type=int, default=5)
-    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the seeded database and its model")
+    parser.add_argument("--reuse", action="store_true", help="time against the database a --keep run left")
     args = parser.parse_args()
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    with scratch_database("flywheel_bench_feed", keep=args.keep):
+    with scratch_database("flywheel_bench_feed", keep=args.keep, reuse=args.reuse) as reused:
         import psycopg
         from django.core.management import call_command
         from strawberry.relay import GlobalID
@@ -242,14 +244,20 @@ def main() -> int:
         from feed.services import model_store
         from platform.tests.live_server import LiveServer, test_database_url
 
-        ids = seed(args.viewers, args.videos, args.events)
+        saved = model_store.model_dir() / "bench-feed-ids.json"
+        if reused:
+            ids, training = json.loads(saved.read_text()), float("nan")
+            print("reusing the seeded database and its model", flush=True)
+        else:
+            ids = seed(args.viewers, args.videos, args.events)
+            viewer = User.objects.get(pk=ids["first_user"] + ids["creators"] + 1)
+            for creator in range(5):
+                follow(viewer, User.objects.get(pk=ids["first_user"] + creator))
+            started = time.perf_counter()
+            call_command("train_feed_model", iterations=args.iterations, stdout=io.StringIO())
+            training = time.perf_counter() - started
+            saved.write_text(json.dumps(ids))
         viewer = User.objects.get(pk=ids["first_user"] + ids["creators"] + 1)
-        for creator in range(5):
-            follow(viewer, User.objects.get(pk=ids["first_user"] + creator))
-        started = time.perf_counter()
-        out = io.StringIO()
-        call_command("train_feed_model", iterations=args.iterations, stdout=out)
-        training = time.perf_counter() - started
         model_store.forget()
         model = model_store.current()
         token = issue_token(viewer)[0]

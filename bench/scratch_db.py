@@ -17,16 +17,20 @@ def _with_db(url: str, name: str) -> str:
 
 
 @contextmanager
-def scratch_database(name: str, keep: bool = False):
+def scratch_database(name: str, keep: bool = False, reuse: bool = False):
     """Create database `name` (dropping an old one), point Django at it, migrate, and drop it
-    afterwards unless `keep`."""
+    afterwards unless `keep`. With `reuse`, a database of that name left by an earlier `keep`
+    run is used as it is (yields whether it was reused)."""
     base = os.environ.get("DATABASE_URL")
     if not base:
         sys.exit('DATABASE_URL is not set: run through ./flywheel env, e.g. eval "$(./flywheel env)"')
     admin_url = _with_db(base, "postgres")
     with psycopg.connect(_conninfo(admin_url), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+        reused = reuse and exists
+        if not reused:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
     os.environ["DATABASE_URL"] = _with_db(base, name)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platform.settings")
     os.environ.setdefault("DEBUG", "1")
@@ -40,13 +44,13 @@ def scratch_database(name: str, keep: bool = False):
 
     call_command("migrate", verbosity=0)
     try:
-        yield os.environ["DATABASE_URL"]
+        yield reused
     finally:
         from django.db import connections
 
         connections.close_all()
         os.environ["DATABASE_URL"] = base
-        if not keep:
+        if not keep and not reused:
             with psycopg.connect(_conninfo(admin_url), autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

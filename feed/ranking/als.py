@@ -10,6 +10,7 @@ videos."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -23,10 +24,16 @@ class Factors:
     regularization: float
     alpha: float
 
+    @cached_property
+    def item_gram(self) -> np.ndarray:
+        """itemsᵀ·items, the same for every viewer: computed once per model, not per request
+        (at a million items it is ~4 GFLOP, a quarter of a second and more on this machine)."""
+        return self.items.T @ self.items
+
     def user_vector(self, items: np.ndarray, strength: np.ndarray) -> np.ndarray:
         """A viewer's vector from their interactions alone, with item vectors fixed: how a
         feed reacts within a session, before the next training run."""
-        return _solve_row(self.items, self.items.T @ self.items, items, strength, self.alpha, self.regularization)
+        return _solve_row(self.items, self.item_gram, items, strength, self.alpha, self.regularization)
 
 
 def _solve_row(

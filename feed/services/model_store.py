@@ -118,7 +118,7 @@ def save(
 def _load(version: int, path: Path) -> InterestModel:
     data = np.load(path)
     user_ids, video_ids = data["user_ids"], data["video_ids"]
-    return InterestModel(
+    model = InterestModel(
         version=version,
         user_index={int(pk): index for index, pk in enumerate(user_ids)},
         video_index={int(pk): index for index, pk in enumerate(video_ids)},
@@ -138,6 +138,8 @@ def _load(version: int, path: Path) -> InterestModel:
         author_vectors=dict(zip(data["author_keys"].tolist(), data["author_vectors"], strict=True)),
         sound_vectors=dict(zip(data["sound_keys"].tolist(), data["sound_vectors"], strict=True)),
     )
+    model.factors.item_gram  # noqa: B018  (computed with the load, not by the first viewer)
+    return model
 
 
 _cache: dict[str, object] = {"model": None, "checked": 0.0}
