@@ -301,7 +301,8 @@ def main() -> int:
     print(f"{'(b) one SQL query for those rows':<46}{b_p50:>9.2f}{b_p99:>9.2f}")
     print(f"forYou / floor (a): p50 {feed_p50 / a_p50:.1f}x (target ≤ 2x), p99 {feed_p99 / a_p99:.1f}x (target ≤ 4x)")
     print(f"first page of a new server process (model load, shared lists): {cold[0]:.0f} ms")
-    print(f"model training: {training:.1f} s; model memory per server process: {model.nbytes / 1e6:.1f} MB")
+    trained = "reused from the --keep run" if reused else f"{training:.1f} s"
+    print(f"model training: {trained}; model memory per server process: {model.nbytes / 1e6:.1f} MB")
     return 0
 
 
