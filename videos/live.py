@@ -13,7 +13,7 @@ logger = logging.getLogger(__name__)
 
 ADDED = "comment.added"
 DELETED = "comment.deleted"
-BLOCKS_CHANGED = "blocks.changed"
+RELATIONSHIP_CHANGED = "relationship.changed"
 VIDEO_CHANGED = "video.changed"
 
 
@@ -22,7 +22,7 @@ def group_name(video_id) -> str:
 
 
 def viewer_group(user_id) -> str:
-    """Events about one account that its open subscriptions must act on (blocks)."""
+    """Events about one account that its open subscriptions must act on (blocks, follows)."""
     return f"live-viewer-{user_id}"
 
 
@@ -61,8 +61,8 @@ def comment_deleted_event(comment) -> dict:
     }
 
 
-def blocks_changed_event(blocker_id, blocked_id) -> dict:
-    return {"type": BLOCKS_CHANGED, "between": [blocker_id, blocked_id]}
+def relationship_changed_event(one_id, other_id) -> dict:
+    return {"type": RELATIONSHIP_CHANGED, "between": [one_id, other_id]}
 
 
 def publish(event: dict) -> None:
@@ -75,10 +75,10 @@ def publish_video_changed(video_id) -> None:
     _send(group_name(video_id), {"type": VIDEO_CHANGED, "video_id": video_id})
 
 
-def publish_blocks_changed(blocker_id, blocked_id) -> None:
-    """Tell both accounts' open subscriptions that a block between them was made or lifted."""
-    event = blocks_changed_event(blocker_id, blocked_id)
-    for user_id in (blocker_id, blocked_id):
+def publish_relationship_changed(one_id, other_id) -> None:
+    """Tell both accounts' open subscriptions that a block or follow between them changed."""
+    event = relationship_changed_event(one_id, other_id)
+    for user_id in (one_id, other_id):
         _send(viewer_group(user_id), event)
 
 

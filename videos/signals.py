@@ -1,11 +1,11 @@
-"""Changes that open live subscriptions must hear about: blocks between accounts, and videos
-whose audience may have narrowed (taken down, deleted)."""
+"""Changes that open live subscriptions must hear about: blocks and ended follows between
+accounts, and videos whose audience may have narrowed (taken down, deleted)."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from accounts.models import Block
+from accounts.models import Block, Follow
 
 from . import live
 from .models import Video
@@ -14,20 +14,25 @@ from .models import Video
 _AUDIENCE_FIELDS = {"status", "visibility"}
 
 
-def _announce(block: Block) -> None:
-    blocker, blocked = block.blocker_id, block.blocked_id
-    transaction.on_commit(lambda: live.publish_blocks_changed(blocker, blocked))
+def _announce(one_id: int, other_id: int) -> None:
+    transaction.on_commit(lambda: live.publish_relationship_changed(one_id, other_id))
 
 
 @receiver(post_save, sender=Block, dispatch_uid="videos.live.block_made")
 def block_made(sender, instance: Block, created: bool, **kwargs) -> None:
     if created:
-        _announce(instance)
+        _announce(instance.blocker_id, instance.blocked_id)
 
 
 @receiver(post_delete, sender=Block, dispatch_uid="videos.live.block_lifted")
 def block_lifted(sender, instance: Block, **kwargs) -> None:
-    _announce(instance)
+    _announce(instance.blocker_id, instance.blocked_id)
+
+
+@receiver(post_delete, sender=Follow, dispatch_uid="videos.live.follow_ended")
+def follow_ended(sender, instance: Follow, **kwargs) -> None:
+    # a followers-only video's watcher who stops following may no longer see it
+    _announce(instance.follower_id, instance.followee_id)
 
 
 def _video_changed(video: Video) -> None:

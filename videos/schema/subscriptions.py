@@ -49,9 +49,9 @@ def _may_watch(viewer, video_pk: int | None) -> frozenset[int] | None:
 
 class _Watcher:
     """One subscriber's view of a video's comments. What may change while they watch applies
-    at once: a block made or lifted by or against the viewer (their own group tells them) or
-    the video taken down or deleted (its group does). They re-check, and if they may no longer
-    see the video the stream ends."""
+    at once: a block made or lifted by or against the viewer, or a follow they ended (their own
+    group tells them), or the video taken down or deleted (its group does). They re-check, and
+    if they may no longer see the video the stream ends."""
 
     def __init__(self, viewer, video_pk: int, hidden: frozenset[int]):
         self.viewer, self.video_pk, self.hidden = viewer, video_pk, hidden
@@ -79,7 +79,7 @@ class _Watcher:
             groups.append(live.viewer_group(self.viewer.pk))
         async with hub().listen(*groups) as events:
             async for event in events:
-                if event["type"] in (live.BLOCKS_CHANGED, live.VIDEO_CHANGED):
+                if event["type"] in (live.RELATIONSHIP_CHANGED, live.VIDEO_CHANGED):
                     hidden = await self._recheck(event)
                     if hidden is None:
                         return

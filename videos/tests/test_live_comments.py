@@ -297,6 +297,20 @@ def test_a_block_by_the_videos_author_ends_the_viewers_stream(live_server_proces
     assert stream_ends_after(server, scene, scene["fan_token"], block_then_comment) == []
 
 
+def test_unfollowing_ends_the_stream_of_a_followers_only_video(live_server_process, scene, make_published):
+    follow(scene["fan"], scene["author"])
+    secret = make_published(scene["author"], "for followers", visibility="FOLLOWERS")
+    unfollow = "mutation($id: ID!) { unfollow(input: {userId: $id}) { errors { code } } }"
+
+    def stop_following():
+        assert post(live_server_process, scene["fan_token"], unfollow, id=global_id(scene["author"])) == {
+            "unfollow": {"errors": []}
+        }
+
+    scene = {**scene, "video": secret}
+    assert stream_ends_after(live_server_process, scene, scene["fan_token"], stop_following) == []
+
+
 @pytest.mark.parametrize("viewer", ["anonymous", "fan"])
 def test_deleting_the_video_ends_its_watchers_streams(live_server_process, scene, viewer):
     server = live_server_process
