@@ -34,7 +34,9 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from .urls import request_origin
 
-SHAREABLE = {"flywheel.shareable": True}
+_SHAREABLE_KEY = "flywheel.shareable"
+# metadata for a resolver whose answer depends on nothing about the request but its host
+SHAREABLE = {_SHAREABLE_KEY: True}
 
 _RESULTS = "_flywheel_shared_results"
 _UNKNOWN = object()
@@ -42,6 +44,7 @@ _UNKNOWN = object()
 _NODE_ID = relay.Node.__dict__["_id"].__func__
 
 
+# the last few results' JSON, by object identity
 _encoded: OrderedDict[int, tuple[Any, str]] = OrderedDict()
 
 
@@ -67,7 +70,7 @@ def field_is_shareable(field: GraphQLField) -> bool:
     definition = field.extensions.get("strawberry-definition")
     if definition is None:  # graphql-core's own fields, such as __typename
         return True
-    if (definition.metadata or {}).get("flywheel.shareable"):
+    if (definition.metadata or {}).get(_SHAREABLE_KEY):
         return True
     if definition.extensions or getattr(definition, "permission_classes", None):
         return False
