@@ -27,7 +27,7 @@ class Factors:
     @cached_property
     def item_gram(self) -> np.ndarray:
         """itemsᵀ·items, the same for every viewer: computed once per model, not per request
-        (at a million items it is ~4 GFLOP, a quarter of a second and more on this machine)."""
+        (at a million items it is ~4 GFLOP: 60 ms on this machine when idle, 250 ms under load)."""
         return self.items.T @ self.items
 
     def user_vector(self, items: np.ndarray, strength: np.ndarray) -> np.ndarray:
