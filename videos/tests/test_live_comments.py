@@ -158,6 +158,25 @@ def test_subscribers_with_the_same_selection_all_get_the_comment_with_absolute_a
     }
 
 
+def test_a_live_selection_may_reach_into_the_video_author_and_replies(live_server_process, scene):
+    # relations and connections load from the database inside the subscription, per viewer
+    query = """subscription($id: ID!) { commentAdded(videoId: $id) {
+      text video { caption author { username } } author { videoCount } replies(first: 2) { edges { node { id } } }
+    } }"""
+
+    def comment():
+        post(live_server_process, scene["author_token"], ADD, id=global_id(scene["video"]), text="hello")
+
+    tokens = [None, scene["fan_token"]]
+    for result in asyncio.run(watch_together(live_server_process, query, scene["video"], tokens, comment)):
+        assert result["commentAdded"] == {
+            "text": "hello",
+            "video": {"caption": "live!", "author": {"username": "author"}},
+            "author": {"videoCount": 1},
+            "replies": {"edges": []},
+        }
+
+
 def test_fan_out_across_two_server_processes_in_order_exactly_once(redis_servers, scene):
     first, second = redis_servers
     texts = [f"comment {i}" for i in range(5)]
