@@ -61,10 +61,6 @@ def comment_deleted_event(comment) -> dict:
     }
 
 
-def relationship_changed_event(one_id, other_id) -> dict:
-    return {"type": RELATIONSHIP_CHANGED, "between": [one_id, other_id]}
-
-
 def publish(event: dict) -> None:
     """Send an event to everyone watching the video's comments."""
     _send(group_name(event["video_id"]), event)
@@ -77,9 +73,9 @@ def publish_video_changed(video_id) -> None:
 
 def publish_relationship_changed(one_id, other_id) -> None:
     """Tell both accounts' open subscriptions that a block or follow between them changed."""
-    event = relationship_changed_event(one_id, other_id)
+    # watchers re-check their access from the database, so the event needs no details
     for user_id in (one_id, other_id):
-        _send(viewer_group(user_id), event)
+        _send(viewer_group(user_id), {"type": RELATIONSHIP_CHANGED})
 
 
 def _send(group: str, event: dict) -> None:

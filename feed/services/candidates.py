@@ -12,7 +12,6 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Block
 from videos.models import Video
 
 from ..models import VideoDistribution
@@ -90,10 +89,3 @@ def shared_lists() -> dict[str, list[tuple]]:
 def forget() -> None:
     """Recompute on next use (tests, and after bulk changes)."""
     _shared.update(lists=None, at=-1e9)
-
-
-def blocked_authors(user) -> set[int]:
-    if user is None:
-        return set()
-    pairs = Block.objects.filter(Q(blocker=user) | Q(blocked=user)).values_list("blocker", "blocked")
-    return {other for pair in pairs for other in pair if other != user.pk}

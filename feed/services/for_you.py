@@ -16,12 +16,13 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.models import Follow
+from accounts.services.social_graph import blocked_either_way
 from videos.models import NotInterested, Report, Video, WatchEvent
 
 from ..models import FeedSettings, InterestReset
 from ..ranking.clusters import nearest_cluster
 from . import model_store
-from .candidates import FIELDS, FRESH_WINDOW, blocked_authors, shared_lists
+from .candidates import FIELDS, FRESH_WINDOW, shared_lists
 from .explanations import BRAND, explain
 from .pools import record_impressions
 from .signals import session_strengths, user_recent_strengths
@@ -189,7 +190,7 @@ def for_you_page(
         predicted = {int(model.video_ids[i]): 1 / (1 + math.exp(-float(scores[i]))) for i in top}
         interest = _rows(base.filter(pk__in=list(predicted)), 300)
     shared = shared_lists()
-    unwanted_authors = blocked_authors(viewer.user) | ({viewer.user.pk} if viewer.user else set())
+    unwanted_authors = blocked_either_way(viewer.user) | ({viewer.user.pk} if viewer.user else set())
 
     def usable(name: str, limit: int) -> list[Candidate]:
         rows = (row for row in shared[name] if row[0] not in excluded and row[1] not in unwanted_authors)

@@ -28,8 +28,4 @@ def file_url(info: Info, field_file) -> str | None:
     """The stored file's absolute URL, or None when there is no file."""
     if not field_file:
         return None
-    url = field_file.url
-    request = info.context.request
-    if hasattr(request, "build_absolute_uri"):
-        return request.build_absolute_uri(url)
-    return urljoin(request_origin(request) + "/", url)
+    return urljoin(request_origin(info.context.request) + "/", field_file.url)

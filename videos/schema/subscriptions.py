@@ -8,14 +8,15 @@ from asgiref.sync import sync_to_async
 from graphql import GraphQLError
 from strawberry import Info, relay
 
-from accounts.models import Block, User
+from accounts.models import User
 from platform.graphql.ids import node_pk
 from platform.graphql.shared_events import share
 from platform.graphql.viewer import current_user
 
 from .. import live
 from ..live_hub import hub
-from ..models import Comment, Video
+from ..models import Comment
+from ..services.access import live_comment_access
 from .types import CommentType
 
 
@@ -30,21 +31,7 @@ def _no_such_video() -> GraphQLError:
     return GraphQLError("No such video.", extensions={"code": "NOT_FOUND"})
 
 
-@sync_to_async
-def _may_watch(viewer, video_pk: int | None) -> frozenset[int] | None:
-    """None if the viewer may not see the video; else the accounts whose comments they must
-    not see (blocks either way), so messages are filtered in memory."""
-    if video_pk is None or not Video.objects.visible_to(viewer).filter(pk=video_pk).exists():
-        return None
-    hidden: set[int] = set()
-    if viewer is not None:
-        for blocker, blocked in (
-            Block.objects.filter(blocker=viewer)
-            .values_list("blocker", "blocked")
-            .union(Block.objects.filter(blocked=viewer).values_list("blocker", "blocked"))
-        ):
-            hidden.add(blocked if blocker == viewer.pk else blocker)
-    return frozenset(hidden)
+_may_watch = sync_to_async(live_comment_access)
 
 
 class _Watcher:

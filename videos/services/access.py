@@ -1,5 +1,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts.services.social_graph import blocked_either_way
+
 from ..models import Video
 
 
@@ -15,3 +17,11 @@ def visible_video(viewer, video_id, field: str = "video_id") -> Video:
 def require_signed_in(user, action: str) -> None:
     if user is None or not user.is_authenticated:
         raise PermissionDenied(f"Sign in to {action}.")
+
+
+def live_comment_access(viewer, video_pk: int | None) -> frozenset[int] | None:
+    """None if `viewer` may not see the video; else the accounts whose comments they must not
+    see (blocks either way), so a live subscription filters its messages in memory."""
+    if video_pk is None or not Video.objects.visible_to(viewer).filter(pk=video_pk).exists():
+        return None
+    return frozenset(blocked_either_way(viewer))
