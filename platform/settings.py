@@ -157,8 +157,13 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # ACCESS_TOKEN_TTL_DAYS: lifetime of the bearer tokens that `login` returns to apps.
 ACCESS_TOKEN_TTL = timedelta(days=env_int("ACCESS_TOKEN_TTL_DAYS", 30))
-# LOGIN_ATTEMPTS_PER_HOUR: failed logins allowed per account name and per client address.
+# LOGIN_ATTEMPTS_PER_HOUR: failed sign-ins allowed from one client address (any account names).
 LOGIN_ATTEMPTS_PER_HOUR = env_int("LOGIN_ATTEMPTS_PER_HOUR", 20)
+# LOGIN_FREE_FAILURES: wrong passwords for one account from one address before each further
+# failure doubles the wait (1 s, 2 s, 4 s, ... up to LOGIN_LONGEST_WAIT seconds). Only that
+# address waits: a stranger cannot lock the owner out.
+LOGIN_FREE_FAILURES = env_int("LOGIN_FREE_FAILURES", 5)
+LOGIN_LONGEST_WAIT = env_int("LOGIN_LONGEST_WAIT", 15 * 60)
 # AVATAR_MAX_BYTES: largest avatar image accepted by updateProfile.
 AVATAR_MAX_BYTES = env_int("AVATAR_MAX_BYTES", 5 * 1024 * 1024)
 
@@ -199,6 +204,35 @@ WATCH_ROLLUP_SETTLE_SECONDS = 2.0
 FEED_MODEL_DIR = Path(os.environ.get("FEED_MODEL_DIR", BASE_DIR / "var" / "models"))
 # Reports a single account may file per hour.
 REPORTS_PER_HOUR = env_int("REPORTS_PER_HOUR", 20)
+
+
+def env_rates(defaults: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """RATE_LIMIT_<ACTION>_<SCOPE> overrides one rate, e.g. RATE_LIMIT_COMMENT_ACCOUNT=30/m;
+    an empty value turns that rate off."""
+    return {
+        action: {scope: os.environ.get(f"RATE_LIMIT_{action}_{scope}".upper(), rate) for scope, rate in scopes.items()}
+        for action, scopes in defaults.items()
+    }
+
+
+# Rate limits, one mechanism for all (accounts.services.rate_limits): for each action, at most
+# "count/period" (period s, m, h or d; "5/10m") per signed-in account, per client address, and
+# per account or address on one target ("*_target": one video). Over a limit, the request gets
+# RATE_LIMITED with the seconds to wait. Watch events count batches, not events.
+RATE_LIMITS = env_rates(
+    {
+        "register": {"address": "10/h"},
+        "login": {"address": f"{LOGIN_ATTEMPTS_PER_HOUR}/h"},
+        "upload": {"account": "20/h", "address": "60/h"},
+        "comment": {"account": "20/m", "address": "120/m"},
+        "share": {"account": "120/h", "address": "240/h", "account_target": "3/h", "address_target": "3/h"},
+        "report": {"account": f"{REPORTS_PER_HOUR}/h", "address": f"{REPORTS_PER_HOUR * 3}/h"},
+        "follow": {"account": "200/h", "address": "1000/h"},
+        "heart": {"account": "600/h", "address": "3000/h"},
+        "watch": {"account": "60/m", "address": "600/m"},
+        "profile": {"account": "60/h", "address": "300/h"},
+    }
+)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

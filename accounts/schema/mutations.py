@@ -6,7 +6,7 @@ from strawberry.file_uploads import Upload
 
 from platform.graphql.errors import collect_user_errors
 from platform.graphql.ids import decode_global_id
-from platform.graphql.viewer import require_user
+from platform.graphql.viewer import rate_limit, require_user
 
 from ..models import User
 from ..services import profiles, sessions, social_graph
@@ -58,6 +58,7 @@ def _target_user(user_id: str) -> User:
 def _act_on_account(info: Info, user_id: str, verb, action: str) -> tuple[User, User]:
     """Run a social-graph verb from the signed-in viewer on the account `user_id` names."""
     viewer = require_user(info, action)
+    rate_limit(info, "follow")
     target = _target_user(user_id)
     verb(viewer, target)
     return viewer, target
@@ -73,6 +74,7 @@ class Mutation:
     @strawberry_django.mutation(description="Create an account and sign in.")
     def register(self, info: Info, input: RegisterInput) -> AuthPayload:
         with collect_user_errors() as failure:
+            rate_limit(info, "register")
             user = profiles.register(
                 username=input.username,
                 email=input.email,
@@ -106,8 +108,10 @@ class Mutation:
     @strawberry_django.mutation(description="Change the signed-in account's profile.")
     def update_profile(self, info: Info, input: UpdateProfileInput) -> UserPayload:
         with collect_user_errors() as failure:
+            viewer = require_user(info, "edit your profile")
+            rate_limit(info, "profile")
             user = profiles.update_profile(
-                require_user(info, "edit your profile"),
+                viewer,
                 display_name=input.display_name,
                 bio=input.bio,
                 kind=input.kind.value if input.kind else None,

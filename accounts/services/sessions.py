@@ -1,52 +1,39 @@
-import hashlib
-
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from ..models import AccessToken, User
+from .rate_limits import Backoff, client_address, hit
 from .tokens import issue_token, revoke_token
 
-ATTEMPT_WINDOW_SECONDS = 3600
 
-
-def _client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
-def _attempt_keys(request: HttpRequest, identifier: str) -> list[str]:
-    # Hashed: cache keys must be short and plain, and identifiers are arbitrary user input.
-    name = hashlib.sha256(identifier.strip().lower().encode()).hexdigest()
-    return [f"login-fail:id:{name}", f"login-fail:ip:{_client_address(request)}"]
-
-
-def _too_many_attempts(keys: list[str]) -> bool:
-    counts = cache.get_many(keys)
-    return any(count >= settings.LOGIN_ATTEMPTS_PER_HOUR for count in counts.values())
-
-
-def _record_failure(keys: list[str]) -> None:
-    for key in keys:
-        cache.add(key, 0, ATTEMPT_WINDOW_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, ATTEMPT_WINDOW_SECONDS)
+def _password_backoff() -> Backoff:
+    return Backoff("login", free=settings.LOGIN_FREE_FAILURES, longest=settings.LOGIN_LONGEST_WAIT)
 
 
 def sign_in(request: HttpRequest, *, identifier: str, password: str) -> tuple[User, str, AccessToken]:
     """Check the credentials, start a browser session and issue a bearer token for apps.
 
-    Failed attempts are counted per account name and per client address, so guessing
-    passwords is throttled without letting a stranger lock someone out from everywhere."""
-    keys = _attempt_keys(request, identifier)
-    if _too_many_attempts(keys):
-        raise ValidationError("Too many failed sign-in attempts. Try again later.", code="rate_limited")
-    user = authenticate(request, username=identifier, password=password)
+    Guessing is throttled two ways, neither of which lets a stranger lock the owner out:
+    wrong passwords for one account *from one address* back off exponentially, and one
+    address may fail only so often per hour across all account names. Each attempt is
+    counted before the password is checked, so concurrent guesses cannot outrun the count."""
+    address = client_address(request)
+    pair = f"{identifier.strip().lower()}|{address}"
+    attempt = hit("login", address=address, message="Too many failed sign-in attempts from your network.")
+    backoff = _password_backoff()
+    backoff.begin(pair)
+    user = None
+    try:
+        user = authenticate(request, username=identifier, password=password)
+    finally:
+        if user is None:
+            backoff.failed(pair)
+        else:
+            backoff.succeeded(pair)
+            attempt.refund()  # the address budget counts failures only
     if user is None:
-        _record_failure(keys)
         raise ValidationError("Wrong username, email or password.", code="invalid_credentials")
     raw, token = start_session(request, user)
     return user, raw, token

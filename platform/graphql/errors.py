@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 
 import strawberry
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, ValidationError
+from graphql import GraphQLError
 from strawberry.utils.str_converters import to_camel_case
+
+from accounts.services.rate_limits import RateLimited
 
 
 @strawberry.enum(description="Why an operation was refused. Stable: clients may branch on it.")
@@ -34,6 +37,10 @@ class ErrorCode(enum.Enum):
     INVALID_VIDEO = "INVALID_VIDEO"
     UNSUPPORTED_TYPE = "UNSUPPORTED_TYPE"
     INVALID_STATE = "INVALID_STATE"
+    INVALID_ID = "INVALID_ID"
+    INVALID_CURSOR = "INVALID_CURSOR"
+    TOO_COMPLEX = "TOO_COMPLEX"
+    UNAVAILABLE = "UNAVAILABLE"
 
 
 # Django's own validator codes, folded into the codes above.
@@ -70,6 +77,9 @@ class UserError:
     )
     message: str = strawberry.field(description="A sentence to show the user.")
     code: ErrorCode
+    retry_after: int | None = strawberry.field(
+        default=None, description="For RATE_LIMITED: seconds to wait before trying again."
+    )
 
 
 @strawberry.type
@@ -89,7 +99,20 @@ class SignInRequired(PermissionDenied):
     """The operation needs a signed-in account and the caller has none."""
 
 
+class ClientError(GraphQLError):
+    """A request the client got wrong outside a mutation payload: an argument too long, a
+    malformed cursor or ID, a query over the cost limit. It reaches the client as a GraphQL
+    error whose extensions carry the same `code` (and `field`) a payload error would, and it
+    is never logged as a failure of ours."""
+
+    def __init__(self, message: str, code: ErrorCode, *, field: str | None = None, **extensions):
+        details = {"code": code.value, **({"field": field} if field else {}), **extensions}
+        super().__init__(message, extensions=details)
+
+
 def user_errors_from(exc: Exception) -> list[UserError]:
+    if isinstance(exc, RateLimited):
+        return [UserError(field=None, message=exc.message, code=ErrorCode.RATE_LIMITED, retry_after=exc.retry_after)]
     if isinstance(exc, SignInRequired):
         return [UserError(field=None, message=str(exc) or "Sign in first.", code=ErrorCode.UNAUTHENTICATED)]
     if isinstance(exc, PermissionDenied):

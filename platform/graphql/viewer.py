@@ -1,5 +1,7 @@
 from strawberry import Info
 
+from accounts.services.rate_limits import client_address, hit
+
 from .errors import SignInRequired
 
 
@@ -18,3 +20,9 @@ def require_user(info: Info, action: str = "do that"):
     if user is None:
         raise SignInRequired(f"Sign in to {action}.")
     return user
+
+
+def rate_limit(info: Info, action: str, *, target: object = None) -> None:
+    """Count this request against `action`'s limits for the caller's account and address;
+    RateLimited (a payload error with retryAfter) when over. See settings.RATE_LIMITS."""
+    hit(action, user=current_user(info), address=client_address(info.context.request), target=target)

@@ -5,7 +5,7 @@ from strawberry.file_uploads import Upload
 
 from platform.graphql.errors import OkPayload, collect_user_errors
 from platform.graphql.ids import decode_global_id, node_pk, parse_global_id
-from platform.graphql.viewer import current_user, require_user
+from platform.graphql.viewer import current_user, rate_limit, require_user
 
 from ..models import Video
 from ..services import comments, engagement, reports, uploads, watch
@@ -83,8 +83,10 @@ class Mutation:
     @strawberry_django.mutation(description="Upload a video; it is reviewed before it is published.")
     def upload_video(self, info: Info, input: UploadVideoInput) -> VideoPayload:
         with collect_user_errors() as failure:
+            author = require_user(info, "upload videos")
+            rate_limit(info, "upload")
             video = uploads.upload_video(
-                require_user(info, "upload videos"),
+                author,
                 input.file,
                 caption=input.caption,
                 visibility=input.visibility.value,
@@ -102,31 +104,39 @@ class Mutation:
     @strawberry_django.mutation(description="Heart a video. Idempotent.")
     def heart_video(self, info: Info, input: VideoInput) -> HeartPayload:
         with collect_user_errors() as failure:
-            video = engagement.heart(require_user(info, "heart videos"), _video_pk(input.video_id))
+            viewer = require_user(info, "heart videos")
+            rate_limit(info, "heart")
+            video = engagement.heart(viewer, _video_pk(input.video_id))
             return HeartPayload(video=Video.objects.get(pk=video.pk))
         return HeartPayload(errors=failure.errors)
 
     @strawberry_django.mutation(description="Take a heart back. Idempotent.")
     def unheart_video(self, info: Info, input: VideoInput) -> HeartPayload:
         with collect_user_errors() as failure:
-            video = engagement.unheart(require_user(info, "heart videos"), _video_pk(input.video_id))
+            viewer = require_user(info, "heart videos")
+            rate_limit(info, "heart")
+            video = engagement.unheart(viewer, _video_pk(input.video_id))
             return HeartPayload(video=Video.objects.get(pk=video.pk))
         return HeartPayload(errors=failure.errors)
 
     @strawberry_django.mutation(description="Count a share of a video.")
     def share_video(self, info: Info, input: VideoInput) -> SharePayload:
         with collect_user_errors() as failure:
-            video = engagement.share(current_user(info), _video_pk(input.video_id))
+            pk = _video_pk(input.video_id)
+            rate_limit(info, "share")
+            rate_limit(info, "share", target=pk)
+            video = engagement.share(current_user(info), pk)
             return SharePayload(video=Video.objects.get(pk=video.pk))
         return SharePayload(errors=failure.errors)
 
     @strawberry_django.mutation(description="Comment on a video, or reply to a comment.")
     def add_comment(self, info: Info, input: AddCommentInput) -> CommentPayload:
         with collect_user_errors() as failure:
+            author = require_user(info, "comment")
             parent = decode_global_id(input.parent_id, "Comment", "parent_id") if input.parent_id else None
-            comment = comments.add_comment(
-                require_user(info, "comment"), _video_pk(input.video_id), input.text, parent_id=parent
-            )
+            video = _video_pk(input.video_id)
+            rate_limit(info, "comment")
+            comment = comments.add_comment(author, video, input.text, parent_id=parent)
             return CommentPayload(comment=comment)
         return CommentPayload(errors=failure.errors)
 
@@ -142,6 +152,7 @@ class Mutation:
     def record_watch_events(self, info: Info, input: WatchEventsInput) -> WatchEventsPayload:
         with collect_user_errors() as failure:
             viewer = current_user(info)
+            rate_limit(info, "watch")
             events = [
                 watch.WatchEventInput(node_pk(e.video_id, "Video"), e.watched_ms, e.completed, e.loops)
                 for e in input.events
@@ -165,6 +176,7 @@ class Mutation:
         with collect_user_errors() as failure:
             reporter = require_user(info, "report")
             subject = parse_global_id(input.subject_id) or ("", "")
+            rate_limit(info, "report")
             reports.file_report(reporter, reason=input.reason.value, details=input.details, subject=subject)
             return OkPayload(ok=True)
         return OkPayload(errors=failure.errors)

@@ -1,8 +1,4 @@
-from datetime import timedelta
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from accounts.models import User
 
@@ -29,7 +25,8 @@ def reported_subject(reporter, type_name: str, pk: str) -> dict:
 
 def file_report(reporter, *, reason: str, details: str = "", subject: tuple[str, str]) -> Report:
     """Flag something for the moderators: `subject` is a (type name, id) pair such as
-    ("Video", "12"). Limited per account per hour, so reports stay a signal, not a weapon."""
+    ("Video", "12"). (The API limits reports per account per hour, so they stay a signal,
+    not a weapon: settings.RATE_LIMITS.)"""
     require_signed_in(reporter, "report")
     found = reported_subject(reporter, *subject)
     account = found.get("account")
@@ -40,7 +37,4 @@ def file_report(reporter, *, reason: str, details: str = "", subject: tuple[str,
         raise ValidationError({"details": ValidationError("At most 1000 characters.", code="max_length")})
     if account is not None and account.pk == reporter.pk:
         raise ValidationError({"subject_id": ValidationError("You cannot report yourself.", code="self_action")})
-    recent = Report.objects.filter(reporter=reporter, created_at__gte=timezone.now() - timedelta(hours=1)).count()
-    if recent >= settings.REPORTS_PER_HOUR:
-        raise ValidationError("You have sent many reports recently. Try again later.", code="rate_limited")
     return Report.objects.create(reporter=reporter, reason=reason, details=details, **found)

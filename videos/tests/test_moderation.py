@@ -116,12 +116,13 @@ def test_reports_of_nothing_visible_are_refused(api, user, creator, make_publish
 
 
 def test_reports_are_rate_limited(api, settings, creator):
-    settings.REPORTS_PER_HOUR = 2
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "report": {"account": "2/h"}}
     results = [
         api.execute(REPORT, {"id": global_id(creator), "reason": "SPAM", "details": ""})["report"] for _ in range(3)
     ]
     assert [r["ok"] for r in results] == [True, True, False]
     assert results[2]["errors"] == [{"field": None, "code": "RATE_LIMITED"}]
+    assert Report.objects.count() == 2
 
 
 def test_anonymous_visitors_cannot_report(anon, creator):
