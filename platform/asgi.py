@@ -16,13 +16,15 @@ from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: 
 from django.urls import path  # noqa: E402
 
 from .graphql.websocket import GraphQLWebSocketConsumer, WebSocketAuthMiddleware  # noqa: E402
+from .http_limits import RequestBodyLimit  # noqa: E402
 from .schema import schema  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         # In development uvicorn serves the admin's static files too; production puts them
         # behind the front web server or CDN (collectstatic).
-        "http": ASGIStaticFilesHandler(django_http) if settings.DEBUG else django_http,
+        # Bodies are bounded before Django reads them (it reads a whole body before any view).
+        "http": RequestBodyLimit(ASGIStaticFilesHandler(django_http) if settings.DEBUG else django_http),
         "websocket": WebSocketAuthMiddleware(
             URLRouter([path("graphql", GraphQLWebSocketConsumer.as_asgi(schema=schema))])
         ),

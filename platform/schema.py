@@ -26,7 +26,15 @@ Query = merge_types("Query", (NodeQuery, accounts.schema.Query, videos.schema.Qu
 Mutation = merge_types("Mutation", (accounts.schema.Mutation, videos.schema.Mutation, feed.schema.Mutation))
 Subscription = merge_types("Subscription", (videos.schema.Subscription,))
 
-schema = strawberry.Schema(
+
+class FlywheelSchema(strawberry.Schema):
+    def process_errors(self, errors, execution_context=None) -> None:
+        """Strawberry logs every error of every result at ERROR level, the client's own
+        mistakes included (a syntax error, an over-long argument). MaskUnexpectedErrors logs
+        the errors that are ours, once, with their traceback; nothing else is worth a line."""
+
+
+schema = FlywheelSchema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,

@@ -258,13 +258,31 @@ STORAGES = {
 }
 # Uploads beyond this stay on disk instead of in memory while a request is parsed.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
+# REQUEST_MAX_BYTES: the largest request body other than an upload, refused with 413 from its
+# Content-Length before any of it is read (platform/http_limits.py). Uploads may be up to
+# VIDEO_MAX_BYTES.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 
 # GraphQL limits: every request is checked against these before it runs.
 GRAPHQL_MAX_DEPTH = env_int("GRAPHQL_MAX_DEPTH", 12)
 GRAPHQL_MAX_ALIASES = env_int("GRAPHQL_MAX_ALIASES", 30)
 GRAPHQL_MAX_TOKENS = env_int("GRAPHQL_MAX_TOKENS", 2000)
 GRAPHQL_MAX_PAGE_SIZE = 100
+# GRAPHQL_MAX_COST: objects an operation may make the server load, counted before it runs; a
+# field's `first` multiplies what is nested in it (platform/graphql/cost.py).
+GRAPHQL_MAX_COST = env_int("GRAPHQL_MAX_COST", 1500)
+# Longest values the server reads, where an argument declares no @maxLength of its own:
+# IDs, connection cursors, any other text; and the most items in a list argument.
+GRAPHQL_MAX_ID_LENGTH = 128
+GRAPHQL_MAX_CURSOR_LENGTH = 512
+GRAPHQL_MAX_STRING_LENGTH = env_int("GRAPHQL_MAX_STRING_LENGTH", 1000)
+GRAPHQL_MAX_LIST_LENGTH = 100
+# JSON bodies (and variables) nested deeper than this are refused with HTTP 400.
+GRAPHQL_MAX_JSON_DEPTH = 32
+# GRAPHQL_INTROSPECTION: answer __schema/__type queries. On in development (GraphiQL needs it);
+# off in production unless enabled, so the schema is not a map handed to every scraper.
+GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", DEBUG)
 # Websocket limits: live subscriptions per connection, largest client message, seconds to
 # send connection_init, and seconds a client may stay silent (clients ping to stay connected).
 GRAPHQL_WS_MAX_SUBSCRIPTIONS = env_int("GRAPHQL_WS_MAX_SUBSCRIPTIONS", 20)

@@ -75,6 +75,17 @@ class User(AbstractUser):
     follower_count = models.PositiveIntegerField(default=0)
     following_count = models.PositiveIntegerField(default=0)
     heart_count = models.PositiveIntegerField(default=0, help_text="Hearts received on all videos.")
+    # The Follow rows, seen as a relation between accounts: what lets GraphQL load the
+    # followers of a whole page of accounts in one query. Rows are made and removed only by
+    # accounts.services.social_graph, which keeps the counters above exact.
+    following = models.ManyToManyField(
+        "self",
+        through="accounts.Follow",
+        through_fields=("follower", "followee"),
+        symmetrical=False,
+        related_name="followers",
+        blank=True,
+    )
 
     objects = FlywheelUserManager()
 

@@ -1,7 +1,10 @@
+from typing import Annotated
+
 import strawberry
 import strawberry_django
 from strawberry import Info
 
+from platform.graphql.input_limits import MaxLength
 from platform.graphql.viewer import current_user
 
 from ..models import User
@@ -16,5 +19,7 @@ class Query:
         return None if user is None else User.objects.filter(pk=user.pk)
 
     @strawberry_django.field(description="An account by username (case-insensitive).")
-    def user(self, username: str) -> UserType | None:
+    def user(
+        self, username: Annotated[str, strawberry.argument(directives=[MaxLength(length=100)])]
+    ) -> UserType | None:
         return User.objects.by_username(username.strip())

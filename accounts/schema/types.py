@@ -8,6 +8,7 @@ from strawberry import Info, relay
 from strawberry_django.relay import DjangoCursorConnection
 
 from platform.graphql.errors import Payload
+from platform.graphql.internals import ordered_relation
 from platform.graphql.shared_events import SHAREABLE
 from platform.graphql.urls import file_url
 from platform.graphql.viewer import current_user
@@ -93,23 +94,21 @@ class UserType(relay.Node):
     def follows_viewer(self, root: User, info: Info) -> bool:
         return _follow_flag(root, "follows_viewer_flag", info, viewer_is_follower=False)
 
-    @strawberry_django.connection(
-        DjangoCursorConnection[Annotated["UserType", strawberry.lazy("accounts.schema.types")]],
-        description="Accounts that follow this one, most recent first.",
-    )
-    def followers(self, root: User) -> QuerySet[User]:
-        return User.objects.filter(following_edges__followee=root).order_by(
-            "-following_edges__created_at", "-following_edges__id"
+    # Relation fields, not resolvers: nested lists of followers load in one query per level.
+    followers: DjangoCursorConnection[Annotated["UserType", strawberry.lazy("accounts.schema.types")]] = (
+        strawberry_django.connection(
+            field_name="followers",
+            field_cls=ordered_relation("-following_edges__created_at", "-following_edges__id"),
+            description="Accounts that follow this one, most recent first.",
         )
-
-    @strawberry_django.connection(
-        DjangoCursorConnection[Annotated["UserType", strawberry.lazy("accounts.schema.types")]],
-        description="Accounts this one follows, most recent first.",
     )
-    def following(self, root: User) -> QuerySet[User]:
-        return User.objects.filter(follower_edges__follower=root).order_by(
-            "-follower_edges__created_at", "-follower_edges__id"
+    following: DjangoCursorConnection[Annotated["UserType", strawberry.lazy("accounts.schema.types")]] = (
+        strawberry_django.connection(
+            field_name="following",
+            field_cls=ordered_relation("-follower_edges__created_at", "-follower_edges__id"),
+            description="Accounts this one follows, most recent first.",
         )
+    )
 
     # The video fields are the videos app's: referenced lazily so accounts does not depend on it.
     @strawberry_django.field(

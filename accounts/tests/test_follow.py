@@ -96,7 +96,7 @@ def test_anonymous_visitors_cannot_follow(anon, creator):
         ("not base64!", "INVALID"),
         ("VXNlcjo5OTk5OTk=", "NOT_FOUND"),
         ("VmlkZW86MQ==", "INVALID"),
-        ("VXNlcjphYmM=", "NOT_FOUND"),
+        ("VXNlcjphYmM=", "INVALID"),
     ],
 )
 def test_bad_ids_are_field_errors(api, bad_id, code):

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from graphql import GraphQLError
 from strawberry import Info, relay
 
+from platform.graphql.errors import ClientError, ErrorCode
 from platform.graphql.ids import node_pk
 from platform.graphql.viewer import current_user
 from videos.models import Video
@@ -25,7 +26,7 @@ class Query:
         try:
             page = following_page(current_user(info), first=first, after=after)
         except ValidationError as exc:
-            raise GraphQLError(exc.messages[0]) from None
+            raise ClientError(exc.messages[0], ErrorCode.INVALID_CURSOR, field="after") from None
         videos = PageVideos(page.video_ids)
         edges = [
             FeedEdge(

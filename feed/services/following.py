@@ -2,7 +2,7 @@
 
 import base64
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -28,10 +28,15 @@ def encode_cursor(published_at: datetime, video_id: int) -> str:
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    """The (published_at, id) a cursor continues after. Anything encode_cursor did not make is
+    refused here, before it can reach PostgreSQL as an impossible time zone or integer."""
     try:
         stamp, video_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return datetime.fromisoformat(stamp), int(video_id)
-    except (ValueError, UnicodeDecodeError):
+        published_at = datetime.fromisoformat(stamp)
+        if published_at.tzinfo is None or not 0 < int(video_id) < 2**63:
+            raise ValueError("not one of ours")
+        return published_at.astimezone(UTC), int(video_id)
+    except (ValueError, UnicodeDecodeError, OverflowError):
         raise ValidationError({"after": ValidationError("That cursor is not one of ours.", code="invalid")}) from None
 
 

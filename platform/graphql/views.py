@@ -30,23 +30,26 @@ APPLICATION_JSON = "application/json"
 PREFLIGHT_HEADERS = ("Apollo-Require-Preflight", "X-Apollo-Operation-Name")
 
 
-def _find_unstorable_text(value) -> str | None:
-    """A reason if any string in a parsed JSON value cannot be stored in PostgreSQL text:
-    NUL characters and lone UTF-16 surrogates are valid JSON but not valid text."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            return "Text must not contain NUL characters."
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return "Text must be valid Unicode."
-        return None
-    if isinstance(value, dict):
-        value = [*value.keys(), *value.values()]
-    if isinstance(value, list):
-        for item in value:
-            if reason := _find_unstorable_text(item):
-                return reason
+def _unsupported_json(value) -> str | None:
+    """A reason to refuse a parsed JSON body: nested deeper than any GraphQL request needs, or
+    holding text PostgreSQL cannot store (NUL characters and lone UTF-16 surrogates are valid
+    JSON but not valid text). Iterative, so no body can exhaust the stack."""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if depth > settings.GRAPHQL_MAX_JSON_DEPTH:
+            return f"The request is nested more than {settings.GRAPHQL_MAX_JSON_DEPTH} levels deep."
+        if isinstance(item, str):
+            if "\x00" in item:
+                return "Text must not contain NUL characters."
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return "Text must be valid Unicode."
+        elif isinstance(item, dict):
+            pending.extend((child, depth + 1) for child in (*item.keys(), *item.values()))
+        elif isinstance(item, list):
+            pending.extend((child, depth + 1) for child in item)
     return None
 
 
@@ -84,11 +87,17 @@ class GraphQLHTTPView(AsyncGraphQLView):
                 response.status_code = 400
         return response
 
+    def decode_json(self, data: str | bytes) -> object:
+        try:
+            return super().decode_json(data)
+        except RecursionError:  # the decoder recurses per level of nesting
+            raise HTTPException(400, "The request is nested too deeply.") from None
+
     def parse_json(self, data: str | bytes):
         parsed = super().parse_json(data)
         if not isinstance(parsed, (dict, list)):
             raise HTTPException(400, "The request body must be a JSON object.")
-        if reason := _find_unstorable_text(parsed):
+        if reason := _unsupported_json(parsed):
             raise HTTPException(400, reason)
         return parsed
 

@@ -16,7 +16,7 @@ def test_api_contract_names_are_present():
     sdl = schema.as_str()
     for name in [
         "viewer: User",
-        "user(username: String!): User",
+        "user(username: String! @maxLength(length: 100)): User",
         "node(",
         "register(input: RegisterInput!): AuthPayload!",
         "login(input: LoginInput!): AuthPayload!",

@@ -5,6 +5,7 @@ from strawberry.file_uploads import Upload
 
 from platform.graphql.errors import OkPayload, collect_user_errors
 from platform.graphql.ids import decode_global_id, node_pk, parse_global_id
+from platform.graphql.input_limits import MaxLength
 from platform.graphql.viewer import current_user, rate_limit, require_user
 
 from ..models import Video
@@ -25,7 +26,7 @@ from .types import (
 @strawberry.input
 class UploadVideoInput:
     file: Upload = strawberry.field(description="The video, sent as a GraphQL multipart upload.")
-    caption: str = ""
+    caption: str = strawberry.field(default="", directives=[MaxLength(length=10_000)])
     visibility: Visibility = Visibility.PUBLIC
 
 
@@ -37,7 +38,7 @@ class VideoInput:
 @strawberry.input
 class AddCommentInput:
     video_id: strawberry.ID
-    text: str
+    text: str = strawberry.field(directives=[MaxLength(length=5_000)])
     parent_id: strawberry.ID | None = strawberry.field(default=None, description="Reply to this comment.")
 
 
@@ -56,17 +57,17 @@ class WatchEventInput:
 
 @strawberry.input
 class WatchEventsInput:
-    events: list[WatchEventInput]
+    events: list[WatchEventInput] = strawberry.field(directives=[MaxLength(length=2 * watch.MAX_BATCH)])
 
 
 @strawberry.input
 class ReportInput:
     subject_id: strawberry.ID = strawberry.field(description="A Video, Comment or User ID.")
     reason: ReportReason
-    details: str = ""
+    details: str = strawberry.field(default="", directives=[MaxLength(length=5_000)])
 
 
-def _video_pk(value: str, field: str = "video_id") -> str:
+def _video_pk(value: str, field: str = "video_id") -> int:
     return decode_global_id(value, "Video", field)
 
 

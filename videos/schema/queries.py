@@ -1,3 +1,5 @@
+from typing import Annotated
+
 import strawberry
 import strawberry_django
 from django.contrib.postgres.search import SearchQuery, SearchVector
@@ -8,6 +10,7 @@ from strawberry_django.optimizer import optimize
 from accounts.models import User
 from accounts.schema.types import UserType
 from platform.graphql.ids import node_pk
+from platform.graphql.input_limits import MaxLength
 
 from ..models import Hashtag, Video
 from .types import HashtagType, VideoType
@@ -55,9 +58,13 @@ class Query:
         return Video.objects.filter(pk=pk) if pk else Video.objects.none()
 
     @strawberry_django.field(description="A hashtag by name, with or without the #.")
-    def hashtag(self, name: str) -> HashtagType | None:
+    def hashtag(
+        self, name: Annotated[str, strawberry.argument(directives=[MaxLength(length=100)])]
+    ) -> HashtagType | None:
         return Hashtag.objects.filter(name=name.strip().lstrip("#").lower())
 
     @strawberry.field(description="Accounts, hashtags and videos matching the words.")
-    def search(self, query: str, first: int = 10) -> "SearchResults":
+    def search(
+        self, query: Annotated[str, strawberry.argument(directives=[MaxLength(length=200)])], first: int = 10
+    ) -> "SearchResults":
         return SearchResults(text=query.strip(), limit=max(0, min(first, SEARCH_MAX)) if query.strip() else 0)

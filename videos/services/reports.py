@@ -9,7 +9,7 @@ from .access import require_signed_in
 def reported_subject(reporter, type_name: str, pk: str) -> dict:
     """The video, comment or account reported, if the reporter can see it."""
     not_found = ValidationError({"subject_id": ValidationError("Nothing to report with that ID.", code="not_found")})
-    if not str(pk).isdigit():
+    if not str(pk).isdigit() or int(pk) >= 2**63:
         raise not_found
     visible_videos = Video.objects.visible_to(reporter)
     lookups = {

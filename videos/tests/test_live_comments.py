@@ -377,9 +377,10 @@ def test_a_bad_subscription_gets_an_error_and_the_connection_lives_on(live_serve
         read=3,
     )
     assert closed is None, answers
-    errors = [a for a in answers if a["type"] == "error"]
-    assert {e["id"] for e in errors} == {"1", "2"}
-    assert all(e["payload"][0]["message"] == "No such video." for e in errors)
+    errors = {a["id"]: a["payload"][0] for a in answers if a["type"] == "error"}
+    assert errors.keys() == {"1", "2"}, answers
+    assert errors["1"]["message"] == "No such video."
+    assert errors["2"]["extensions"] == {"code": "INVALID_ID", "field": "videoId"}
     assert any(a["type"] == "pong" for a in answers)
 
 

@@ -1,0 +1,93 @@
+"""What an operation may cost, known before it runs (the model GitHub and Shopify publish).
+
+Every object a query can make the server load costs 1; scalar fields are free. A field that
+takes `first` returns up to that many objects, so it multiplies the cost of everything selected
+below it: `followers(first: 100) { ... followers(first: 100) { ... } }` costs about 100 x 100.
+When `first` is not given, the field's default counts, or the largest page the server serves.
+Variables count as their values. Aliases count once each. A fragment on an abstract type counts
+every branch: an upper bound, never an underestimate.
+
+The limit (``GRAPHQL_MAX_COST``) leaves room for every screen of the app: a page of 50 For You
+items with their authors, hashtags and first comments costs about 600."""
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    VariableNode,
+    get_named_type,
+    is_leaf_type,
+)
+
+PAGE_ARGUMENTS = ("first", "last")
+# __schema and __type: what GraphiQL's introspection asks for, counted as a modest flat cost
+INTROSPECTION_COST = 50
+
+
+class _Cost:
+    def __init__(self, schema: GraphQLSchema, document, variables: dict | None, largest_page: int):
+        self.schema = schema
+        self.variables = variables or {}
+        self.largest_page = largest_page
+        self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+
+    def selections(self, parent_type, selection_set: SelectionSetNode | None) -> int:
+        total = 0
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FieldNode):
+                total += self.field(parent_type, selection)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                own_type = self.schema.get_type(condition.name.value) if condition else parent_type
+                total += self.selections(own_type, selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                fragment = self.fragments[selection.name.value]
+                total += self.selections(
+                    self.schema.get_type(fragment.type_condition.name.value), fragment.selection_set
+                )
+        return total
+
+    def field(self, parent_type, node: FieldNode) -> int:
+        name = node.name.value
+        if name.startswith("__"):
+            return INTROSPECTION_COST if name in ("__schema", "__type") else 0
+        definition = getattr(parent_type, "fields", {}).get(name)
+        if definition is None:
+            return 0
+        named = get_named_type(definition.type)
+        if is_leaf_type(named):
+            return 0
+        return 1 + self.page_size(definition, node) * self.selections(named, node.selection_set)
+
+    def page_size(self, definition, node: FieldNode) -> int:
+        """How many objects the field may return: its `first` (or `last`), else 1 for fields
+        that take no page size."""
+        if not any(name in definition.args for name in PAGE_ARGUMENTS):
+            return 1
+        given = {argument.name.value: argument.value for argument in node.arguments or ()}
+        for name in PAGE_ARGUMENTS:
+            if (size := self.argument_int(given.get(name))) is not None:
+                return max(0, size)
+        default = definition.args["first"].default_value if "first" in definition.args else None
+        return default if isinstance(default, int) else self.largest_page
+
+    def argument_int(self, value) -> int | None:
+        if isinstance(value, IntValueNode):
+            return int(value.value)
+        if isinstance(value, VariableNode):
+            raw = self.variables.get(value.name.value)
+            return raw if isinstance(raw, int) and not isinstance(raw, bool) else None
+        return None
+
+
+def operation_cost(
+    schema: GraphQLSchema, document, operation: OperationDefinitionNode, variables: dict | None, largest_page: int
+) -> int:
+    """The operation's cost: objects it may load, with `first` multiplying what it nests."""
+    root = schema.get_root_type(operation.operation)
+    return _Cost(schema, document, variables, largest_page).selections(root, operation.selection_set)

@@ -1,0 +1,45 @@
+"""platform/graphql/internals.py reaches past the libraries' public API; these fail first if an
+upgrade of strawberry-graphql or strawberry-graphql-django moves what it relies on."""
+
+import pytest
+import strawberry
+from strawberry.extensions import SchemaExtension
+
+from accounts.services.social_graph import follow
+from conftest import make_user
+from platform.graphql.internals import provided_operation_name
+
+
+def test_the_operation_name_the_client_sent_can_be_told_from_the_default():
+    seen = []
+
+    class Spy(SchemaExtension):
+        def on_execute(self):
+            seen.append(provided_operation_name(self.execution_context))
+            yield
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def ping(self) -> str:
+            return "pong"
+
+    schema = strawberry.Schema(query=Query, extensions=[Spy])
+    assert schema.execute_sync("query Named { ping }").data == {"ping": "pong"}
+    assert schema.execute_sync("query Named { ping }", operation_name="Named").data == {"ping": "pong"}
+    assert seen == [None, "Named"]
+
+
+@pytest.mark.django_db
+def test_an_ordered_relation_is_prefetched_in_its_through_tables_order(anon, django_assert_max_num_queries):
+    star, fans = make_user("star"), [make_user(f"fan{i}") for i in range(3)]
+    for fan in (fans[1], fans[2], fans[0]):
+        follow(fan, star)
+        follow(star, fan)
+    query = '{ user(username: "star") { following(first: 5) { edges { node { username followers(first: 5) {'
+    query += " edges { node { username } } } } } } } }"
+    with django_assert_max_num_queries(3):
+        data = anon.execute(query)
+    edges = data["user"]["following"]["edges"]
+    assert [e["node"]["username"] for e in edges] == ["fan0", "fan2", "fan1"]  # newest follow first
+    assert {e["node"]["followers"]["edges"][0]["node"]["username"] for e in edges} == {"star"}
