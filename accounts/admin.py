@@ -6,6 +6,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 
 from .models import AccessToken, Block, Follow, User
+from .signals import accounts_deactivated
 
 
 def _account_links(users, more_url: str, total: int):
@@ -87,8 +88,10 @@ class UserAdmin(DjangoUserAdmin):
     @admin.action(description="Deactivate selected accounts (they can no longer sign in and are hidden)")
     def deactivate(self, request, queryset):
         deactivated = queryset.exclude(pk=request.user.pk)
-        AccessToken.objects.filter(user__in=deactivated, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        user_ids = list(deactivated.filter(is_active=True).values_list("pk", flat=True))
+        # their tokens are revoked by the database (accounts migration 0004)
         self._update(request, deactivated, "deactivated", is_active=False)
+        accounts_deactivated.send(sender=User, user_ids=user_ids)
 
     @admin.action(description="Reactivate selected accounts")
     def reactivate(self, request, queryset):

@@ -12,3 +12,4 @@ class AccountsConfig(AppConfig):
         # case-insensitive unique indexes are built on, so those look-ups use the index.
         CharField.register_lookup(Lower)
         EmailField.register_lookup(Lower)
+        from . import signals  # noqa: F401  (connects the receivers)

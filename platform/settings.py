@@ -192,6 +192,19 @@ VIDEO_CLIPPING_RATIO = 0.25
 # Two videos whose sampled frames differ by at most this many bits (of 64) on average are the
 # same picture re-encoded.
 VIDEO_NEAR_DUPLICATE_BITS = 10
+# Media bombs: what a file may declare (picture size, frame rate, streams, bit rate; and the
+# duration above) before anything of it is decoded. Sound is analysed over its first
+# VIDEO_ANALYSIS_SECONDS. Every file is read in a child process with at most
+# VIDEO_SANDBOX_MEMORY_MB of address space and a deadline (upload check, then review), so a
+# file that gets past the checks fails its own review and nothing else.
+VIDEO_MAX_LONG_SIDE = env_int("VIDEO_MAX_LONG_SIDE", 4096)
+VIDEO_MAX_FPS = env_int("VIDEO_MAX_FPS", 240)
+VIDEO_MAX_STREAMS = env_int("VIDEO_MAX_STREAMS", 8)
+VIDEO_MAX_BITRATE = env_int("VIDEO_MAX_BITRATE", 200_000_000)
+VIDEO_ANALYSIS_SECONDS = env_int("VIDEO_ANALYSIS_SECONDS", 60)
+VIDEO_SANDBOX_MEMORY_MB = env_int("VIDEO_SANDBOX_MEMORY_MB", 1024)
+VIDEO_UPLOAD_CHECK_SECONDS = env_int("VIDEO_UPLOAD_CHECK_SECONDS", 20)
+VIDEO_REVIEW_SECONDS = env_int("VIDEO_REVIEW_SECONDS", 300)
 CAPTION_MAX_LENGTH = 2200
 COMMENT_MAX_LENGTH = 500
 # A view counts after this much watching (or half of a shorter video), once per viewer,

@@ -15,6 +15,7 @@ ADDED = "comment.added"
 DELETED = "comment.deleted"
 RELATIONSHIP_CHANGED = "relationship.changed"
 VIDEO_CHANGED = "video.changed"
+ACCOUNT_DEACTIVATED = "account.deactivated"
 
 
 def group_name(video_id) -> str:
@@ -76,6 +77,11 @@ def publish_relationship_changed(one_id, other_id) -> None:
     # watchers re-check their access from the database, so the event needs no details
     for user_id in (one_id, other_id):
         _send(viewer_group(user_id), {"type": RELATIONSHIP_CHANGED})
+
+
+def publish_account_deactivated(user_id) -> None:
+    """The account's open connections must close: it may no longer use the platform."""
+    _send(viewer_group(user_id), {"type": ACCOUNT_DEACTIVATED})
 
 
 def _send(group: str, event: dict) -> None:

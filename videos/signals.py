@@ -6,6 +6,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.models import Block, Follow
+from accounts.signals import accounts_deactivated
 
 from . import live
 from .models import Video
@@ -33,6 +34,15 @@ def block_lifted(sender, instance: Block, **kwargs) -> None:
 def follow_ended(sender, instance: Follow, **kwargs) -> None:
     # a followers-only video's watcher who stops following may no longer see it
     _announce(instance.follower_id, instance.followee_id)
+
+
+@receiver(accounts_deactivated, dispatch_uid="videos.live.accounts_deactivated")
+def accounts_deactivated_live(sender, user_ids: list[int], **kwargs) -> None:
+    def close_their_connections():
+        for user_id in user_ids:
+            live.publish_account_deactivated(user_id)
+
+    transaction.on_commit(close_their_connections)
 
 
 def _video_changed(video: Video) -> None:

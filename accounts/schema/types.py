@@ -112,13 +112,13 @@ class UserType(relay.Node):
 
     # The video fields are the videos app's: referenced lazily so accounts does not depend on it.
     @strawberry_django.field(
-        annotate={"published_video_count": lambda info: _videos().published_video_count()},
-        description="Published videos by this account.",
+        annotate={"published_video_count": lambda info: _videos().published_video_count(current_user(info))},
+        description="Published videos by this account that the viewer may see.",
     )
-    def video_count(self, root: User) -> int:
+    def video_count(self, root: User, info: Info) -> int:
         if hasattr(root, "published_video_count"):
             return root.published_video_count
-        return _videos().published_videos_of(root).count()
+        return _videos().published_videos_of(root, current_user(info)).count()
 
     @strawberry_django.connection(
         DjangoCursorConnection[Annotated["VideoType", strawberry.lazy("videos.schema.types")]],  # noqa: F821

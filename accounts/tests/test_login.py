@@ -101,3 +101,16 @@ def test_session_survives_across_requests_and_is_separate_per_client(user):
     login(second, "other")
     assert first.execute(VIEWER)["viewer"]["username"] == "viewer"
     assert second.execute(VIEWER)["viewer"]["username"] == "other"
+
+
+@pytest.mark.django_db
+def test_deactivating_revokes_tokens_however_it_is_done_and_reactivating_does_not_revive_them(user):
+    from accounts.models import User
+
+    token = login(GraphQLClient(), "viewer")["token"]
+    User.objects.filter(pk=user.pk).update(is_active=False)  # no model save, no signal
+    assert AccessToken.objects.get().revoked_at is not None
+    User.objects.filter(pk=user.pk).update(is_active=True)
+    assert GraphQLClient(token=token).post(VIEWER).status_code == 401
+    fresh = login(GraphQLClient(), "viewer")["token"]
+    assert GraphQLClient(token=fresh).execute(VIEWER)["viewer"] == {"username": "viewer"}

@@ -23,6 +23,8 @@ from strawberry.channels import GraphQLWSConsumer
 from strawberry.exceptions import ConnectionRejectionError
 
 from accounts.services.tokens import user_for_token
+from videos import live
+from videos.live_hub import hub
 
 from .shared_events import encode_once
 
@@ -52,6 +54,7 @@ class GraphQLWebSocketConsumer(GraphQLWSConsumer):
         super().__init__(*args, **kwargs)
         self._last_heard = time.monotonic()
         self._watchdog: asyncio.Task | None = None
+        self._account_watch: asyncio.Task | None = None
 
     async def connect(self) -> None:
         await super().connect()
@@ -66,9 +69,18 @@ class GraphQLWebSocketConsumer(GraphQLWSConsumer):
         await super().receive(text_data=text_data, bytes_data=bytes_data)
 
     async def disconnect(self, code: int) -> None:
-        if self._watchdog is not None:
-            self._watchdog.cancel()
+        for task in (self._watchdog, self._account_watch):
+            if task is not None:
+                task.cancel()
         await super().disconnect(code)
+
+    async def _close_when_deactivated(self, user_id: int) -> None:
+        """An account deactivated while connected is disconnected at once (4403)."""
+        async with hub().listen(live.viewer_group(user_id)) as events:
+            async for event in events:
+                if event["type"] == live.ACCOUNT_DEACTIVATED:
+                    await self.close(code=4403, reason="Account deactivated")
+                    return
 
     async def _close_when_idle(self) -> None:
         limit = settings.GRAPHQL_WS_IDLE_SECONDS
@@ -92,13 +104,15 @@ class GraphQLWebSocketConsumer(GraphQLWSConsumer):
     async def on_ws_connect(self, context: WebSocketContext):
         params = context.connection_params if isinstance(context.connection_params, dict) else {}
         credentials = params.get("authorization") or params.get("Authorization")
-        if not credentials:
-            return await super().on_ws_connect(context)
-        scheme, _, raw = str(credentials).partition(" ")
-        user = await sync_to_async(user_for_token)(raw.strip()) if scheme.lower() == "bearer" else None
-        if user is None:
-            raise ConnectionRejectionError({"message": "The bearer token is invalid, expired or revoked."})
-        self.scope["user"] = user
+        if credentials:
+            scheme, _, raw = str(credentials).partition(" ")
+            user = await sync_to_async(user_for_token)(raw.strip()) if scheme.lower() == "bearer" else None
+            if user is None:
+                raise ConnectionRejectionError({"message": "The bearer token is invalid, expired or revoked."})
+            self.scope["user"] = user
+        user = self.scope.get("user")
+        if user is not None and user.is_authenticated:
+            self._account_watch = asyncio.create_task(self._close_when_deactivated(user.pk))
         return await super().on_ws_connect(context)
 
 

@@ -27,22 +27,31 @@ def dhash(image: Image.Image) -> int:
     return int("".join("1" if bit else "0" for bit in bits), 2)
 
 
+def frame_at(container, seconds: float):
+    """The first frame at or after `seconds`: seek to the keyframe before it, decode forward.
+    A ten-minute video costs a few GOPs per look-up, not a decode of everything before."""
+    stream = container.streams.video[0]
+    if stream.time_base:
+        try:
+            container.seek(int(seconds / stream.time_base), stream=stream, backward=True)
+        except av.error.FFmpegError:  # no index to seek by: decode from the start
+            container.seek(0)
+    for frame in container.decode(stream):
+        if frame.time is not None and frame.time >= seconds:
+            return frame
+    return None
+
+
 def frame_hashes(path: str, duration_ms: int, samples: int = FRAME_SAMPLES) -> list[int]:
     """dHashes of frames at evenly spaced points of the video (10% ... 90%), so the same
     content lines up whatever its frame rate or container."""
-    targets = [duration_ms * (i + 1) / (samples + 1) / 1000 for i in range(samples)]
     hashes: list[int] = []
     with av.open(path) as container:
-        stream = container.streams.video[0]
-        target = 0
-        for frame in container.decode(stream):
-            if frame.time is None:
-                continue
-            while target < len(targets) and frame.time >= targets[target]:
-                hashes.append(dhash(frame.to_image()))
-                target += 1
-            if target == len(targets):
+        for i in range(samples):
+            frame = frame_at(container, duration_ms * (i + 1) / (samples + 1) / 1000)
+            if frame is None:
                 break
+            hashes.append(dhash(frame.to_image()))
     return hashes
 
 

@@ -35,6 +35,38 @@ def _melody(t: np.ndarray, seed: int) -> np.ndarray:
     return 0.35 * np.sin(2 * np.pi * notes[note_index] * t) * np.exp(-4 * phase_in_note)
 
 
+def make_declared_giant(path: Path | str, *, side: int = 16000) -> Path:
+    """A picture bomb: one frame that declares side x side pixels, in a file of a few KB (a
+    blank 1-bit PNG compresses to nothing; decoded to RGB it is side² x 3 bytes)."""
+    path = Path(path)
+    with av.open(str(path), mode="w") as container:
+        stream = container.add_stream("png", rate=1)
+        stream.width, stream.height, stream.pix_fmt = side, side, "monob"
+        frame = av.VideoFrame(side, side, "monob")
+        for plane in frame.planes:
+            plane.update(bytes(plane.buffer_size))
+        frame.pts, frame.time_base = 0, Fraction(1, 1)
+        container.mux(stream.encode(frame))
+        container.mux(stream.encode(None))
+    return path
+
+
+def make_declared_marathon(path: Path | str, *, seconds: int = 7200) -> Path:
+    """A duration bomb: two frames `seconds` apart, so the container declares that length in
+    a file of a few KB."""
+    path = Path(path)
+    with av.open(str(path), mode="w") as container:
+        stream = container.add_stream("libx264", rate=1, options={"preset": "ultrafast"})
+        stream.width, stream.height, stream.pix_fmt = 320, 568, "yuv420p"
+        stream.time_base = Fraction(1, 1000)
+        for pts in (0, seconds * 1000):
+            frame = av.VideoFrame.from_ndarray(np.zeros((568, 320, 3), np.uint8), format="rgb24")
+            frame.pts, frame.time_base = pts, Fraction(1, 1000)
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode(None))
+    return path
+
+
 def make_video(
     path: Path | str,
     *,

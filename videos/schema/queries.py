@@ -42,9 +42,10 @@ class SearchResults:
         matches = Hashtag.objects.filter(name__contains=self.text.lower().lstrip("#"))
         return _first(info, matches, HashtagType, self.limit, "name")
 
-    @strawberry_django.field(description="Videos whose caption matches the words (full-text).")
+    @strawberry_django.field(description="Public videos whose caption matches the words (full-text).")
     def videos(self, info: Info) -> list[VideoType]:
-        matches = Video.objects.annotate(search=SearchVector("caption", config="simple")).filter(
+        public = Video.objects.published().filter(visibility=Video.Visibility.PUBLIC)
+        matches = public.annotate(search=SearchVector("caption", config="simple")).filter(
             search=SearchQuery(self.text, config="simple", search_type="websearch")
         )
         return _first(info, matches, VideoType, self.limit, "-view_count")

@@ -48,9 +48,27 @@ class SoundType(relay.Node):
     duration_ms: int | None
     author: UserType | None
 
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet[Sound], info: Info, **kwargs) -> QuerySet[Sound]:
+        """A sound is known by its first video (its title names that video's author): it is
+        visible to whoever may see that video, or, once that video is gone, to everyone if a
+        public video still uses it. Sound ids are sequential, so this is what keeps `node`
+        from listing the sounds of private and unreviewed videos."""
+        viewer = current_user(info)
+        original_visible = Exists(visible_videos(Video.objects.filter(pk=OuterRef("original_video")), viewer))
+        still_used = Exists(_public_published().filter(sound=OuterRef("pk")))
+        return queryset.filter(original_visible | (Q(original_video__isnull=True) & still_used))
+
+
+def _public_published():
+    return Video.objects.published().filter(visibility=Video.Visibility.PUBLIC)
+
 
 @strawberry_django.type(Hashtag, name="Hashtag")
 class HashtagType(relay.Node):
+    """A topic. Only hashtags of videos the viewer may see exist for them: a tag written
+    only in private captions is not discoverable."""
+
     # Strawberry otherwise re-derives the id attribute from type hints on every resolve.
     _id_attr = "pk"
 
@@ -59,7 +77,12 @@ class HashtagType(relay.Node):
     @strawberry_django.field(
         annotate={
             "public_video_count": lambda info: Count(
-                "videos", filter=Q(videos__status=Video.Status.PUBLISHED, videos__visibility=Video.Visibility.PUBLIC)
+                "videos",
+                filter=Q(
+                    videos__status=Video.Status.PUBLISHED,
+                    videos__visibility=Video.Visibility.PUBLIC,
+                    videos__author__is_active=True,
+                ),
             )
         },
         description="Published public videos with this hashtag.",
@@ -67,7 +90,14 @@ class HashtagType(relay.Node):
     def video_count(self, root: Hashtag) -> int:
         if hasattr(root, "public_video_count"):
             return root.public_video_count
-        return root.videos.filter(status=Video.Status.PUBLISHED, visibility=Video.Visibility.PUBLIC).count()
+        return _public_published().filter(hashtags=root).count()
+
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet[Hashtag], info: Info, **kwargs) -> QuerySet[Hashtag]:
+        tagged = visible_videos(
+            Video.objects.filter(hashtags=OuterRef("pk"), status=Video.Status.PUBLISHED), current_user(info)
+        )
+        return queryset.filter(Exists(tagged))
 
     @strawberry_django.connection(
         DjangoCursorConnection[Annotated["VideoType", strawberry.lazy("videos.schema.types")]],

@@ -4,20 +4,19 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from ..models import Video
+from ..models.video import visible_videos
 
 
-def published_videos_of(user):
-    return Video.objects.published().filter(author=user)
+def published_videos_of(user, viewer):
+    """`user`'s published videos that `viewer` may see: public ones, followers-only ones if
+    the viewer follows them, all of them for the account itself."""
+    return visible_videos(Video.objects.filter(author=user, status=Video.Status.PUBLISHED), viewer)
 
 
-def published_video_count():
-    counts = (
-        Video.objects.filter(author=OuterRef("pk"), status=Video.Status.PUBLISHED)
-        .order_by()
-        .values("author")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+def published_video_count(viewer):
+    """The count of published_videos_of each account in a query, as one subquery."""
+    mine = Video.objects.filter(author=OuterRef("pk"), status=Video.Status.PUBLISHED)
+    counts = visible_videos(mine, viewer).order_by().values("author").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 

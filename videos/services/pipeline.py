@@ -7,7 +7,6 @@ import re
 import shutil
 import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -19,9 +18,10 @@ from accounts.models import User
 
 from ..media import caption as caption_parser
 from ..media import fingerprint
-from ..media.probe import NotAVideo, Probe, probe
-from ..media.thumbnail import thumbnail_jpeg
+from ..media.examine import MediaFindings
+from ..media.probe import Probe
 from ..models import Hashtag, ModerationDecision, PolicyTerm, Sound, Video
+from .media import examine
 
 logger = logging.getLogger(__name__)
 
@@ -38,18 +38,6 @@ def stored_file_path(field_file):
         shutil.copyfileobj(source, copy)
         copy.flush()
         yield copy.name
-
-
-@dataclass
-class Findings:
-    """What the pipeline learned from the file, before any database work."""
-
-    probe: Probe | None = None
-    problems: list[str] = field(default_factory=list)
-    content_hash: str = ""
-    frame_hashes: list[int] = field(default_factory=list)
-    sound_fingerprint: str | None = None
-    thumbnail: bytes | None = None
 
 
 def quality_problems(found: Probe) -> list[str]:
@@ -78,21 +66,10 @@ def quality_problems(found: Probe) -> list[str]:
     return problems
 
 
-def examine(path: str) -> Findings:
-    try:
-        found = probe(path)
-    except NotAVideo:
-        return Findings(problems=["The file could not be decoded as a video."])
-    findings = Findings(probe=found, problems=quality_problems(found))
-    findings.content_hash = fingerprint.content_hash(path)
-    findings.frame_hashes = fingerprint.frame_hashes(path, found.duration_ms)
-    if found.audio is not None and found.audio.rms_dbfs >= settings.VIDEO_SILENCE_DBFS:
-        findings.sound_fingerprint = fingerprint.sound_fingerprint(found.audio.envelope, found.audio.pitch)
-    try:
-        findings.thumbnail = thumbnail_jpeg(path, at_seconds=min(1.0, found.duration_ms / 3000))
-    except ValueError:
-        logger.warning("no thumbnail for %s", path)
-    return findings
+def problems_of(findings: MediaFindings) -> list[str]:
+    if findings.unreadable:
+        return [findings.unreadable]
+    return quality_problems(findings.probe)
 
 
 def _signed(value: int) -> int:
@@ -104,7 +81,7 @@ def _unsigned(value: int) -> int:
     return value + (1 << 64) if value < 0 else value
 
 
-def find_original(video: Video, findings: Findings) -> Video | None:
+def find_original(video: Video, findings: MediaFindings) -> Video | None:
     """An earlier video with the same bytes, or with frames that differ only by re-encoding."""
     earlier = Video.objects.exclude(pk=video.pk).filter(created_at__lte=video.created_at).order_by("created_at")
     same_file = earlier.filter(content_hash=findings.content_hash).first()
@@ -135,7 +112,7 @@ def policy_matches(caption: str, hashtags: list[str]) -> list[str]:
     return reasons
 
 
-def _attach_tags(video: Video, findings: Findings) -> None:
+def _attach_tags(video: Video, findings: MediaFindings) -> None:
     names = caption_parser.hashtags(video.caption)
     Hashtag.objects.bulk_create([Hashtag(name=name) for name in names], ignore_conflicts=True)
     video.hashtags.set(Hashtag.objects.filter(name__in=names))
@@ -159,7 +136,9 @@ def review(video_id: int) -> str:
     if video is None or video.status != Video.Status.PROCESSING:
         return video.status if video else "MISSING"
     with stored_file_path(video.file) as path:
-        findings = examine(path)
+        findings, peak_rss = examine(path)
+    logger.info("reviewed video %s: the file's reader peaked at %d MB", video_id, peak_rss // 2**20)
+    problems = problems_of(findings)
 
     with transaction.atomic():
         video = Video.objects.select_for_update().select_related("author").get(pk=video_id)
@@ -192,9 +171,9 @@ def review(video_id: int) -> str:
         _attach_tags(video, findings)
         review_reasons = policy_matches(video.caption, caption_parser.hashtags(video.caption))
 
-        if findings.problems:
-            video.status, video.rejection_reasons = Video.Status.REJECTED, findings.problems
-            action, reason = ModerationDecision.Action.AUTO_REJECTED, " ".join(findings.problems)
+        if problems:
+            video.status, video.rejection_reasons = Video.Status.REJECTED, problems
+            action, reason = ModerationDecision.Action.AUTO_REJECTED, " ".join(problems)
         elif review_reasons:
             video.status, video.rejection_reasons = Video.Status.IN_REVIEW, review_reasons
             action, reason = ModerationDecision.Action.SENT_TO_REVIEW, " ".join(review_reasons)

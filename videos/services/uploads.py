@@ -11,9 +11,10 @@ from django.db.models import F
 
 from accounts.models import User
 
-from ..media.probe import NotAVideo, check_decodable
+from ..media.probe import NotAVideo
 from ..models import Video
 from .access import require_signed_in
+from .media import check_upload
 
 
 @contextmanager
@@ -64,7 +65,7 @@ def upload_video(
     extension = _validate(upload, caption, visibility)
     with local_path(upload) as path:
         try:
-            check_decodable(path)
+            check_upload(path)
         except NotAVideo as exc:
             raise ValidationError({"file": ValidationError(str(exc), code="invalid_video")}) from exc
     from ..tasks import review_video

@@ -1,7 +1,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from videos.media.synthetic import make_video
+from videos.media.synthetic import make_declared_giant, make_declared_marathon, make_video
 
 
 @pytest.fixture(autouse=True)
@@ -34,6 +34,8 @@ def video_library(tmp_path_factory):
     corrupt = folder / "corrupt.mp4"
     corrupt.write_bytes(library["good"].read_bytes()[:2000][::-1] * 20)
     library["corrupt"] = corrupt
+    library["giant"] = make_declared_giant(folder / "giant.mov")
+    library["marathon"] = make_declared_marathon(folder / "marathon.mp4")
     return library
 
 
@@ -44,3 +46,37 @@ def video_upload(video_library):
         return SimpleUploadedFile(filename or path.name, path.read_bytes(), content_type="video/mp4")
 
     return build
+
+
+FIELDS = """
+  id status rejectionReasons reviewNotes isOriginal durationMs width height videoUrl thumbnailUrl
+  hashtags { name } sound { title }
+"""
+UPLOAD = (
+    """
+mutation Upload($input: UploadVideoInput!) {
+  uploadVideo(input: $input) { video { %s } errors { field code message } }
+}"""
+    % FIELDS
+)
+STATUS = "query($id: ID!) { video(id: $id) { %s } }" % FIELDS
+
+
+@pytest.fixture
+def upload(api, video_upload, django_capture_on_commit_callbacks):
+    def send(name, caption="", visibility="PUBLIC", client=None, filename=None):
+        client = client or api
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.upload(
+                UPLOAD,
+                {"input": {"file": None, "caption": caption, "visibility": visibility}},
+                {"input.file": video_upload(name, filename)},
+            )
+        assert response.status_code == 200, response.content
+        payload = response.json()["data"]["uploadVideo"]
+        if payload["video"]:
+            # the pipeline ran after the upload committed; read the outcome back
+            payload["video"].update(client.execute(STATUS, {"id": payload["video"]["id"]})["video"])
+        return payload
+
+    return send

@@ -407,3 +407,52 @@ def test_idle_connections_are_closed(django_db_setup):
         assert closed == 4408
     finally:
         server.stop()
+
+
+def deactivate_in_the_admin(server, account) -> None:
+    """What a moderator does: open the admin's account list and run its deactivate action."""
+    from django.test import Client as DjangoClient
+
+    staff = DjangoClient()
+    staff.force_login(make_user("moderator", is_staff=True, is_superuser=True))
+    with httpx.Client(
+        base_url=server.url, timeout=10, cookies={"sessionid": staff.cookies["sessionid"].value}
+    ) as browser:
+        assert browser.get("/admin/accounts/user/").status_code == 200
+        done = browser.post(
+            "/admin/accounts/user/",
+            data={
+                "action": "deactivate",
+                "_selected_action": [account.pk],
+                "csrfmiddlewaretoken": browser.cookies["csrftoken"],
+            },
+            headers={"Referer": f"{server.url}/admin/accounts/user/"},
+        )
+        assert done.status_code == 302, done.text[:500]
+
+
+def test_a_deactivated_accounts_connections_close_at_once(live_server_process, scene):
+    server = live_server_process
+
+    async def run():
+        async with websockets.connect(server.ws_url, subprotocols=["graphql-transport-ws"]) as ws:
+            init = {"authorization": f"Bearer {scene['fan_token']}"}
+            await ws.send(json.dumps({"type": "connection_init", "payload": init}))
+            assert json.loads(await ws.recv())["type"] == "connection_ack"
+            await ws.send(json.dumps(subscribe_message("1", global_id(scene["video"]))))
+            await asyncio.sleep(0.3)
+            await asyncio.to_thread(deactivate_in_the_admin, server, scene["fan"])
+            try:
+                while True:
+                    await asyncio.wait_for(ws.recv(), 5)
+            except websockets.exceptions.ConnectionClosed as closed:
+                return closed.rcvd.code if closed.rcvd else None
+
+    assert asyncio.run(run()) == 4403
+    # and the token it connected with is dead for good
+    refused = httpx.post(
+        f"{server.url}/graphql",
+        json={"query": "{ viewer { id } }"},
+        headers={"Authorization": f"Bearer {scene['fan_token']}"},
+    )
+    assert refused.status_code == 401

@@ -3,7 +3,7 @@
 import pytest
 
 from videos.media import caption, fingerprint
-from videos.media.probe import NotAVideo, check_decodable, probe
+from videos.media.probe import Bounds, NotAVideo, check_upload, probe
 from videos.media.thumbnail import thumbnail_jpeg
 
 
@@ -23,7 +23,7 @@ def test_silence_and_clipping_are_measured(video_library):
 
 def test_garbage_is_not_a_video(video_library):
     with pytest.raises(NotAVideo):
-        check_decodable(str(video_library["corrupt"]))
+        check_upload(str(video_library["corrupt"]), Bounds())
     with pytest.raises(NotAVideo):
         probe(str(video_library["corrupt"]))
 

@@ -109,8 +109,9 @@ def test_hashtag_page(anon, creator, make_published):
 
 def test_search_finds_accounts_hashtags_and_captions(anon, creator, make_published):
     make_user("pastaqueen", display_name="Queen of Pasta")
-    Hashtag.objects.create(name="pastalover")
-    make_published(creator, "Fresh pasta in five minutes")
+    tag = Hashtag.objects.create(name="pastalover")
+    make_published(creator, "Fresh pasta in five minutes").hashtags.add(tag)
+    Hashtag.objects.create(name="pastaunused")  # on no video anyone may see: not found
     make_published(creator, "pasta secret", visibility="PRIVATE")
     data = anon.execute('{ search(query: "pasta") { users { username } hashtags { name } videos { caption } } }')
     assert data["search"] == {

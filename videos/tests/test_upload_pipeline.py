@@ -4,41 +4,9 @@ import pytest
 
 from conftest import GraphQLClient, global_id
 from videos.models import ModerationDecision, PolicyTerm, Sound, Video
+from videos.tests.conftest import STATUS, UPLOAD
 
 pytestmark = pytest.mark.django_db
-
-FIELDS = """
-  id status rejectionReasons reviewNotes isOriginal durationMs width height videoUrl thumbnailUrl
-  hashtags { name } sound { title }
-"""
-UPLOAD = (
-    """
-mutation Upload($input: UploadVideoInput!) {
-  uploadVideo(input: $input) { video { %s } errors { field code message } }
-}"""
-    % FIELDS
-)
-STATUS = "query($id: ID!) { video(id: $id) { %s } }" % FIELDS
-
-
-@pytest.fixture
-def upload(api, video_upload, django_capture_on_commit_callbacks):
-    def send(name, caption="", visibility="PUBLIC", client=None, filename=None):
-        client = client or api
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.upload(
-                UPLOAD,
-                {"input": {"file": None, "caption": caption, "visibility": visibility}},
-                {"input.file": video_upload(name, filename)},
-            )
-        assert response.status_code == 200, response.content
-        payload = response.json()["data"]["uploadVideo"]
-        if payload["video"]:
-            # the pipeline ran after the upload committed; read the outcome back
-            payload["video"].update(client.execute(STATUS, {"id": payload["video"]["id"]})["video"])
-        return payload
-
-    return send
 
 
 def test_a_good_video_is_published_with_metadata_and_a_thumbnail(upload, media_root):

@@ -1,0 +1,17 @@
+"""What other apps may want to hear about accounts, without accounts knowing who listens."""
+
+from django.db.models.signals import post_save
+from django.dispatch import Signal, receiver
+
+from .models import User
+
+# Sent with `user_ids` when accounts are deactivated (by a save or by the admin's bulk action):
+# live connections of those accounts must end at once. (Their tokens are revoked by the
+# database itself, however the deactivation happens: migration 0004.)
+accounts_deactivated = Signal()
+
+
+@receiver(post_save, sender=User, dispatch_uid="accounts.deactivated_by_save")
+def _deactivated_by_save(sender, instance: User, created: bool, update_fields=None, **kwargs) -> None:
+    if not created and not instance.is_active and (update_fields is None or "is_active" in update_fields):
+        accounts_deactivated.send(sender=User, user_ids=[instance.pk])
