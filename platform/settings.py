@@ -212,6 +212,9 @@ COMMENT_MAX_LENGTH = 500
 # in-flight transactions (see videos/services/watch_rollup.py).
 VIEW_AFTER_MS = 3000
 WATCH_ROLLUP_SETTLE_SECONDS = 2.0
+# IMPRESSIONS_PER_VIEWER_HOUR: impressions (what traffic pools count: a video a viewer's player
+# reported, however briefly) counted per viewer and hour, at most; each video once an hour.
+IMPRESSIONS_PER_VIEWER_HOUR = env_int("IMPRESSIONS_PER_VIEWER_HOUR", 600)
 # FEED_MODEL_DIR: where `manage.py train_feed_model` writes versioned interest models that
 # server processes load.
 FEED_MODEL_DIR = Path(os.environ.get("FEED_MODEL_DIR", BASE_DIR / "var" / "models"))
@@ -243,6 +246,7 @@ RATE_LIMITS = env_rates(
         "follow": {"account": "200/h", "address": "1000/h"},
         "heart": {"account": "600/h", "address": "3000/h"},
         "watch": {"account": "60/m", "address": "600/m"},
+        "session": {"address": "30/h"},  # new anonymous sessions: each is a new viewer to the pools
         "profile": {"account": "60/h", "address": "300/h"},
     }
 )

@@ -4,9 +4,10 @@ from django.core.exceptions import ValidationError
 from graphql import GraphQLError
 from strawberry import Info, relay
 
+from accounts.services.rate_limits import RateLimited
 from platform.graphql.errors import ClientError, ErrorCode
 from platform.graphql.ids import node_pk
-from platform.graphql.viewer import current_user
+from platform.graphql.viewer import anonymous_session_key, current_user
 from videos.models import Video
 
 from ..services.following import following_page
@@ -54,11 +55,14 @@ class Query:
     def for_you(self, info: Info, first: int = 10, after: str | None = None) -> FeedConnection:
         if not 1 <= first <= MAX_PAGE:
             raise GraphQLError(f"Argument 'first' must be between 1 and {MAX_PAGE}.")
-        session = info.context.request.session
         viewer = current_user(info)
-        if viewer is None and not session.session_key:
-            session.save()  # an anonymous viewer's watching personalises the next pages
-        picks, token = for_you_page(viewer, session.session_key or "", first=first, cursor=after)
+        session_key = ""
+        if viewer is None:
+            try:  # an anonymous viewer's watching personalises the next pages
+                session_key = anonymous_session_key(info)
+            except RateLimited:  # too many new sessions from this address: an unpersonalised page
+                session_key = ""
+        picks, token = for_you_page(viewer, session_key, first=first, cursor=after)
         videos = PageVideos([pick.pk for pick in picks])
         return FeedConnection(
             edges=[

@@ -24,7 +24,6 @@ from ..ranking.clusters import nearest_cluster
 from . import model_store
 from .candidates import FIELDS, FRESH_WINDOW, shared_lists
 from .explanations import BRAND, explain
-from .pools import record_impressions
 from .signals import session_strengths, user_recent_strengths
 
 SESSION_TTL = 60 * 60
@@ -267,8 +266,8 @@ def for_you_page(
     # Shared lists are up to 30 s old: keep only what is still published and visible now.
     alive = set(base.filter(pk__in=[c.pk for c in picks]).values_list("pk", flat=True))
     page = _order([c for c in picks if c.pk in alive], first)
+    # Serving a page counts nothing: impressions come from what players report watching.
     explain(page, viewer, model, knobs)
-    record_impressions([c.pk for c in page], knobs)
     cache.set(served_key, list(served | {c.pk for c in page}), SESSION_TTL)
     return page, token
 

@@ -2,6 +2,8 @@
 first; once the pool has seen it, its smoothed engagement decides whether it moves on to a
 bigger pool or stops getting exploration traffic. Every promotion and stop is recorded."""
 
+from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -59,15 +61,22 @@ def stats(video: Video, knobs: FeedSettings | None = None) -> PoolStats:
 
 
 @transaction.atomic
-def record_impressions(video_ids: list[int], knobs: FeedSettings | None = None) -> list[PoolDecision]:
-    """Count one impression for each video shown, then decide for any whose pool is done."""
+def record_impressions(counts: Mapping[int, int], knobs: FeedSettings | None = None) -> list[PoolDecision]:
+    """Count the impressions each video gained ({video id: how many}), then decide for any
+    whose pool is done. Impressions come from the watch-event roll-up: a viewer's player
+    reported the video, at most once per viewer and hour (videos.services.watch_rollup)."""
+    video_ids = [pk for pk, count in counts.items() if count > 0]
     if not video_ids:
         return []
     knobs = knobs or FeedSettings.objects.current()
     VideoDistribution.objects.bulk_create([VideoDistribution(video_id=pk) for pk in video_ids], ignore_conflicts=True)
-    VideoDistribution.objects.filter(video_id__in=video_ids).update(
-        impressions=F("impressions") + 1, pool_impressions=F("pool_impressions") + 1
-    )
+    by_count = defaultdict(list)  # one UPDATE per distinct count: a handful per roll-up
+    for pk in video_ids:
+        by_count[counts[pk]].append(pk)
+    for count, pks in by_count.items():
+        VideoDistribution.objects.filter(video_id__in=pks).update(
+            impressions=F("impressions") + count, pool_impressions=F("pool_impressions") + count
+        )
     sizes, bars = knobs.sizes(), knobs.bars()
     done = [
         d

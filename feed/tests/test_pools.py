@@ -15,7 +15,7 @@ def small_pools():
 def show(video, times, knobs):
     decisions = []
     for _ in range(times):
-        decisions += record_impressions([video.pk], knobs)
+        decisions += record_impressions({video.pk: 1}, knobs)
     return decisions
 
 
@@ -78,8 +78,10 @@ def test_stopped_videos_get_no_more_exploration_traffic(api, user, make_publishe
     stopped = make_published(creator, "stopped")
     VideoDistribution.objects.create(video=stopped, status="STOPPED", impressions=300, pool_impressions=300)
     trial = make_published(creator, "on trial")
+    explored = set()
     for _ in range(5):
         page, _ = for_you_page(user, "", first=10)
         exploration = {c.pk for c in page if c.reason in ("EXPLORATION", "NEW_CREATOR")}
         assert stopped.pk not in exploration
-    assert VideoDistribution.objects.get(video=trial).impressions >= 1
+        explored |= exploration
+    assert trial.pk in explored

@@ -22,6 +22,16 @@ def require_user(info: Info, action: str = "do that"):
     return user
 
 
+def anonymous_session_key(info: Info) -> str:
+    """The anonymous viewer's session key, made on first use so their signals add up. New
+    sessions are rate limited per address: each one is a new viewer to the traffic pools."""
+    session = info.context.request.session
+    if not session.session_key:
+        rate_limit(info, "session")
+        session.save()
+    return session.session_key
+
+
 def rate_limit(info: Info, action: str, *, target: object = None) -> None:
     """Count this request against `action`'s limits for the caller's account and address;
     RateLimited (a payload error with retryAfter) when over. See settings.RATE_LIMITS."""

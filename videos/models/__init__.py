@@ -3,7 +3,7 @@ from .engagement import Heart, NotInterested, Share
 from .moderation import ModerationDecision, PolicyTerm, Report
 from .tagging import Hashtag, Sound
 from .video import Video, VideoInReview
-from .watch import VideoView, WatchEvent, WatchRollup
+from .watch import VideoImpression, VideoView, WatchEvent, WatchRollup
 
 __all__ = [
     "Comment",
@@ -16,6 +16,7 @@ __all__ = [
     "Share",
     "Sound",
     "Video",
+    "VideoImpression",
     "VideoInReview",
     "VideoView",
     "WatchEvent",

@@ -96,6 +96,9 @@ class Video(models.Model):
     completion_count = models.PositiveIntegerField(default=0)
     rewatch_count = models.PositiveIntegerField(default=0)
     watch_time_ms = models.BigIntegerField(default=0)
+    impression_count = models.PositiveIntegerField(
+        default=0, help_text="Viewers shown it (a watch event of any length), once per viewer and hour."
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)

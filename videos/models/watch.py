@@ -43,6 +43,26 @@ class VideoView(models.Model):
         return f"{self.viewer_key} viewed {self.video_id}"
 
 
+class VideoImpression(models.Model):
+    """A viewer was shown the video (their player reported watching it, however briefly): at
+    most once per viewer, video and hour, and only so many per viewer and hour. What traffic
+    pools count, so page loads that nobody watches, or one script, cannot move a video."""
+
+    viewer_key = models.CharField(max_length=48)
+    hour = models.DateTimeField()
+    video = models.ForeignKey("videos.Video", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["viewer_key", "hour", "video"], name="videos_impression_once_per_hour")
+        ]
+        # the roll-up forgets past hours' rows
+        indexes = [models.Index(fields=["hour"], name="videos_impression_hour")]
+
+    def __str__(self):
+        return f"{self.viewer_key} was shown {self.video_id}"
+
+
 class WatchRollup(models.Model):
     """How far the watch-event roll-up has counted: one row, the highest event id folded into
     the videos' view and watch counters."""

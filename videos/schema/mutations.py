@@ -6,7 +6,7 @@ from strawberry.file_uploads import Upload
 from platform.graphql.errors import OkPayload, collect_user_errors
 from platform.graphql.ids import decode_global_id, node_pk, parse_global_id
 from platform.graphql.input_limits import MaxLength
-from platform.graphql.viewer import current_user, rate_limit, require_user
+from platform.graphql.viewer import anonymous_session_key, current_user, rate_limit, require_user
 
 from ..models import Video
 from ..services import comments, engagement, reports, uploads, watch
@@ -69,14 +69,6 @@ class ReportInput:
 
 def _video_pk(value: str, field: str = "video_id") -> int:
     return decode_global_id(value, "Video", field)
-
-
-def _session_key(info: Info) -> str:
-    """The anonymous viewer's session, created on first use so their signals add up."""
-    session = info.context.request.session
-    if not session.session_key:
-        session.save()
-    return session.session_key
 
 
 @strawberry.type
@@ -158,7 +150,9 @@ class Mutation:
                 watch.WatchEventInput(node_pk(e.video_id, "Video"), e.watched_ms, e.completed, e.loops)
                 for e in input.events
             ]
-            accepted, rejected = watch.record_watch_events(viewer, "" if viewer else _session_key(info), events)
+            accepted, rejected = watch.record_watch_events(
+                viewer, "" if viewer else anonymous_session_key(info), events
+            )
             return WatchEventsPayload(
                 accepted=accepted, rejected=[RejectedWatchEvent(index=r.index, reason=r.reason) for r in rejected]
             )
@@ -168,7 +162,9 @@ class Mutation:
     def mark_not_interested(self, info: Info, input: VideoInput) -> OkPayload:
         with collect_user_errors() as failure:
             viewer = current_user(info)
-            engagement.mark_not_interested(viewer, "" if viewer else _session_key(info), _video_pk(input.video_id))
+            engagement.mark_not_interested(
+                viewer, "" if viewer else anonymous_session_key(info), _video_pk(input.video_id)
+            )
             return OkPayload(ok=True)
         return OkPayload(errors=failure.errors)
 

@@ -1,14 +1,22 @@
 """Fold new watch events into the videos' counters: views (once per viewer, video and hour),
-completions, rewatches and watch time.
+completions, rewatches, watch time and impressions (any report of watching, once per viewer,
+video and hour, and at most IMPRESSIONS_PER_VIEWER_HOUR per viewer and hour), then tell
+whoever listens (the feed's traffic pools) how many impressions each video gained.
 
 Events are taken in id order past a watermark, and only once they are `settle_seconds` old:
 ids are handed out before a transaction commits, so a fresh gap may still fill in. Ingestion
 transactions last milliseconds, so a couple of seconds is a wide margin."""
 
+import json
+
 from django.conf import settings
 from django.db import connection, transaction
+from django.dispatch import Signal
 
 from ..models import WatchRollup
+
+# Sent after a roll-up commits, with `impressions`: {video id: impressions it gained}.
+impressions_counted = Signal()
 
 _ROLL_UP = """
 WITH ev AS (
@@ -23,30 +31,59 @@ WITH ev AS (
           9223372036854775807)
     ORDER BY e.id
     LIMIT %(chunk)s
+), keyed AS (
+    SELECT ev.*, CASE WHEN user_id IS NULL THEN 's:' || session_key ELSE 'u:' || user_id END AS viewer_key,
+           date_trunc('hour', created_at) AS hour
+    FROM ev
 ), counted AS (
     INSERT INTO videos_videoview (viewer_key, video_id, hour)
-    SELECT DISTINCT CASE WHEN user_id IS NULL THEN 's:' || session_key ELSE 'u:' || user_id END,
-           video_id, date_trunc('hour', created_at)
-    FROM ev
+    SELECT DISTINCT viewer_key, video_id, hour
+    FROM keyed
     WHERE completed OR watched_ms >= least(%(view_after_ms)s, coalesce(duration_ms, 2 * %(view_after_ms)s) / 2)
     ON CONFLICT DO NOTHING
     RETURNING video_id
+), shown AS (
+    SELECT DISTINCT k.viewer_key, k.hour, k.video_id FROM keyed k
+    WHERE NOT EXISTS (SELECT 1 FROM videos_videoimpression i
+                      WHERE i.viewer_key = k.viewer_key AND i.hour = k.hour AND i.video_id = k.video_id)
+), ranked AS (
+    -- a viewer's impressions this hour: those already counted, then these in order
+    SELECT s.*, row_number() OVER (PARTITION BY s.viewer_key, s.hour ORDER BY s.video_id)
+                + (SELECT count(*) FROM videos_videoimpression i
+                   WHERE i.viewer_key = s.viewer_key AND i.hour = s.hour) AS n
+    FROM shown s
+), impressed AS (
+    INSERT INTO videos_videoimpression (viewer_key, hour, video_id)
+    SELECT viewer_key, hour, video_id FROM ranked WHERE n <= %(impression_cap)s
+    ON CONFLICT DO NOTHING
+    RETURNING video_id
+), impressions AS (
+    SELECT video_id, count(*) AS n FROM impressed GROUP BY video_id
 ), totals AS (
     SELECT ev.video_id, sum(watched_ms) AS ms, count(*) FILTER (WHERE completed) AS completions,
-           count(*) FILTER (WHERE loops > 0) AS rewatches, coalesce(max(views.n), 0) AS views
-    FROM ev LEFT JOIN (SELECT video_id, count(*) AS n FROM counted GROUP BY video_id) views USING (video_id)
+           count(*) FILTER (WHERE loops > 0) AS rewatches, coalesce(max(views.n), 0) AS views,
+           coalesce(max(impressions.n), 0) AS impressions
+    FROM ev
+    LEFT JOIN (SELECT video_id, count(*) AS n FROM counted GROUP BY video_id) views USING (video_id)
+    LEFT JOIN impressions USING (video_id)
     GROUP BY ev.video_id
 ), bumped AS (
     UPDATE videos_video v SET
         view_count = v.view_count + t.views,
         completion_count = v.completion_count + t.completions,
         rewatch_count = v.rewatch_count + t.rewatches,
-        watch_time_ms = v.watch_time_ms + t.ms
+        watch_time_ms = v.watch_time_ms + t.ms,
+        impression_count = v.impression_count + t.impressions
     FROM totals t
     WHERE v.id = t.video_id
 )
-SELECT count(*), max(id) FROM ev
+SELECT count(*), max(id), (SELECT json_object_agg(video_id, n) FROM impressions) FROM ev
 """
+
+# Impressions only need to be remembered for the hour they are counted in.
+_FORGET_OLD_IMPRESSIONS = (
+    "DELETE FROM videos_videoimpression WHERE hour < date_trunc('hour', now()) - interval '1 hour'"
+)
 
 
 def roll_up(*, settle_seconds: float | None = None, chunk: int = 20_000) -> int:
@@ -65,11 +102,20 @@ def roll_up(*, settle_seconds: float | None = None, chunk: int = 20_000) -> int:
                         "settle": settle,
                         "chunk": chunk,
                         "view_after_ms": settings.VIEW_AFTER_MS,
+                        "impression_cap": settings.IMPRESSIONS_PER_VIEWER_HOUR,
                     },
                 )
-                count, last_id = cursor.fetchone()
+                count, last_id, impressions = cursor.fetchone()
+                if count:
+                    cursor.execute(_FORGET_OLD_IMPRESSIONS)
             if not count:
                 return total
             mark.last_event_id = last_id
             mark.save(update_fields=["last_event_id", "updated_at"])
             total += count
+        if impressions:
+            gained = {
+                int(pk): n
+                for pk, n in (json.loads(impressions) if isinstance(impressions, str) else impressions).items()
+            }
+            impressions_counted.send(sender=roll_up, impressions=gained)
