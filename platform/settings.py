@@ -260,6 +260,13 @@ STATIC_URL = "static/"
 # STATIC_ROOT: where `collectstatic` gathers admin assets for the front web server or CDN.
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+# MEDIA_URL_TTL / MEDIA_URL_BUCKET: uploads are fetched through signed URLs (platform/media.py)
+# valid at least this many seconds, their expiry rounded up to the bucket so they stay stable.
+MEDIA_URL_TTL = env_int("MEDIA_URL_TTL", 3600)
+MEDIA_URL_BUCKET = env_int("MEDIA_URL_BUCKET", 600)
+# MEDIA_ACCEL_REDIRECT: e.g. /protected-media/ to have nginx send local files (an `internal`
+# location aliased to MEDIA_ROOT) once Django has checked access; empty: Django streams them.
+MEDIA_ACCEL_REDIRECT = os.environ.get("MEDIA_ACCEL_REDIRECT", "")
 # MEDIA_ROOT: uploaded files on the default (local filesystem) storage.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 # MEDIA_STORAGE_BACKEND / MEDIA_STORAGE_OPTIONS (JSON): where uploads live. The local

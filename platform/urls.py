@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import path
-from django.views.static import serve
 
 from .graphql.views import GraphQLHTTPView
+from .media import serve_media
 from .schema import schema
 
 admin.site.site_header = "Flywheel administration"
@@ -12,10 +12,6 @@ admin.site.site_title = "Flywheel admin"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("graphql", GraphQLHTTPView.as_view(schema=schema), name="graphql"),
+    # uploads only through signed, expiring, access-checked URLs (never by their storage path)
+    path(f"{settings.MEDIA_URL.strip('/')}/<str:token>", serve_media, name="media"),
 ]
-
-if settings.DEBUG:
-    # Production serves uploads from object storage or the front web server.
-    urlpatterns.append(
-        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
-    )

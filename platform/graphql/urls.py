@@ -4,9 +4,9 @@ Over HTTP the request builds them (and Django has checked its Host header). A we
 context holds the consumer, not an HttpRequest, so the origin comes from its ASGI scope: the
 same Host header the client connected with, under the matching http(s) scheme."""
 
-from urllib.parse import urljoin
-
 from strawberry import Info
+
+from ..media import media_url
 
 
 def scope_origin(scope: dict) -> str:
@@ -24,8 +24,9 @@ def request_origin(request) -> str:
     return scope_origin(getattr(request, "scope", {}))
 
 
-def file_url(info: Info, field_file) -> str | None:
-    """The stored file's absolute URL, or None when there is no file."""
+def file_url(info: Info, field_file, **claims) -> str | None:
+    """A signed, expiring absolute URL for the stored file (platform.media), or None when
+    there is no file. `claims`: the video it belongs to and the viewer it is for."""
     if not field_file:
         return None
-    return urljoin(request_origin(info.context.request) + "/", field_file.url)
+    return media_url(request_origin(info.context.request), field_file.name, **claims)

@@ -10,7 +10,6 @@ from strawberry_django.relay import DjangoCursorConnection
 from accounts.models import Block
 from accounts.schema.types import UserType
 from platform.graphql.errors import Payload
-from platform.graphql.shared_events import SHAREABLE
 from platform.graphql.urls import file_url
 from platform.graphql.viewer import current_user
 
@@ -30,6 +29,18 @@ def _viewer_has_hearted(info: Info):
     if viewer is None:
         return Value(False)
     return Exists(Heart.objects.filter(user_id=viewer.pk, video=OuterRef("pk")))
+
+
+_ACCESS_FIELDS = ["status", "visibility", "author_id"]
+
+
+def _media_claims(root: Video, info: Info) -> dict:
+    """A public, published video's file URLs are everyone's (and cacheable); any other's
+    belong to the viewer they were given to, and work only while that viewer may see it."""
+    if root.status == Video.Status.PUBLISHED and root.visibility == Video.Visibility.PUBLIC:
+        return {"video_id": root.pk}
+    viewer = current_user(info)
+    return {"video_id": root.pk, "viewer_id": viewer.pk if viewer else 0}
 
 
 def _is_author(root: Video, info: Info) -> bool:
@@ -178,13 +189,15 @@ class VideoType(relay.Node):
     def review_notes(self, root: Video, info: Info) -> list[str]:
         return list(root.review_notes) if _is_author(root, info) else []
 
-    @strawberry_django.field(only=["file"], metadata=SHAREABLE)
+    @strawberry_django.field(
+        only=["file", *_ACCESS_FIELDS], description="A signed URL of the video, valid for a while."
+    )
     def video_url(self, root: Video, info: Info) -> str | None:
-        return file_url(info, root.file)
+        return file_url(info, root.file, **_media_claims(root, info))
 
-    @strawberry_django.field(only=["thumbnail"], metadata=SHAREABLE)
+    @strawberry_django.field(only=["thumbnail", *_ACCESS_FIELDS], description="A signed URL of its thumbnail.")
     def thumbnail_url(self, root: Video, info: Info) -> str | None:
-        return file_url(info, root.thumbnail)
+        return file_url(info, root.thumbnail, **_media_claims(root, info))
 
     @strawberry_django.field(annotate={"viewer_hearted": _viewer_has_hearted})
     def viewer_has_hearted(self, root: Video, info: Info) -> bool:

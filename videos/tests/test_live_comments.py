@@ -152,10 +152,9 @@ def test_subscribers_with_the_same_selection_all_get_the_comment_with_absolute_a
     assert len({json.dumps(result, sort_keys=True) for result in results}) == 1
     added = results[0]["commentAdded"]
     assert added["text"] == "hi all"
-    assert added["author"] == {
-        "displayName": "The Author",
-        "avatarUrl": f"{live_server_process.url}/media/avatars/author.png",
-    }
+    assert added["author"]["displayName"] == "The Author"
+    assert added["author"]["avatarUrl"].startswith(f"{live_server_process.url}/media/")
+    assert "avatars/author.png" not in added["author"]["avatarUrl"]  # signed, not the storage path
 
 
 def test_a_live_selection_may_reach_into_the_video_author_and_replies(live_server_process, scene):

@@ -1,0 +1,114 @@
+"""Uploaded files are fetched only through signed, expiring URLs checked when they are used:
+never by a guessable storage path, never by someone who may not see the video."""
+
+import pytest
+from django.test import Client
+
+from accounts.services.social_graph import follow, unfollow
+from conftest import global_id
+from platform.media import media_token
+
+pytestmark = pytest.mark.django_db
+
+VIDEO = "query($id: ID!) { video(id: $id) { videoUrl thumbnailUrl } }"
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def stored(media_root, creator, make_published):
+    """A published video of each visibility, with real files on disk."""
+
+    def build(visibility: str):
+        video = make_published(creator, visibility, visibility=visibility)
+        video.file.name = f"videos/test/{visibility}.mp4"
+        video.thumbnail.name = f"thumbnails/test/{visibility}.jpg"
+        video.save(update_fields=["file", "thumbnail"])
+        for name in (video.file.name, video.thumbnail.name):
+            (media_root / name).parent.mkdir(parents=True, exist_ok=True)
+            (media_root / name).write_bytes(f"the bytes of {name}".encode())
+        return video
+
+    return build
+
+
+def fetch(url: str):
+    response = Client().get(url.removeprefix("http://testserver"))
+    body = b"".join(response.streaming_content) if response.status_code == 200 else b""
+    return response.status_code, body
+
+
+def test_a_public_video_plays_from_its_signed_url_for_anyone(anon, stored):
+    video = stored("PUBLIC")
+    urls = anon.execute(VIDEO, {"id": global_id(video)})["video"]
+    assert fetch(urls["videoUrl"]) == (200, b"the bytes of videos/test/PUBLIC.mp4")
+    assert fetch(urls["thumbnailUrl"]) == (200, b"the bytes of thumbnails/test/PUBLIC.jpg")
+
+
+def test_the_storage_path_is_not_a_url(stored):
+    video = stored("PRIVATE")
+    assert Client().get(f"/media/{video.file.name}").status_code == 404
+
+
+def test_a_private_video_is_fetched_only_with_its_authors_url(anon, client_for, creator, stored):
+    video = stored("PRIVATE")
+    url = client_for(creator).execute(VIDEO, {"id": global_id(video)})["video"]["videoUrl"]
+    assert fetch(url)[0] == 200
+    assert anon.execute(VIDEO, {"id": global_id(video)})["video"] is None
+    # a URL made without the author's name on it, or for someone else, does not open it
+    assert Client().get(f"/media/{media_token(video.file.name, video_id=video.pk)}").status_code == 404
+    assert Client().get(f"/media/{media_token(video.file.name, video_id=video.pk, viewer_id=0)}").status_code == 404
+
+
+def test_a_former_follower_loses_a_followers_only_video_at_once(api, user, creator, stored):
+    video = stored("FOLLOWERS")
+    assert api.execute(VIDEO, {"id": global_id(video)})["video"] is None  # not yet a follower
+    follow(user, creator)
+    url = api.execute(VIDEO, {"id": global_id(video)})["video"]["videoUrl"]
+    assert fetch(url)[0] == 200
+    unfollow(user, creator)
+    assert fetch(url)[0] == 404
+
+
+def test_a_public_url_stops_working_when_the_video_is_made_private(anon, stored):
+    video = stored("PUBLIC")
+    url = anon.execute(VIDEO, {"id": global_id(video)})["video"]["videoUrl"]
+    video.visibility = "PRIVATE"
+    video.save(update_fields=["visibility"])
+    assert fetch(url)[0] == 404
+
+
+@pytest.mark.parametrize("tamper", ["forged", "edited", "expired", "other file"])
+def test_forged_edited_and_expired_urls_are_refused(anon, stored, settings, tamper):
+    video = stored("PUBLIC")
+    good = anon.execute(VIDEO, {"id": global_id(video)})["video"]["videoUrl"].removeprefix("http://testserver/media/")
+    tokens = {
+        "forged": "eyJmIjoidmlkZW9zL3Rlc3QvUFVCTElDLm1wNCJ9:forged",
+        "edited": good[:-3] + ("AAA" if not good.endswith("AAA") else "BBB"),
+        "other file": media_token("videos/test/PRIVATE.mp4", video_id=video.pk),
+    }
+    if tamper == "expired":
+        settings.MEDIA_URL_TTL, settings.MEDIA_URL_BUCKET = -7200, 1
+        tokens["expired"] = media_token(video.file.name, video_id=video.pk)
+    assert Client().get(f"/media/{tokens[tamper]}").status_code == 404
+
+
+def test_urls_stay_the_same_for_a_while_so_caches_can_share_them(anon, stored):
+    video = stored("PUBLIC")
+    first = anon.execute(VIDEO, {"id": global_id(video)})["video"]["videoUrl"]
+    assert anon.execute(VIDEO, {"id": global_id(video)})["video"]["videoUrl"] == first
+    response = Client().get(first.removeprefix("http://testserver"))
+    assert response["Cache-Control"].startswith("private, max-age=")
+
+
+def test_behind_nginx_django_checks_and_the_web_server_sends(anon, stored, settings):
+    settings.MEDIA_ACCEL_REDIRECT = "/protected-media/"
+    video = stored("PUBLIC")
+    url = anon.execute(VIDEO, {"id": global_id(video)})["video"]["videoUrl"]
+    response = Client().get(url.removeprefix("http://testserver"))
+    assert response["X-Accel-Redirect"] == "/protected-media/videos/test/PUBLIC.mp4"
+    assert response["Content-Type"] == "video/mp4"
