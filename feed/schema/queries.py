@@ -1,7 +1,6 @@
 import strawberry
 import strawberry_django
 from django.core.exceptions import ValidationError
-from graphql import GraphQLError
 from strawberry import Info, relay
 
 from accounts.services.rate_limits import RateLimited
@@ -23,7 +22,7 @@ class Query:
     @strawberry_django.field(description="Videos of the accounts you follow, newest first. Empty when signed out.")
     def following(self, info: Info, first: int = 10, after: str | None = None) -> FeedConnection:
         if not 0 <= first <= MAX_PAGE:
-            raise GraphQLError(f"Argument 'first' must be between 0 and {MAX_PAGE}.")
+            raise ClientError(f"Argument 'first' must be between 0 and {MAX_PAGE}.", ErrorCode.INVALID, field="first")
         try:
             page = following_page(current_user(info), first=first, after=after)
         except ValidationError as exc:
@@ -54,7 +53,7 @@ class Query:
     @strawberry_django.field(description="Your For You feed: followed accounts, interests, trends and discoveries.")
     def for_you(self, info: Info, first: int = 10, after: str | None = None) -> FeedConnection:
         if not 1 <= first <= MAX_PAGE:
-            raise GraphQLError(f"Argument 'first' must be between 1 and {MAX_PAGE}.")
+            raise ClientError(f"Argument 'first' must be between 1 and {MAX_PAGE}.", ErrorCode.INVALID, field="first")
         viewer = current_user(info)
         session_key = ""
         if viewer is None:

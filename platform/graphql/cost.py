@@ -3,6 +3,7 @@
 Every object a query can make the server load costs 1; scalar fields are free. A field that
 takes `first` returns up to that many objects, so it multiplies the cost of everything selected
 below it: `followers(first: 100) { ... followers(first: 100) { ... } }` costs about 100 x 100.
+Its page is loaded even when only `totalCount` is asked for, so each item counts at least 1.
 When `first` is not given, the field's default counts, or the largest page the server serves.
 Variables count as their values. Aliases count once each. A fragment on an abstract type counts
 every branch: an upper bound, never an underestimate.
@@ -62,13 +63,14 @@ class _Cost:
         named = get_named_type(definition.type)
         if is_leaf_type(named):
             return 0
-        return 1 + self.page_size(definition, node) * self.selections(named, node.selection_set)
+        below = self.selections(named, node.selection_set)
+        if any(name in definition.args for name in PAGE_ARGUMENTS):
+            return 1 + self.page_size(definition, node) * max(1, below)
+        return 1 + below
 
     def page_size(self, definition, node: FieldNode) -> int:
-        """How many objects the field may return: its `first` (or `last`), else 1 for fields
-        that take no page size."""
-        if not any(name in definition.args for name in PAGE_ARGUMENTS):
-            return 1
+        """How many objects the field may return: its `first` (or `last`), else its default,
+        else the largest page the server serves."""
         given = {argument.name.value: argument.value for argument in node.arguments or ()}
         for name in PAGE_ARGUMENTS:
             if (size := self.argument_int(given.get(name))) is not None:

@@ -106,8 +106,13 @@ class ClientError(GraphQLError):
     is never logged as a failure of ours."""
 
     def __init__(self, message: str, code: ErrorCode, *, field: str | None = None, **extensions):
-        details = {"code": code.value, **({"field": field} if field else {}), **extensions}
-        super().__init__(message, extensions=details)
+        super().__init__(message, extensions=client_error_extensions(code, field=field, **extensions))
+
+
+def client_error_extensions(code: ErrorCode, *, field: str | None = None, **extensions) -> dict:
+    """`code` for the client to branch on; `classification: BAD_USER_INPUT`, the label GraphQL
+    tooling (Apollo, schemathesis) reads as "the request's fault, not the server's"."""
+    return {"code": code.value, **({"field": field} if field else {}), "classification": "BAD_USER_INPUT", **extensions}
 
 
 def user_errors_from(exc: Exception) -> list[UserError]:

@@ -19,7 +19,7 @@ from strawberry.extensions import (
 )
 
 from .cost import operation_cost
-from .errors import ClientError, ErrorCode
+from .errors import ClientError, ErrorCode, client_error_extensions
 from .input_limits import check_inputs
 from .internals import provided_operation_name
 
@@ -78,7 +78,12 @@ class MaskUnexpectedErrors(MaskErrors):
         if code is None or (error.extensions or {}).get("code"):
             return error
         return GraphQLError(
-            error.message, error.nodes, error.source, error.positions, error.path, extensions={"code": code.value}
+            error.message,
+            error.nodes,
+            error.source,
+            error.positions,
+            error.path,
+            extensions=client_error_extensions(code),
         )
 
 

@@ -27,6 +27,7 @@ from graphql import (
     GraphQLInputObjectType,
     GraphQLList,
     GraphQLSchema,
+    IntValueNode,
     ListValueNode,
     ObjectValueNode,
     OperationType,
@@ -134,6 +135,8 @@ class _Walk:
                     self.value(field.value, field_def.type, field_def, f"{path}.{field.name.value}")
         elif isinstance(node, StringValueNode):
             self.text(node.value, kind, limit, path, cursor_of)
+        elif isinstance(node, IntValueNode) and kind is GraphQLID:
+            self.number_as_id(path)
 
     def raw(self, value: Any, type_, definition, path: str, cursor_of=None) -> None:
         kind = get_nullable_type(type_)
@@ -149,6 +152,8 @@ class _Walk:
                     self.raw(item, field_def.type, field_def, f"{path}.{name}")
         elif isinstance(value, str):
             self.text(value, kind, limit, path, cursor_of)
+        elif isinstance(value, int) and kind is GraphQLID:
+            self.number_as_id(path)
 
     def text(self, text: str, kind, limit: int, path: str, cursor_of) -> None:
         if problem := _text_problem(text, limit):
@@ -157,6 +162,11 @@ class _Walk:
             raise ClientError(f"{path}: that is not a valid ID.", ErrorCode.INVALID_ID, field=path)
         if cursor_of is not None and not _is_valid_cursor(text):
             raise ClientError(f"{path}: that is not a cursor this list gave out.", ErrorCode.INVALID_CURSOR, field=path)
+
+    def number_as_id(self, path: str) -> None:
+        """GraphQL lets an ID be written as a number; ours are all global IDs (strings)."""
+        if self.strict_ids:
+            raise ClientError(f"{path}: that is not a valid ID.", ErrorCode.INVALID_ID, field=path)
 
     @staticmethod
     def _size(count: int, limit: int, path: str) -> None:

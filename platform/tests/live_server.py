@@ -32,7 +32,9 @@ def test_database_url() -> str:
 
 
 class LiveServer:
-    def __init__(self, extra_env: dict | None = None, app: str = "platform.asgi:application"):
+    def __init__(
+        self, extra_env: dict | None = None, app: str = "platform.asgi:application", extra_args: tuple[str, ...] = ()
+    ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}/graphql"
@@ -55,6 +57,7 @@ class LiveServer:
                 "false",
                 "--log-level",
                 "warning",
+                *extra_args,
             ],
             cwd=ROOT,
             env=env,

@@ -122,14 +122,18 @@ def test_a_screen_of_the_app_fits_the_budget(anon):
 def test_over_long_values_are_refused_before_any_sql(web, query, variables, field, django_assert_num_queries):
     with django_assert_num_queries(0):
         error = request_error(post(web, query, variables))
-    assert error["extensions"] == {"code": "TOO_LONG", "field": field}
+    assert error["extensions"] == {"code": "TOO_LONG", "field": field, "classification": "BAD_USER_INPUT"}
 
 
 def test_over_long_mutation_input_is_refused_and_changes_nothing(api, user, creator, make_published):
     video = make_published(creator)
     query = "mutation($t: String!, $v: ID!) { addComment(input: {videoId: $v, text: $t}) { errors { code } } }"
     response = api.post(query, {"t": "x" * 5001, "v": global_id(video)})
-    assert response.json()["errors"][0]["extensions"] == {"code": "TOO_LONG", "field": "input.text"}
+    assert response.json()["errors"][0]["extensions"] == {
+        "code": "TOO_LONG",
+        "field": "input.text",
+        "classification": "BAD_USER_INPUT",
+    }
     assert not Comment.objects.exists()
 
 
@@ -201,7 +205,7 @@ def following_after(client, stamp: str):
 @pytest.mark.parametrize("stamp", ["0001-01-01T00:00:00+23:59", "2026-01-01T00:00:00", "2026-13-01T00:00:00+00:00"])
 def test_following_feed_cursors_with_impossible_times_are_typed_errors(api, stamp, no_errors_logged):
     [error] = following_after(api, stamp)["errors"]
-    assert error["extensions"] == {"code": "INVALID_CURSOR", "field": "after"}
+    assert error["extensions"] == {"code": "INVALID_CURSOR", "field": "after", "classification": "BAD_USER_INPUT"}
 
 
 def test_a_following_cursor_in_an_odd_time_zone_is_read_as_utc(api, no_errors_logged):
@@ -271,3 +275,14 @@ def test_the_cost_of_a_query_grows_with_each_page_size(anon):
 
     assert cost(1, 1) < cost(10, 1) < cost(10, 10)
     assert cost(10, 10) > 10 * 10
+
+
+@pytest.mark.parametrize("first", [0, 51, -1])
+def test_feed_page_sizes_out_of_range_are_typed_client_errors(api, first, no_errors_logged):
+    [error] = api.errors("query($n: Int!) { forYou(first: $n) { edges { cursor } } }", {"n": first})
+    assert error["extensions"]["code"] == "INVALID" and error["extensions"]["field"] == "first"
+
+
+def test_a_number_where_an_id_goes_is_an_invalid_id(web, no_errors_logged):
+    error = request_error(post(web, "{ node(id: -2147483648) { id } }"))
+    assert error["extensions"]["code"] == "INVALID_ID"

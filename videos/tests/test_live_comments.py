@@ -379,7 +379,7 @@ def test_a_bad_subscription_gets_an_error_and_the_connection_lives_on(live_serve
     errors = {a["id"]: a["payload"][0] for a in answers if a["type"] == "error"}
     assert errors.keys() == {"1", "2"}, answers
     assert errors["1"]["message"] == "No such video."
-    assert errors["2"]["extensions"] == {"code": "INVALID_ID", "field": "videoId"}
+    assert errors["2"]["extensions"] == {"code": "INVALID_ID", "field": "videoId", "classification": "BAD_USER_INPUT"}
     assert any(a["type"] == "pong" for a in answers)
 
 

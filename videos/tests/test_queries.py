@@ -86,7 +86,11 @@ def test_video_by_id_respects_visibility_and_blocks(api, anon, user, creator, ma
     private = make_published(creator, "private", visibility="PRIVATE")
     assert anon.execute(VIDEO, {"id": global_id(public)})["video"] == {"caption": "public"}
     assert api.execute(VIDEO, {"id": global_id(private)})["video"] is None
-    assert api.errors(VIDEO, {"id": "not-an-id"})[0]["extensions"] == {"code": "INVALID_ID", "field": "id"}
+    assert api.errors(VIDEO, {"id": "not-an-id"})[0]["extensions"] == {
+        "code": "INVALID_ID",
+        "field": "id",
+        "classification": "BAD_USER_INPUT",
+    }
     block(user, creator)
     assert api.execute(VIDEO, {"id": global_id(public)})["video"] is None
     assert api.execute("query($id: ID!) { node(id: $id) { id } }", {"id": global_id(public)})["node"] is None
