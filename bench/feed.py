@@ -125,6 +125,7 @@ def seed(viewers: int, videos: int, events: int, seed_value: int = 7) -> dict:
             "completion_count",
             "rewatch_count",
             "watch_time_ms",
+            "impression_count",
             "created_at",
             "published_at",
         ]
@@ -157,6 +158,7 @@ def seed(viewers: int, videos: int, events: int, seed_value: int = 7) -> dict:
                     int(hearts[i]) * 2,
                     int(hearts[i]),
                     0,
+                    int(hearts[i]) * 6,
                     stamp,
                     stamp,
                 )

@@ -136,7 +136,16 @@ def main() -> int:
             }
             for layer in ("floor", *args.layers):
                 env, app = setups[layer]
-                server = LiveServer({**env, "GRAPHQL_WS_IDLE_SECONDS": "600"}, app=app)
+                server = LiveServer(
+                    # one account posts every comment: its per-account comment limit would stop it
+                    {
+                        **env,
+                        "GRAPHQL_WS_IDLE_SECONDS": "600",
+                        "RATE_LIMIT_COMMENT_ACCOUNT": "",
+                        "RATE_LIMIT_COMMENT_ADDRESS": "",
+                    },
+                    app=app,
+                )
                 try:
                     for count in args.subscribers:
                         print(f"{layer}: {count} subscribers ...", flush=True)
