@@ -118,3 +118,47 @@ def test_comments_on_videos_you_cannot_see_are_refused(api, creator, make_publis
         "code": "NOT_FOUND",
         "message": "No such video.",
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_a_thread_and_its_reply_at_once_never_deadlocks(make_published):
+    import threading
+
+    from django.db import connection
+
+    from accounts.models import User
+    from conftest import make_user
+    from videos.models import Comment, Video
+    from videos.services.comments import add_comment, delete_comment
+
+    author, fan = make_user("author"), make_user("fan")
+    video = make_published(author, "hot take")
+    failures = []
+
+    def run(action, *args):
+        try:
+            barrier.wait()
+            action(*args)
+        except Exception as exc:  # NOT_FOUND is fine (the reply went with its thread); nothing else is
+            if "No such comment" not in str(exc):
+                failures.append(exc)
+        finally:
+            connection.close()
+
+    for _ in range(30):
+        top = add_comment(author, video.pk, "first")
+        reply = add_comment(fan, video.pk, "a reply", parent_id=top.pk)
+        barrier = threading.Barrier(3)
+        threads = [
+            threading.Thread(target=run, args=(delete_comment, author, top.pk)),
+            threading.Thread(target=run, args=(delete_comment, fan, reply.pk)),
+            threading.Thread(target=run, args=(add_comment, fan, video.pk, "another", top.pk)),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failures == []
+    video.refresh_from_db()
+    assert video.comment_count == Comment.objects.filter(video=video).count() == 0
+    assert User.objects.count() == 2 and Video.objects.count() == 1
