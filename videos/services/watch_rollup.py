@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.dispatch import Signal
 
-from ..models import WatchRollup
+from ..models import WatchEvent, WatchRollup
 
 # Sent after a roll-up commits, with `impressions`: {video id: impressions it gained}.
 impressions_counted = Signal()
@@ -84,6 +84,12 @@ SELECT count(*), max(id), (SELECT json_object_agg(video_id, n) FROM impressions)
 _FORGET_OLD_IMPRESSIONS = (
     "DELETE FROM videos_videoimpression WHERE hour < date_trunc('hour', now()) - interval '1 hour'"
 )
+
+
+def unsettled_remain() -> bool:
+    """Whether events past the watermark are waiting (written too recently to count yet)."""
+    mark = WatchRollup.objects.filter(pk=1).values_list("last_event_id", flat=True).first() or 0
+    return WatchEvent.objects.filter(pk__gt=mark).exists()
 
 
 def roll_up(*, settle_seconds: float | None = None, chunk: int = 20_000) -> int:
