@@ -3,7 +3,7 @@ from .engagement import Heart, NotInterested, Share
 from .moderation import ModerationDecision, PolicyTerm, Report
 from .tagging import Hashtag, Sound
 from .video import Video, VideoInReview
-from .watch import VideoImpression, VideoView, WatchEvent, WatchRollup
+from .watch import VideoImpression, VideoView, WatchBatch, WatchEvent, WatchRollup
 
 __all__ = [
     "Comment",
@@ -19,6 +19,7 @@ __all__ = [
     "VideoImpression",
     "VideoInReview",
     "VideoView",
+    "WatchBatch",
     "WatchEvent",
     "WatchRollup",
 ]

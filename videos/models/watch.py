@@ -27,6 +27,22 @@ class WatchEvent(models.Model):
         return f"{self.video_id}: {self.watched_ms} ms"
 
 
+class WatchBatch(models.Model):
+    """A batch of watch events a client sent with its own id: sending it again (a retry on a
+    flaky network) finds this row and counts nothing twice."""
+
+    viewer_key = models.CharField(max_length=48)
+    batch_id = models.CharField(max_length=64)
+    accepted = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["viewer_key", "batch_id"], name="videos_watchbatch_once")]
+
+    def __str__(self):
+        return f"{self.viewer_key} batch {self.batch_id}"
+
+
 class VideoView(models.Model):
     """A counted view: at most one per viewer, video and hour."""
 

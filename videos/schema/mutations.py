@@ -58,6 +58,11 @@ class WatchEventInput:
 @strawberry.input
 class WatchEventsInput:
     events: list[WatchEventInput] = strawberry.field(directives=[MaxLength(length=2 * watch.MAX_BATCH)])
+    batch_id: str | None = strawberry.field(
+        default=None,
+        directives=[MaxLength(length=64)],
+        description="Your own id for this batch (a UUID): a retry with the same id counts nothing twice.",
+    )
 
 
 @strawberry.input
@@ -151,7 +156,7 @@ class Mutation:
                 for e in input.events
             ]
             accepted, rejected = watch.record_watch_events(
-                viewer, "" if viewer else anonymous_session_key(info), events
+                viewer, "" if viewer else anonymous_session_key(info), events, batch_id=input.batch_id
             )
             return WatchEventsPayload(
                 accepted=accepted, rejected=[RejectedWatchEvent(index=r.index, reason=r.reason) for r in rejected]

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from ..models import Video
+from ..models import Video, WatchBatch
 
 MAX_BATCH = 1000
 MAX_LOOPS = 100
@@ -46,6 +46,12 @@ FROM unnest(%(video)s::bigint[], %(ms)s::int[], %(completed)s::bool[], %(loops)s
 """
 
 
+_CLAIM_BATCH = """
+INSERT INTO videos_watchbatch (viewer_key, batch_id, accepted, created_at) VALUES (%s, %s, %s, now())
+ON CONFLICT (viewer_key, batch_id) DO NOTHING RETURNING id
+"""
+
+
 def _problem(event: WatchEventInput, duration_ms: int | None) -> str | None:
     if event.watched_ms < 0:
         return "watchedMs cannot be negative."
@@ -71,13 +77,20 @@ def _as_int(value) -> int | None:
         return None
 
 
-def record_watch_events(user, session_key: str, events: list[WatchEventInput]) -> tuple[int, list[RejectedEvent]]:
+def record_watch_events(
+    user, session_key: str, events: list[WatchEventInput], batch_id: str | None = None
+) -> tuple[int, list[RejectedEvent]]:
     """Validate and store a batch. Each bad event is rejected with a reason; the others are
     kept. Views (once per viewer and video per hour, after 3 s or half of a shorter video)
-    and watch time reach the video's counters through the roll-up, within seconds."""
+    and watch time reach the video's counters through the roll-up, within seconds.
+
+    With a `batch_id` (the client's own, per viewer), a batch is stored once: sent again, it
+    answers what it answered the first time and stores nothing."""
     viewer = user if user is not None and user.is_authenticated else None
     if viewer is None and not session_key:
         raise ValidationError("Anonymous viewers need a session (send cookies).", code="invalid")
+    if batch_id is not None and not 0 < len(batch_id) <= 64:
+        raise ValidationError({"batch_id": ValidationError("Use 1 to 64 characters.", code="invalid")})
     if len(events) > MAX_BATCH:
         raise ValidationError(
             {"events": ValidationError(f"Send at most {MAX_BATCH} events at once.", code="too_large")}
@@ -96,9 +109,16 @@ def record_watch_events(user, session_key: str, events: list[WatchEventInput]) -
             rows["ms"].append(event.watched_ms)
             rows["completed"].append(bool(event.completed))
             rows["loops"].append(event.loops)
-    if rows["video"]:
-        params = {**rows, "user": viewer.pk if viewer else None, "session": "" if viewer else session_key}
-        with transaction.atomic():
+    with transaction.atomic():
+        if batch_id is not None:
+            viewer_key = f"u:{viewer.pk}" if viewer else f"s:{session_key}"
+            # a concurrent copy of this batch waits here for the first to commit, then finds it
+            with connection.cursor() as cursor:
+                cursor.execute(_CLAIM_BATCH, [viewer_key, batch_id, len(rows["video"])])
+                if cursor.fetchone() is None:
+                    return WatchBatch.objects.get(viewer_key=viewer_key, batch_id=batch_id).accepted, []
+        if rows["video"]:
+            params = {**rows, "user": viewer.pk if viewer else None, "session": "" if viewer else session_key}
             with connection.cursor() as cursor:
                 cursor.execute(_INSERT, params)
             transaction.on_commit(schedule_rollup)

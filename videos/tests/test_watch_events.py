@@ -119,3 +119,28 @@ def test_the_roll_up_counts_each_event_once_and_waits_for_unsettled_ones(api, vi
     assert roll_up(settle_seconds=0) == 0
     video.refresh_from_db()
     assert video.watch_time_ms == 5000
+
+
+def test_a_retried_batch_counts_once(api, creator, make_published):
+    from videos.models import WatchEvent
+
+    video = make_published(creator, "retry me")
+    batch = {"batchId": "4b9f0e6e-retry", "events": [{"videoId": global_id(video), "watchedMs": 4000}] * 3}
+    query = "mutation($b: WatchEventsInput!) { recordWatchEvents(input: $b) { accepted errors { code } } }"
+    answers = [api.execute(query, {"b": batch})["recordWatchEvents"] for _ in range(3)]
+    assert answers == [{"accepted": 3, "errors": []}] * 3
+    assert WatchEvent.objects.count() == 3
+    other = {**batch, "batchId": "4b9f0e6e-next"}
+    assert api.execute(query, {"b": other})["recordWatchEvents"]["accepted"] == 3
+    assert WatchEvent.objects.count() == 6
+
+
+def test_batch_ids_belong_to_their_viewer(api, client_for, creator, make_published):
+    from videos.models import WatchEvent
+
+    video = make_published(creator, "two viewers")
+    batch = {"batchId": "same-id", "events": [{"videoId": global_id(video), "watchedMs": 4000}]}
+    query = "mutation($b: WatchEventsInput!) { recordWatchEvents(input: $b) { accepted } }"
+    assert api.execute(query, {"b": batch})["recordWatchEvents"]["accepted"] == 1
+    assert client_for(creator).execute(query, {"b": batch})["recordWatchEvents"]["accepted"] == 1
+    assert WatchEvent.objects.count() == 2
