@@ -26,31 +26,27 @@ def status(answer: bytes) -> int:
     return int(answer.split(b" ", 2)[1])
 
 
-def test_a_declared_gigabyte_is_refused_before_a_byte_of_it_is_sent(live_server_process):
-    head = (
-        b"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer fw_x\r\n"
-        b"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 1073741824\r\n\r\n"
+def upload_head(length: int, credentials: bytes = b"Authorization: Bearer fw_x\r\n") -> bytes:
+    """The headers of a multipart upload declaring `length` bytes of body."""
+    return (
+        b"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\n%sContent-Type: multipart/form-data; boundary=x\r\n"
+        b"Content-Length: %d\r\n\r\n" % (credentials, length)
     )
-    answer = raw_exchange(live_server_process, head)
+
+
+def test_a_declared_gigabyte_is_refused_before_a_byte_of_it_is_sent(live_server_process):
+    answer = raw_exchange(live_server_process, upload_head(2**30))
     assert status(answer) == 413
     assert b'"TOO_LARGE"' in answer
 
 
 def test_an_upload_over_the_video_limit_is_refused_from_its_length(live_server_process, settings):
     declared = settings.VIDEO_MAX_BYTES + 2 * 1024 * 1024
-    head = (
-        b"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer fw_x\r\n"
-        b"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: %d\r\n\r\n" % declared
-    )
-    assert status(raw_exchange(live_server_process, head)) == 413
+    assert status(raw_exchange(live_server_process, upload_head(declared))) == 413
 
 
 def test_an_anonymous_upload_is_refused_before_its_body(live_server_process):
-    head = (
-        b"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        b"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 50000000\r\n\r\n"
-    )
-    answer = raw_exchange(live_server_process, head)
+    answer = raw_exchange(live_server_process, upload_head(50_000_000, credentials=b""))
     assert status(answer) == 401
     assert b'"UNAUTHENTICATED"' in answer
 

@@ -137,7 +137,7 @@ def review(video_id: int) -> str:
         return video.status if video else "MISSING"
     with stored_file_path(video.file) as path:
         findings, peak_rss = examine(path)
-    logger.info("reviewed video %s: the file's reader peaked at %d MB", video_id, peak_rss // 2**20)
+    logger.debug("reviewed video %s: the file's reader peaked at %d MB", video_id, peak_rss // 2**20)
     problems = problems_of(findings)
 
     with transaction.atomic():
