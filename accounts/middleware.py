@@ -1,6 +1,8 @@
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.http import JsonResponse
 
+from platform.unavailable import DATABASE_DOWN, unavailable_response
+
 from .services.tokens import user_for_token
 
 
@@ -43,7 +45,10 @@ class BearerTokenMiddleware:
         raw = _bearer_token(request)
         if raw is None:
             return self.get_response(request)
-        user = user_for_token(raw)
+        try:
+            user = user_for_token(raw)
+        except DATABASE_DOWN:
+            return unavailable_response()
         if user is None:
             return _invalid_token_response()
         self._attach(request, user, raw)
@@ -55,7 +60,10 @@ class BearerTokenMiddleware:
         raw = _bearer_token(request)
         if raw is None:
             return await self.get_response(request)
-        user = await sync_to_async(user_for_token)(raw)
+        try:
+            user = await sync_to_async(user_for_token)(raw)
+        except DATABASE_DOWN:
+            return unavailable_response()  # the token cannot be checked: not the client's fault
         if user is None:
             return _invalid_token_response()
         self._attach(request, user, raw)

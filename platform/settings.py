@@ -73,10 +73,14 @@ if _database["ENGINE"] != "django.db.backends.postgresql":
 # DATABASE_POOL: psycopg connection pooling (Django's built-in pool). On by default.
 if env_bool("DATABASE_POOL", True):
     _database["CONN_MAX_AGE"] = 0
+    # a pooled connection is checked before it is handed out (Django passes psycopg_pool's
+    # check_connection), so the first request after PostgreSQL restarts gets a live one
+    _database["CONN_HEALTH_CHECKS"] = True
     _database.setdefault("OPTIONS", {})["pool"] = {
         "min_size": env_int("DATABASE_POOL_MIN", 2),
         "max_size": env_int("DATABASE_POOL_MAX", 20),
-        "timeout": 10,
+        # seconds a request waits for a connection before it is answered 503 (PostgreSQL down)
+        "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
     }
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -117,6 +121,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "platform.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

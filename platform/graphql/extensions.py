@@ -18,6 +18,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from ..unavailable import DATABASE_DOWN, MESSAGE
 from .cost import operation_cost
 from .errors import ClientError, ErrorCode, client_error_extensions
 from .input_limits import check_inputs
@@ -54,7 +55,7 @@ def _should_mask(error: GraphQLError) -> bool:
         return False
     if isinstance(original, PermissionError):
         return False
-    if _client_facing_code(error) is not None:
+    if _client_facing_code(error) is not None or isinstance(original, DATABASE_DOWN):
         return False
     logger.error("Unexpected error in %s", error.path, exc_info=original)
     return True
@@ -74,6 +75,11 @@ class MaskUnexpectedErrors(MaskErrors):
 
     @staticmethod
     def _typed(error: GraphQLError) -> GraphQLError:
+        if isinstance(error.original_error, DATABASE_DOWN):
+            logger.warning("database unavailable in %s: %s", error.path, error.original_error)
+            return GraphQLError(
+                MESSAGE, error.nodes, error.source, error.positions, error.path, extensions={"code": "UNAVAILABLE"}
+            )
         code = _client_facing_code(error)
         if code is None or (error.extensions or {}).get("code"):
             return error

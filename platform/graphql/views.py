@@ -25,6 +25,8 @@ from strawberry.django.views import AsyncGraphQLView
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from ..unavailable import RETRY_AFTER_SECONDS
+
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 APPLICATION_JSON = "application/json"
 PREFLIGHT_HEADERS = ("Apollo-Require-Preflight", "X-Apollo-Operation-Name")
@@ -85,6 +87,9 @@ class GraphQLHTTPView(AsyncGraphQLView):
             response["Content-Type"] = f"{media_type}; charset=utf-8"
             if media_type == GRAPHQL_RESPONSE_JSON and request.graphql_request_error:
                 response.status_code = 400
+            if getattr(request, "graphql_unavailable", False):
+                response.status_code = 503
+                response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 
     def decode_json(self, data: str | bytes) -> object:
@@ -103,6 +108,8 @@ class GraphQLHTTPView(AsyncGraphQLView):
 
     async def process_result(self, request: HttpRequest, result: ExecutionResult) -> GraphQLHTTPResponse:
         response = await super().process_result(request, result)
+        if any((error.extensions or {}).get("code") == "UNAVAILABLE" for error in result.errors or ()):
+            request.graphql_unavailable = True
         if _is_request_error(result) and getattr(request, "graphql_media_type", None) == GRAPHQL_RESPONSE_JSON:
             request.graphql_request_error = True
             response.pop("data", None)

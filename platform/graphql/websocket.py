@@ -26,6 +26,7 @@ from accounts.services.tokens import user_for_token
 from videos import live
 from videos.live_hub import hub
 
+from ..unavailable import DATABASE_DOWN
 from .shared_events import encode_once
 
 
@@ -55,6 +56,7 @@ class GraphQLWebSocketConsumer(GraphQLWSConsumer):
         self._last_heard = time.monotonic()
         self._watchdog: asyncio.Task | None = None
         self._account_watch: asyncio.Task | None = None
+        self._closed = False
 
     async def connect(self) -> None:
         await super().connect()
@@ -67,6 +69,12 @@ class GraphQLWebSocketConsumer(GraphQLWSConsumer):
             await self.close(code=4413, reason="Message too large")
             return
         await super().receive(text_data=text_data, bytes_data=bytes_data)
+
+    async def close(self, code=None, reason=None) -> None:
+        # once: a connection refused for a reason of ours keeps that reason's code
+        if not self._closed:
+            self._closed = True
+            await super().close(code=code, reason=reason)
 
     async def disconnect(self, code: int) -> None:
         for task in (self._watchdog, self._account_watch):
@@ -102,6 +110,14 @@ class GraphQLWebSocketConsumer(GraphQLWSConsumer):
         return WebSocketContext(request=request, ws=request)
 
     async def on_ws_connect(self, context: WebSocketContext):
+        try:
+            return await self._authenticate(context)
+        except DATABASE_DOWN:
+            # 1013 "try again later": the client should reconnect, not sign in again
+            await self.close(code=1013, reason="Service unavailable, try again")
+            raise ConnectionRejectionError() from None
+
+    async def _authenticate(self, context: WebSocketContext):
         params = context.connection_params if isinstance(context.connection_params, dict) else {}
         credentials = params.get("authorization") or params.get("Authorization")
         if credentials:

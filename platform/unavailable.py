@@ -1,0 +1,60 @@
+"""While PostgreSQL is unreachable, every request gets a clean, typed answer: HTTP 503 with a
+GraphQL error whose code is UNAVAILABLE and a Retry-After, never an HTML 500 page and never a
+masked "Something went wrong". (Resolvers' database errors become UNAVAILABLE in the error
+masking; this catches the rest: authentication, sessions, the admin.)"""
+
+import logging
+import sys
+
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.core.signals import got_request_exception
+from django.db import InterfaceError, OperationalError
+from django.dispatch import receiver
+from django.http import JsonResponse
+
+logger = logging.getLogger("flywheel.unavailable")
+
+DATABASE_DOWN = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
+MESSAGE = "The service is briefly unavailable. Try again in a few seconds."
+
+
+def unavailable_response() -> JsonResponse:
+    response = JsonResponse({"errors": [{"message": MESSAGE, "extensions": {"code": "UNAVAILABLE"}}]}, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+@receiver(got_request_exception, dispatch_uid="platform.unavailable.remember")
+def _remember_database_failures(sender, request=None, **kwargs) -> None:
+    # Django turns an exception raised by any middleware into a 500 response before the
+    # middleware around it sees it; the signal is where the exception can still be seen.
+    if request is not None and isinstance(sys.exc_info()[1], DATABASE_DOWN):
+        request.database_unavailable = True
+
+
+class DatabaseUnavailableMiddleware:
+    """The outermost middleware: turns a request that failed for want of the database into 503."""
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        if iscoroutinefunction(get_response):
+            markcoroutinefunction(self)
+
+    def __call__(self, request):
+        if iscoroutinefunction(self):
+            return self.__acall__(request)
+        return self._answer(request, self.get_response(request))
+
+    async def __acall__(self, request):
+        return self._answer(request, await self.get_response(request))
+
+    @staticmethod
+    def _answer(request, response):
+        if getattr(request, "database_unavailable", False):
+            logger.warning("database unavailable: answered %s with 503", request.path)
+            return unavailable_response()
+        return response
