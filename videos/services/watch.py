@@ -3,6 +3,7 @@ so a batch is validated with one read and written with one statement; the view a
 counters on videos are then folded in by the roll-up (services/watch_rollup.py), which
 amortises the counter updates over many batches."""
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -13,7 +14,11 @@ from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from accounts.services.rate_limits import CACHE_DOWN
+
 from ..models import Video, WatchBatch
+
+logger = logging.getLogger(__name__)
 
 MAX_BATCH = 1000
 MAX_LOOPS = 100
@@ -131,7 +136,12 @@ def schedule_rollup() -> None:
     watch_rollup), so a lone batch is counted within seconds, not whenever more arrive."""
     from ..tasks import roll_up_watch_events
 
-    if cache.add(ROLLUP_SCHEDULE_KEY, 1, timeout=1):
+    try:
+        first_in_a_while = cache.add(ROLLUP_SCHEDULE_KEY, 1, timeout=1)
+    except CACHE_DOWN:  # runs after commit: the events are stored, so never fail the request now
+        logger.warning("the cache is unreachable: queueing a roll-up without debouncing")
+        first_in_a_while = True
+    if first_in_a_while:
         enqueue_after_settling(roll_up_watch_events)
 
 

@@ -144,3 +144,22 @@ def test_batch_ids_belong_to_their_viewer(api, client_for, creator, make_publish
     assert api.execute(query, {"b": batch})["recordWatchEvents"]["accepted"] == 1
     assert client_for(creator).execute(query, {"b": batch})["recordWatchEvents"]["accepted"] == 1
     assert WatchEvent.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: on_commit work runs inside the request
+def test_with_the_cache_down_a_committed_batch_is_still_answered_as_accepted(api, creator, make_published):
+    from django.test import override_settings
+
+    from platform.tests.live_server import free_port
+
+    # Redis gone: rate limits fail open, the roll-up is queued without debouncing, and the
+    # client is told its events were stored (they were), so it does not retry and double count
+    unreachable = f"redis://127.0.0.1:{free_port()}/0"
+    video = make_published(creator, "cache down")
+    query = "mutation($b: WatchEventsInput!) { recordWatchEvents(input: $b) { accepted errors { code } } }"
+    batch = {"events": [{"videoId": global_id(video), "watchedMs": 4000}]}
+    with override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": unreachable}}
+    ):
+        assert api.execute(query, {"b": batch})["recordWatchEvents"] == {"accepted": 1, "errors": []}
+    assert WatchEvent.objects.count() == 1
