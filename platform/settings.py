@@ -184,6 +184,13 @@ TASKS = {
     }
 }
 
+# WORKER_LEASE_SECONDS: a task whose worker has not beaten its heart for this long is taken up
+# again, at most WORKER_MAX_ATTEMPTS times in all; a video review that never finishes then goes
+# to the moderators' queue with the reason (videos/worker.py).
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 5)
+WORKER_LEASE_SECONDS = env_int("WORKER_LEASE_SECONDS", 60)
+WORKER_MAX_ATTEMPTS = env_int("WORKER_MAX_ATTEMPTS", 3)
+
 # Uploads and the review pipeline's quality gate.
 VIDEO_MAX_BYTES = env_int("VIDEO_MAX_BYTES", 200 * 1024 * 1024)
 VIDEO_ALLOWED_EXTENSIONS = ["mp4", "mov", "m4v", "webm", "mkv"]

@@ -76,3 +76,54 @@ def test_requests_while_postgres_is_down_get_typed_503s_and_recover_at_once(outa
         back = ask(server, who)
         assert back.status_code == 200 and "errors" not in back.json(), back.text[:300]
     assert ask(server, token).json()["data"]["viewer"] == {"username": "viewer"}
+
+
+def test_the_task_worker_waits_out_an_outage_and_goes_on(outage):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from platform.tests.live_server import ROOT
+
+    database, _, _ = outage
+    env = {**os.environ, "DATABASE_URL": database.url, "DEBUG": "1", "WORKER_HEARTBEAT_SECONDS": "1"}
+    env["DATABASE_POOL_TIMEOUT"] = "1"  # meet the outage, rather than wait it out for a connection
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "worker", "--no-reload", "--interval", "0.2", "--no-startup-delay"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        time.sleep(2)
+        database.stop()
+        time.sleep(4)  # the worker's loop and heartbeat both meet the outage
+        assert worker.poll() is None, "the worker exited with the database"
+        database.start()
+        time.sleep(1)
+        enqueue = (
+            "from django_tasks_db.models import DBTaskResult; from videos.tasks import roll_up_watch_events; "
+            "print(roll_up_watch_events.enqueue().id)"
+        )
+        task_id = database.manage("shell", "-c", enqueue).strip().splitlines()[-1]
+        status = "READY"
+        for _ in range(100):
+            status = (
+                database.manage(
+                    "shell",
+                    "-c",
+                    "from django_tasks_db.models import DBTaskResult; "
+                    f"print(DBTaskResult.objects.get(id='{task_id}').status)",
+                )
+                .strip()
+                .splitlines()[-1]
+            )
+            if status != "READY":
+                break
+            time.sleep(0.3)
+        assert status == "SUCCESSFUL"
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)

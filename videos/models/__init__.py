@@ -3,7 +3,7 @@ from .engagement import Heart, NotInterested, Share
 from .moderation import ModerationDecision, PolicyTerm, Report
 from .tagging import Hashtag, Sound
 from .video import Video, VideoInReview
-from .watch import VideoImpression, VideoView, WatchBatch, WatchEvent, WatchRollup
+from .watch import VideoImpression, VideoView, WatchBatch, WatchEvent, WatchRollup, WorkerHeartbeat
 
 __all__ = [
     "Comment",
@@ -22,4 +22,5 @@ __all__ = [
     "WatchBatch",
     "WatchEvent",
     "WatchRollup",
+    "WorkerHeartbeat",
 ]

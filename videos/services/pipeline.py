@@ -184,3 +184,16 @@ def review(video_id: int) -> str:
         video.save()
         ModerationDecision.objects.create(video=video, action=action, reason=reason)
     return video.status
+
+
+def hold_for_moderators(video_id: int, reason: str) -> str:
+    """A review that cannot finish: the video waits for a person, with the reason. Only a video
+    still PROCESSING moves, so this is safe to call twice or after the review did finish."""
+    with transaction.atomic():
+        video = Video.objects.select_for_update().filter(pk=video_id).first()
+        if video is None or video.status != Video.Status.PROCESSING:
+            return video.status if video else "MISSING"
+        video.status, video.rejection_reasons = Video.Status.IN_REVIEW, [reason]
+        video.save(update_fields=["status", "rejection_reasons"])
+        ModerationDecision.objects.create(video=video, action=ModerationDecision.Action.SENT_TO_REVIEW, reason=reason)
+    return video.status

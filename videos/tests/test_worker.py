@@ -1,0 +1,124 @@
+"""Tasks survive their worker: a task whose worker went silent is taken up again, a bounded number
+of times, and a video whose review never finishes goes to the moderators with the reason."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from conftest import make_user
+from platform.tests.live_server import ROOT, test_database_url
+from videos.models import ModerationDecision, Video, WorkerHeartbeat
+from videos.tasks import review_video
+from videos.worker import reap_abandoned_tasks
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture
+def queued_review(settings, creator):
+    settings.TASKS = DATABASE_QUEUE
+    video = Video.objects.create(author=creator, file="videos/test/x.mp4")
+    task = DBTaskResult.objects.get(id=review_video.enqueue(video.pk).id)
+    return video, task
+
+
+def claimed(task, *workers):
+    for worker in workers:
+        task.claim(worker)
+    return task
+
+
+@pytest.mark.django_db
+def test_a_task_whose_worker_went_silent_is_taken_up_again(queued_review, settings):
+    _, task = queued_review
+    claimed(task, "gone")
+    WorkerHeartbeat.objects.create(worker_id="gone", seen_at=timezone.now() - timezone.timedelta(seconds=600))
+    assert reap_abandoned_tasks() == (1, 0)
+    task.refresh_from_db()
+    assert task.status == "READY"
+
+
+@pytest.mark.django_db
+def test_a_task_whose_worker_is_alive_is_left_alone(queued_review):
+    _, task = queued_review
+    claimed(task, "busy")
+    WorkerHeartbeat.objects.create(worker_id="busy", seen_at=timezone.now())
+    assert reap_abandoned_tasks() == (0, 0)
+    task.refresh_from_db()
+    assert task.status == "RUNNING"
+
+
+@pytest.mark.django_db
+def test_after_the_last_attempt_the_video_goes_to_the_moderators_once(queued_review, settings):
+    video, task = queued_review
+    claimed(task, *(f"worker{i}" for i in range(settings.WORKER_MAX_ATTEMPTS)))
+    assert reap_abandoned_tasks() == (0, 1)
+    assert reap_abandoned_tasks() == (0, 0)
+    task.refresh_from_db()
+    video.refresh_from_db()
+    assert task.status == "FAILED"
+    assert video.status == "IN_REVIEW" and "stopped 3 times" in video.rejection_reasons[0]
+    assert ModerationDecision.objects.filter(video=video, action="SENT_TO_REVIEW").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.live
+def test_a_review_whose_worker_is_killed_is_finished_by_the_next(video_library, settings, tmp_path):
+    """kill -9 the worker in the middle of a review (a fresh worker's first review takes half a
+    second or more: it starts the media sandbox), and another worker takes it up and decides."""
+    from django.core.files import File
+
+    settings.TASKS = DATABASE_QUEUE
+    media = tmp_path / "media"
+    settings.MEDIA_ROOT = media
+    author = make_user("author")
+    video = Video(author=author)
+    with open(video_library["good"], "rb") as handle:
+        video.file.save("good.mp4", File(handle), save=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": test_database_url(),
+        "DEBUG": "1",
+        "MEDIA_ROOT": str(media),
+        "WORKER_LEASE_SECONDS": "3",
+        "WORKER_HEARTBEAT_SECONDS": "1",
+    }
+    command = [sys.executable, "manage.py", "worker", "--no-reload", "--interval", "0.1", "--no-startup-delay"]
+
+    def start_worker():
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+
+    first = start_worker()
+    try:
+        time.sleep(2)  # polling by now
+        task_id = review_video.enqueue(video.pk).id
+        deadline = time.monotonic() + 20
+        while DBTaskResult.objects.get(id=task_id).status == "READY" and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert DBTaskResult.objects.get(id=task_id).status == "RUNNING"
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        video.refresh_from_db()
+        assert video.status == "PROCESSING"  # killed mid-review
+    finally:
+        first.kill()
+    second = start_worker()
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            video.refresh_from_db()
+            if video.status != "PROCESSING":
+                break
+            time.sleep(0.2)
+        assert video.status == "PUBLISHED", video.rejection_reasons
+        assert DBTaskResult.objects.get(id=task_id).worker_ids[-1] != DBTaskResult.objects.get(id=task_id).worker_ids[0]
+        assert ModerationDecision.objects.filter(video=video).count() == 1
+    finally:
+        second.terminate()
+        second.wait(timeout=10)

@@ -1,0 +1,100 @@
+"""The task worker, made to survive what kills django-tasks-db's own: its process dying in the
+middle of a task, and the database going away.
+
+django-tasks-db 0.13.0 (pinned) marks a task RUNNING when a worker claims it and nothing ever
+looks at it again, so a worker killed mid-review left its video PROCESSING forever; and any
+database error other than a lock ends its loop, so the worker exited with PostgreSQL. This
+module subclasses its ``Worker`` (``videos/tests/test_worker.py`` fails if an upgrade moves what
+it relies on):
+
+- every worker beats a heart (``WorkerHeartbeat``) every WORKER_HEARTBEAT_SECONDS from a thread
+  of its own, and reaps: a RUNNING task whose last worker has been silent for
+  WORKER_LEASE_SECONDS goes back to READY, until it has been tried WORKER_MAX_ATTEMPTS times;
+  then it is marked failed and, for a video review, the video goes to the moderators' queue;
+- the claim-and-run loop waits out a database outage (backing off up to 30 s) and goes on.
+
+Tasks are idempotent, so running one again is safe: a review decides once (it re-checks the
+video's status under a row lock) and writes one audit entry per decision."""
+
+import logging
+import threading
+import time
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, close_old_connections, transaction
+from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+
+from .models import WorkerHeartbeat
+
+logger = logging.getLogger(__name__)
+DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
+class WorkerLost(Exception):
+    """The task's worker stopped answering before the task finished, too many times."""
+
+
+def reap_abandoned_tasks(now=None) -> tuple[int, int]:
+    """Take up again the RUNNING tasks whose worker went silent; give up on those tried too
+    often. Returns (requeued, given up)."""
+    now = now or timezone.now()
+    alive = set(
+        WorkerHeartbeat.objects.filter(
+            seen_at__gte=now - timezone.timedelta(seconds=settings.WORKER_LEASE_SECONDS)
+        ).values_list("worker_id", flat=True)
+    )
+    requeued = given_up = 0
+    with transaction.atomic():
+        for task in DBTaskResult.objects.running().select_for_update(skip_locked=True):
+            if task.worker_ids and task.worker_ids[-1] in alive:
+                continue
+            if len(task.worker_ids) < settings.WORKER_MAX_ATTEMPTS:
+                task.status = TaskResultStatus.READY
+                task.save(update_fields=["status"])
+                requeued += 1
+                continue
+            task.set_failed(WorkerLost(f"its worker stopped {len(task.worker_ids)} times"))
+            _give_up(task)
+            given_up += 1
+    if requeued or given_up:
+        logger.warning("reaped abandoned tasks: %d taken up again, %d given up", requeued, given_up)
+    return requeued, given_up
+
+
+def _give_up(task: DBTaskResult) -> None:
+    if task.task_path.endswith(".review_video") and task.args_kwargs.get("args"):
+        from .services.pipeline import hold_for_moderators
+
+        hold_for_moderators(
+            task.args_kwargs["args"][0],
+            f"The automatic review stopped {len(task.worker_ids)} times without finishing; a moderator will look.",
+        )
+
+
+class ResilientWorker(Worker):
+    def run(self) -> None:
+        beat = threading.Thread(target=self._beat, name="worker-heartbeat", daemon=True)
+        beat.start()
+        delay = 1.0
+        while self.running:
+            try:
+                return super().run()
+            except DATABASE_DOWN as exc:
+                logger.warning("database unavailable (%s); worker waits %.0f s and goes on", exc, delay)
+                close_old_connections()
+                time.sleep(delay)
+                delay = min(30.0, delay * 2)
+
+    def _beat(self) -> None:
+        while self.running:
+            try:
+                WorkerHeartbeat.objects.update_or_create(worker_id=self.worker_id, defaults={"seen_at": timezone.now()})
+                reap_abandoned_tasks()
+            except DATABASE_DOWN:
+                logger.warning("worker heartbeat: database unavailable")
+            finally:
+                close_old_connections()
+            time.sleep(settings.WORKER_HEARTBEAT_SECONDS)
