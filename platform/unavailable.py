@@ -6,11 +6,11 @@ masking; this catches the rest: authentication, sessions, the admin.)"""
 import logging
 import sys
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
 from django.http import JsonResponse
+from django.utils.deprecation import MiddlewareMixin
 
 logger = logging.getLogger("flywheel.unavailable")
 
@@ -33,27 +33,10 @@ def _remember_database_failures(sender, request=None, **kwargs) -> None:
         request.database_unavailable = True
 
 
-class DatabaseUnavailableMiddleware:
+class DatabaseUnavailableMiddleware(MiddlewareMixin):
     """The outermost middleware: turns a request that failed for want of the database into 503."""
 
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        if iscoroutinefunction(get_response):
-            markcoroutinefunction(self)
-
-    def __call__(self, request):
-        if iscoroutinefunction(self):
-            return self.__acall__(request)
-        return self._answer(request, self.get_response(request))
-
-    async def __acall__(self, request):
-        return self._answer(request, await self.get_response(request))
-
-    @staticmethod
-    def _answer(request, response):
+    def process_response(self, request, response):
         if getattr(request, "database_unavailable", False):
             logger.warning("database unavailable: answered %s with 503", request.path)
             return unavailable_response()

@@ -79,23 +79,13 @@ def test_requests_while_postgres_is_down_get_typed_503s_and_recover_at_once(outa
 
 
 def test_the_task_worker_waits_out_an_outage_and_goes_on(outage):
-    import os
-    import subprocess
-    import sys
     import time
 
-    from platform.tests.live_server import ROOT
+    from platform.tests.live_server import start_worker
 
     database, _, _ = outage
-    env = {**os.environ, "DATABASE_URL": database.url, "DEBUG": "1", "WORKER_HEARTBEAT_SECONDS": "1"}
-    env["DATABASE_POOL_TIMEOUT"] = "1"  # meet the outage, rather than wait it out for a connection
-    worker = subprocess.Popen(
-        [sys.executable, "manage.py", "worker", "--no-reload", "--interval", "0.2", "--no-startup-delay"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
+    # a short pool timeout: meet the outage, rather than wait it out for a connection
+    worker = start_worker(database.url, WORKER_HEARTBEAT_SECONDS="1", DATABASE_POOL_TIMEOUT="1")
     try:
         time.sleep(2)
         database.stop()

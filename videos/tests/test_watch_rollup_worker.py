@@ -1,9 +1,6 @@
 """Watch events reach the counters through the real queue and a real worker: a lone batch, with
 nothing after it, is counted within seconds (it used to wait for more traffic forever)."""
 
-import os
-import subprocess
-import sys
 import time
 
 import httpx
@@ -11,22 +8,14 @@ import pytest
 
 from accounts.services.tokens import issue_token
 from conftest import global_id, make_user
-from platform.tests.live_server import ROOT, test_database_url
+from platform.tests.live_server import start_worker, test_database_url
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.live]
 
 
 @pytest.fixture
 def worker(live_server_process):
-    env = {**os.environ, "DATABASE_URL": test_database_url(), "DEBUG": "1"}
-    env.pop("TASKS_IMMEDIATE", None)
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.2", "--no-startup-delay"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
+    process = start_worker(test_database_url())
     time.sleep(3)  # polling by now: a task enqueued later is picked up within the interval
     yield process
     process.terminate()

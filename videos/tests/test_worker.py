@@ -1,10 +1,7 @@
 """Tasks survive their worker: a task whose worker went silent is taken up again, a bounded number
 of times, and a video whose review never finishes goes to the moderators with the reason."""
 
-import os
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
@@ -12,7 +9,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from conftest import make_user
-from platform.tests.live_server import ROOT, test_database_url
+from platform.tests.live_server import start_worker, test_database_url
 from videos.models import ModerationDecision, Video, WorkerHeartbeat
 from videos.tasks import review_video
 from videos.worker import reap_abandoned_tasks
@@ -81,20 +78,13 @@ def test_a_review_whose_worker_is_killed_is_finished_by_the_next(video_library, 
     video = Video(author=author)
     with open(video_library["good"], "rb") as handle:
         video.file.save("good.mp4", File(handle), save=True)
-    env = {
-        **os.environ,
-        "DATABASE_URL": test_database_url(),
-        "DEBUG": "1",
-        "MEDIA_ROOT": str(media),
-        "WORKER_LEASE_SECONDS": "3",
-        "WORKER_HEARTBEAT_SECONDS": "1",
-    }
-    command = [sys.executable, "manage.py", "worker", "--no-reload", "--interval", "0.1", "--no-startup-delay"]
 
-    def start_worker():
-        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    def start():
+        return start_worker(
+            test_database_url(), MEDIA_ROOT=str(media), WORKER_LEASE_SECONDS="3", WORKER_HEARTBEAT_SECONDS="1"
+        )
 
-    first = start_worker()
+    first = start()
     try:
         time.sleep(2)  # polling by now
         task_id = review_video.enqueue(video.pk).id
@@ -108,7 +98,7 @@ def test_a_review_whose_worker_is_killed_is_finished_by_the_next(video_library, 
         assert video.status == "PROCESSING"  # killed mid-review
     finally:
         first.kill()
-    second = start_worker()
+    second = start()
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
