@@ -6,7 +6,7 @@ from tqdm import tqdm
 
 from feed.ranking import evaluation
 
-DEFAULT_LOG = Path(settings.BASE_DIR).parent / "shared" / "data" / "kuairec" / "interactions.csv"
+DEFAULT_LOG = Path(settings.BASE_DIR) / "feed" / "data" / "kuairec" / "interactions.csv"
 
 
 def _figure(value: float | None) -> str:
@@ -17,7 +17,7 @@ class Command(BaseCommand):
     help = (
         "Replay an interaction log (CSV: user, item, watch ratio or signal, optional timestamp) and print "
         "Recall@K, NDCG@K, catalogue coverage, author diversity and brand share for the Flywheel ranker and "
-        "the baselines, ranking over the full catalogue. Default log: the KuaiRec sample in ../shared/data "
+        "the baselines, ranking over the full catalogue. Default log: the KuaiRec sample in feed/data/kuairec "
         "(Gao et al., CIKM 2022, CC BY-SA 4.0)."
     )
 
