@@ -89,13 +89,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # processes) use Redis; otherwise both stay in this process.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    from redis.asyncio.retry import Retry as AsyncRetry
+    from redis.backoff import ExponentialBackoff
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.retry import Retry
+
+    # After Redis restarts, every pooled connection is dead; redis-py's default is to fail the
+    # first command on each. Retried on a fresh connection, the first request after a restart
+    # succeeds. Never for timeouts: a command that timed out may have run.
+    def _redis_retry(kind):
+        return {"retry": kind(ExponentialBackoff(cap=0.5, base=0.05), 2), "retry_on_error": [RedisConnectionError]}
+
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": _redis_retry(Retry),
+        }
+    }
     # channels-redis waits on Redis with 5 s BLPOPs; redis-py 8 also gives up reading a socket
     # after 5 s by default, so the socket timeout must be longer than the BLPOP.
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}]},
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30, **_redis_retry(AsyncRetry)}]},
         }
     }
 else:
@@ -325,6 +342,11 @@ GRAPHQL_WS_MAX_SUBSCRIPTIONS = env_int("GRAPHQL_WS_MAX_SUBSCRIPTIONS", 20)
 GRAPHQL_WS_MAX_MESSAGE_BYTES = env_int("GRAPHQL_WS_MAX_MESSAGE_BYTES", 64 * 1024)
 GRAPHQL_WS_INIT_TIMEOUT = env_int("GRAPHQL_WS_INIT_TIMEOUT", 10)
 GRAPHQL_WS_IDLE_SECONDS = env_int("GRAPHQL_WS_IDLE_SECONDS", 300)
+# Each server process checks its channel layer this often (seconds) by sending itself a probe
+# through a group; one not back within the timeout ends its live subscriptions with
+# LIVE_INTERRUPTED (Redis restarted or stopped answering: events may have been lost).
+LIVE_HUB_PROBE_SECONDS = env_int("LIVE_HUB_PROBE_SECONDS", 2)
+LIVE_HUB_PROBE_TIMEOUT = env_int("LIVE_HUB_PROBE_TIMEOUT", 3)
 
 STRAWBERRY_DJANGO = {
     "FIELD_DESCRIPTION_FROM_HELP_TEXT": True,

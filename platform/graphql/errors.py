@@ -41,6 +41,7 @@ class ErrorCode(enum.Enum):
     INVALID_CURSOR = "INVALID_CURSOR"
     TOO_COMPLEX = "TOO_COMPLEX"
     UNAVAILABLE = "UNAVAILABLE"
+    LIVE_INTERRUPTED = "LIVE_INTERRUPTED"
 
 
 # Django's own validator codes, folded into the codes above.

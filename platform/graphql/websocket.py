@@ -19,12 +19,13 @@ from channels.middleware import BaseMiddleware
 from channels.security.websocket import OriginValidator
 from channels.sessions import CookieMiddleware
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from strawberry.channels import GraphQLWSConsumer
 from strawberry.exceptions import ConnectionRejectionError
 
 from accounts.services.tokens import user_for_token
 from videos import live
-from videos.live_hub import hub
+from videos.live_hub import LiveInterrupted, LiveUnavailable, hub
 
 from ..unavailable import DATABASE_DOWN
 from .shared_events import encode_once
@@ -83,12 +84,23 @@ class GraphQLWebSocketConsumer(GraphQLWSConsumer):
         await super().disconnect(code)
 
     async def _close_when_deactivated(self, user_id: int) -> None:
-        """An account deactivated while connected is disconnected at once (4403)."""
-        async with hub().listen(live.viewer_group(user_id)) as events:
-            async for event in events:
-                if event["type"] == live.ACCOUNT_DEACTIVATED:
-                    await self.close(code=4403, reason="Account deactivated")
-                    return
+        """An account deactivated while connected is disconnected at once (4403). If the
+        channel layer fails meanwhile, the watch joins again once it is back and asks the
+        database whether the account was deactivated in the gap."""
+        rejoined = False
+        while True:
+            try:
+                async with hub().listen(live.viewer_group(user_id)) as events:
+                    if rejoined and not await _is_active(user_id):
+                        await self.close(code=4403, reason="Account deactivated")
+                        return
+                    async for event in events:
+                        if event["type"] == live.ACCOUNT_DEACTIVATED:
+                            await self.close(code=4403, reason="Account deactivated")
+                            return
+            except (LiveInterrupted, LiveUnavailable, *DATABASE_DOWN):
+                rejoined = True
+                await asyncio.sleep(settings.LIVE_HUB_PROBE_SECONDS)
 
     async def _close_when_idle(self) -> None:
         limit = settings.GRAPHQL_WS_IDLE_SECONDS
@@ -130,6 +142,11 @@ class GraphQLWebSocketConsumer(GraphQLWSConsumer):
         if user is not None and user.is_authenticated:
             self._account_watch = asyncio.create_task(self._close_when_deactivated(user.pk))
         return await super().on_ws_connect(context)
+
+
+@sync_to_async
+def _is_active(user_id: int) -> bool:
+    return get_user_model().objects.filter(pk=user_id, is_active=True).exists()
 
 
 class OriginCheck(OriginValidator):

@@ -110,16 +110,20 @@ def start_worker(database_url: str, **settings: str) -> subprocess.Popen:
 
 
 class RedisServer:
-    """A private redis-server on a free loopback port, for the channel layer across processes."""
+    """A private redis-server on a free loopback port, for the channel layer across processes.
+    It keeps nothing on disk, so a restart comes back empty, as a crashed Redis does."""
 
     def __init__(self):
-        binary = shutil.which("redis-server")
-        if binary is None:
+        self.binary = shutil.which("redis-server")
+        if self.binary is None:
             raise RuntimeError("redis-server is not installed (apt-get install redis-server); .ci/run installs it")
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.start()
+
+    def start(self) -> None:
         self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.STDOUT,
         )
@@ -134,6 +138,11 @@ class RedisServer:
                 time.sleep(0.05)
         self.stop()
         raise RuntimeError("redis-server did not start")
+
+    def kill(self) -> None:
+        """Die as a crashed Redis does: no goodbye to its clients."""
+        self.process.kill()
+        self.process.wait(timeout=10)
 
     def stop(self) -> None:
         self.process.terminate()

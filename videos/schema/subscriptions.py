@@ -9,12 +9,13 @@ from graphql import GraphQLError
 from strawberry import Info, relay
 
 from accounts.models import User
+from platform.graphql.errors import ErrorCode
 from platform.graphql.ids import node_pk
 from platform.graphql.shared_events import share
 from platform.graphql.viewer import current_user
 
 from .. import live
-from ..live_hub import hub
+from ..live_hub import LiveInterrupted, LiveUnavailable, hub
 from ..models import Comment
 from ..services.access import live_comment_access
 from .types import CommentType
@@ -29,6 +30,20 @@ class CommentDeleted:
 
 def _no_such_video() -> GraphQLError:
     return GraphQLError("No such video.", extensions={"code": "NOT_FOUND"})
+
+
+def _unavailable() -> GraphQLError:
+    return GraphQLError(
+        "Live updates are unavailable right now; try again shortly.", extensions={"code": ErrorCode.UNAVAILABLE.value}
+    )
+
+
+def _interrupted() -> GraphQLError:
+    # the client's cue to fetch the comments again and subscribe anew
+    return GraphQLError(
+        "Live updates were interrupted and some may have been missed; reload and subscribe again.",
+        extensions={"code": ErrorCode.LIVE_INTERRUPTED.value},
+    )
 
 
 _may_watch = sync_to_async(live_comment_access)
@@ -50,6 +65,10 @@ class _Watcher:
         hidden = await _may_watch(viewer, video_pk)
         if hidden is None:
             raise _no_such_video()
+        try:
+            await hub().ready()
+        except LiveUnavailable:
+            raise _unavailable() from None
         return cls(viewer, video_pk, hidden)
 
     async def _recheck(self, event: dict) -> frozenset[int] | None:
@@ -64,15 +83,20 @@ class _Watcher:
         groups = [live.group_name(self.video_pk)]
         if self.viewer is not None:
             groups.append(live.viewer_group(self.viewer.pk))
-        async with hub().listen(*groups) as events:
-            async for event in events:
-                if event["type"] in (live.RELATIONSHIP_CHANGED, live.VIDEO_CHANGED):
-                    hidden = await self._recheck(event)
-                    if hidden is None:
-                        return
-                    self.hidden = hidden
-                elif event["type"] == kind and event["author_id"] not in self.hidden:
-                    yield event
+        try:
+            async with hub().listen(*groups) as events:
+                async for event in events:
+                    if event["type"] in (live.RELATIONSHIP_CHANGED, live.VIDEO_CHANGED):
+                        hidden = await self._recheck(event)
+                        if hidden is None:
+                            return
+                        self.hidden = hidden
+                    elif event["type"] == kind and event["author_id"] not in self.hidden:
+                        yield event
+        except LiveUnavailable:
+            raise _unavailable() from None
+        except LiveInterrupted:
+            raise _interrupted() from None
 
 
 def _comment_from(event: dict) -> Comment:

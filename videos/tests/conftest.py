@@ -1,6 +1,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from accounts.services.tokens import issue_token
+from conftest import make_user
 from videos.media.synthetic import make_declared_giant, make_declared_marathon, make_video
 
 
@@ -80,3 +82,18 @@ def upload(api, video_upload, django_capture_on_commit_callbacks):
         return payload
 
     return send
+
+
+@pytest.fixture
+def scene(make_published):
+    """An author's published video, a fan, and a bearer token for each: the live tests' cast."""
+    author = make_user("author")
+    fan = make_user("fan")
+    video = make_published(author, "live!")
+    return {
+        "author": author,
+        "fan": fan,
+        "video": video,
+        "fan_token": issue_token(fan)[0],
+        "author_token": issue_token(author)[0],
+    }

@@ -2,9 +2,10 @@
 
 import asyncio
 
+import pytest
 from channels.layers import get_channel_layer
 
-from videos.live_hub import hub
+from videos.live_hub import LiveInterrupted, LiveUnavailable, hub
 
 
 def test_memberships_are_renewed_past_the_layers_group_expiry(settings):
@@ -37,3 +38,42 @@ def test_every_local_listener_gets_each_event_once_and_leaving_stops_delivery(se
     got, members = asyncio.run(run())
     assert [event["type"] for event in got] == ["one", "one"]
     assert not members  # the process left the group with its last listener
+
+
+def test_a_layer_that_forgets_its_groups_interrupts_listeners_and_new_ones_join_afresh(settings):
+    # what a Redis restart does to channels-redis: every membership is gone, with no error
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    settings.LIVE_HUB_PROBE_SECONDS = settings.LIVE_HUB_PROBE_TIMEOUT = 0.2
+
+    async def run():
+        layer = get_channel_layer()
+        await hub().ready()  # the hub's own probe group is joined
+        async with hub().listen("g") as events:
+            layer.groups.clear()
+            with pytest.raises(LiveInterrupted):
+                await asyncio.wait_for(anext(events), 3)
+        await hub().ready()
+        async with hub().listen("g") as events:
+            await layer.group_send("g", {"type": "after", "group": "g"})
+            return await asyncio.wait_for(anext(events), 2)
+
+    assert asyncio.run(run())["type"] == "after"
+
+
+def test_a_layer_that_cannot_be_reached_refuses_new_listeners(settings):
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+    async def run():
+        layer = get_channel_layer()
+
+        async def unreachable(*args, **kwargs):
+            raise ConnectionError("Redis is down")
+
+        layer.group_add = unreachable
+        with pytest.raises(LiveUnavailable):
+            await hub().ready()
+        with pytest.raises(LiveUnavailable):
+            async with hub().listen("g"):
+                pass
+
+    asyncio.run(run())
