@@ -249,7 +249,7 @@ def main() -> int:
         from accounts.services.social_graph import follow
         from accounts.services.tokens import issue_token
         from feed.services import model_store
-        from platform.tests.live_server import LiveServer, test_database_url
+        from platform.tests.live_server import LiveServer, scratch_database_url
 
         saved = model_store.model_dir() / "bench-feed-ids.json"
         if reused:
@@ -285,7 +285,7 @@ def main() -> int:
         finally:
             server.stop()
         floor_b = []
-        dsn = test_database_url()  # the scratch database's URL, as the server used
+        dsn = scratch_database_url()  # the scratch database's URL, as the server used
         with psycopg.connect(dsn.replace("postgres://", "postgresql://")) as conn:
             sql = (
                 "SELECT v.id, v.caption, v.heart_count, v.comment_count, v.view_count, u.username, u.display_name, "

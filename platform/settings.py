@@ -206,6 +206,9 @@ TASKS = {
 # to the moderators' queue with the reason (videos/worker.py).
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 5)
 WORKER_LEASE_SECONDS = env_int("WORKER_LEASE_SECONDS", 60)
+# Idempotency keys (mutations' idempotencyKey, watch batches' batchId) are honoured this long;
+# the worker forgets older ones.
+IDEMPOTENCY_KEY_HOURS = env_int("IDEMPOTENCY_KEY_HOURS", 24)
 WORKER_MAX_ATTEMPTS = env_int("WORKER_MAX_ATTEMPTS", 3)
 
 # Uploads and the review pipeline's quality gate.

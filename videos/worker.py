@@ -64,6 +64,16 @@ def reap_abandoned_tasks(now=None) -> tuple[int, int]:
     return requeued, given_up
 
 
+def forget_old_retry_keys(now=None) -> int:
+    """Idempotency keys past IDEMPOTENCY_KEY_HOURS: no client retries that late."""
+    from accounts.models import IdempotentRequest
+
+    from .models import WatchBatch
+
+    cutoff = (now or timezone.now()) - timezone.timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS)
+    return sum(model.objects.filter(created_at__lt=cutoff).delete()[0] for model in (IdempotentRequest, WatchBatch))
+
+
 def _give_up(task: DBTaskResult) -> None:
     if task.task_path.endswith(".review_video") and task.args_kwargs.get("args"):
         from .services.pipeline import hold_for_moderators
@@ -93,6 +103,7 @@ class ResilientWorker(Worker):
             try:
                 WorkerHeartbeat.objects.update_or_create(worker_id=self.worker_id, defaults={"seen_at": timezone.now()})
                 reap_abandoned_tasks()
+                forget_old_retry_keys()
             except DATABASE_DOWN:
                 logger.warning("worker heartbeat: database unavailable")
             finally:

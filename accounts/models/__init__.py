@@ -1,6 +1,7 @@
 from .access_token import AccessToken
 from .block import Block
 from .follow import Follow
+from .idempotency import IdempotentRequest
 from .user import User
 
-__all__ = ["AccessToken", "Block", "Follow", "User"]
+__all__ = ["AccessToken", "Block", "Follow", "IdempotentRequest", "User"]

@@ -5,6 +5,7 @@ from strawberry import Info
 from strawberry.file_uploads import Upload
 
 from platform.graphql.errors import collect_user_errors
+from platform.graphql.idempotency import idempotency_key_field, idempotent
 from platform.graphql.ids import decode_global_id
 from platform.graphql.viewer import rate_limit, require_user
 
@@ -40,6 +41,7 @@ class UpdateProfileInput:
 @strawberry.input
 class FollowInput:
     user_id: strawberry.ID
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input
@@ -122,6 +124,7 @@ class Mutation:
         return UserPayload(errors=failure.errors)
 
     @strawberry_django.mutation(description="Follow an account. Idempotent.")
+    @idempotent
     def follow(self, info: Info, input: FollowInput) -> FollowPayload:
         with collect_user_errors() as failure:
             viewer, target = _act_on_account(info, input.user_id, social_graph.follow, "follow accounts")
@@ -129,6 +132,7 @@ class Mutation:
         return FollowPayload(errors=failure.errors)
 
     @strawberry_django.mutation(description="Stop following an account. Idempotent.")
+    @idempotent
     def unfollow(self, info: Info, input: FollowInput) -> FollowPayload:
         with collect_user_errors() as failure:
             viewer, target = _act_on_account(info, input.user_id, social_graph.unfollow, "unfollow accounts")

@@ -42,6 +42,7 @@ class ErrorCode(enum.Enum):
     TOO_COMPLEX = "TOO_COMPLEX"
     UNAVAILABLE = "UNAVAILABLE"
     LIVE_INTERRUPTED = "LIVE_INTERRUPTED"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
 
 
 # Django's own validator codes, folded into the codes above.

@@ -22,7 +22,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_database_url() -> str:
+def scratch_database_url() -> str:
     """DATABASE_URL with the database pytest-django created for this run."""
     params = connection.settings_dict
     host = params["HOST"].replace("/", "%2F")
@@ -38,7 +38,7 @@ class LiveServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}/graphql"
-        env = {**os.environ, "DATABASE_URL": test_database_url(), "DEBUG": "1", **(extra_env or {})}
+        env = {**os.environ, "DATABASE_URL": scratch_database_url(), "DEBUG": "1", **(extra_env or {})}
         uvicorn = Path(sys.executable).with_name("uvicorn")
         # A file, not a pipe: nobody reads a pipe while tests run, and a full one blocks the server.
         self.log = tempfile.NamedTemporaryFile(prefix="flywheel-server-", suffix=".log", delete=False)  # noqa: SIM115  (lives as long as the server)

@@ -34,7 +34,7 @@ class WatchBatch(models.Model):
     viewer_key = models.CharField(max_length=48)
     batch_id = models.CharField(max_length=64)
     accepted = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["viewer_key", "batch_id"], name="videos_watchbatch_once")]

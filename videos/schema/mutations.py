@@ -4,6 +4,7 @@ from strawberry import Info
 from strawberry.file_uploads import Upload
 
 from platform.graphql.errors import OkPayload, collect_user_errors
+from platform.graphql.idempotency import idempotency_key_field, idempotent
 from platform.graphql.ids import decode_global_id, node_pk, parse_global_id
 from platform.graphql.input_limits import MaxLength
 from platform.graphql.viewer import anonymous_session_key, current_user, rate_limit, require_user
@@ -28,11 +29,13 @@ class UploadVideoInput:
     file: Upload = strawberry.field(description="The video, sent as a GraphQL multipart upload.")
     caption: str = strawberry.field(default="", directives=[MaxLength(length=10_000)])
     visibility: Visibility = Visibility.PUBLIC
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input
 class VideoInput:
     video_id: strawberry.ID
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input
@@ -40,6 +43,7 @@ class AddCommentInput:
     video_id: strawberry.ID
     text: str = strawberry.field(directives=[MaxLength(length=5_000)])
     parent_id: strawberry.ID | None = strawberry.field(default=None, description="Reply to this comment.")
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input
@@ -79,6 +83,7 @@ def _video_pk(value: str, field: str = "video_id") -> int:
 @strawberry.type
 class Mutation:
     @strawberry_django.mutation(description="Upload a video; it is reviewed before it is published.")
+    @idempotent
     def upload_video(self, info: Info, input: UploadVideoInput) -> VideoPayload:
         with collect_user_errors() as failure:
             author = require_user(info, "upload videos")
@@ -93,6 +98,7 @@ class Mutation:
         return VideoPayload(errors=failure.errors)
 
     @strawberry_django.mutation(description="Delete one of your videos, with its comments and hearts.")
+    @idempotent
     def delete_video(self, info: Info, input: VideoInput) -> DeletePayload:
         with collect_user_errors() as failure:
             uploads.delete_video(require_user(info, "delete videos"), _video_pk(input.video_id))
@@ -100,6 +106,7 @@ class Mutation:
         return DeletePayload(errors=failure.errors)
 
     @strawberry_django.mutation(description="Heart a video. Idempotent.")
+    @idempotent
     def heart_video(self, info: Info, input: VideoInput) -> HeartPayload:
         with collect_user_errors() as failure:
             viewer = require_user(info, "heart videos")
@@ -109,6 +116,7 @@ class Mutation:
         return HeartPayload(errors=failure.errors)
 
     @strawberry_django.mutation(description="Take a heart back. Idempotent.")
+    @idempotent
     def unheart_video(self, info: Info, input: VideoInput) -> HeartPayload:
         with collect_user_errors() as failure:
             viewer = require_user(info, "heart videos")
@@ -118,6 +126,7 @@ class Mutation:
         return HeartPayload(errors=failure.errors)
 
     @strawberry_django.mutation(description="Count a share of a video.")
+    @idempotent
     def share_video(self, info: Info, input: VideoInput) -> SharePayload:
         with collect_user_errors() as failure:
             pk = _video_pk(input.video_id)
@@ -128,6 +137,7 @@ class Mutation:
         return SharePayload(errors=failure.errors)
 
     @strawberry_django.mutation(description="Comment on a video, or reply to a comment.")
+    @idempotent
     def add_comment(self, info: Info, input: AddCommentInput) -> CommentPayload:
         with collect_user_errors() as failure:
             author = require_user(info, "comment")
@@ -164,6 +174,7 @@ class Mutation:
         return WatchEventsPayload(errors=failure.errors)
 
     @strawberry_django.mutation(description="Show me less like this video.")
+    @idempotent
     def mark_not_interested(self, info: Info, input: VideoInput) -> OkPayload:
         with collect_user_errors() as failure:
             viewer = current_user(info)

@@ -132,3 +132,17 @@ def test_review_runs_on_the_queue_after_commit(api, video_upload, settings):
     assert video.status == Video.Status.PUBLISHED
     assert DBTaskResult.objects.count() == 0  # not enqueued: the request's transaction never committed
     assert global_id(video)
+
+
+def test_a_retried_upload_stores_one_video(api, user, video_upload, django_capture_on_commit_callbacks):
+    def send():
+        with django_capture_on_commit_callbacks(execute=True):
+            response = api.upload(
+                UPLOAD,
+                {"input": {"file": None, "caption": "once", "idempotencyKey": "up-1"}},
+                {"input.file": video_upload("good")},
+            )
+        return response.json()["data"]["uploadVideo"]["video"]["id"]
+
+    assert send() == send()
+    assert Video.objects.filter(author=user).count() == 1

@@ -8,14 +8,14 @@ import pytest
 
 from accounts.services.tokens import issue_token
 from conftest import global_id, make_user
-from platform.tests.live_server import start_worker, test_database_url
+from platform.tests.live_server import scratch_database_url, start_worker
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.live]
 
 
 @pytest.fixture
 def worker(live_server_process):
-    process = start_worker(test_database_url())
+    process = start_worker(scratch_database_url())
     time.sleep(3)  # polling by now: a task enqueued later is picked up within the interval
     yield process
     process.terminate()

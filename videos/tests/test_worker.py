@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from conftest import make_user
-from platform.tests.live_server import start_worker, test_database_url
+from platform.tests.live_server import scratch_database_url, start_worker
 from videos.models import ModerationDecision, Video, WorkerHeartbeat
 from videos.tasks import review_video
 from videos.worker import reap_abandoned_tasks
@@ -81,7 +81,7 @@ def test_a_review_whose_worker_is_killed_is_finished_by_the_next(video_library, 
 
     def start():
         return start_worker(
-            test_database_url(), MEDIA_ROOT=str(media), WORKER_LEASE_SECONDS="3", WORKER_HEARTBEAT_SECONDS="1"
+            scratch_database_url(), MEDIA_ROOT=str(media), WORKER_LEASE_SECONDS="3", WORKER_HEARTBEAT_SECONDS="1"
         )
 
     first = start()

@@ -1,0 +1,20 @@
+from django.db import models
+
+
+class IdempotentRequest(models.Model):
+    """A mutation a client sent with its own idempotency key, and what it returned. Sent again
+    (a retry on a flaky network), the mutation is not run: this row answers for it. Rows are
+    kept IDEMPOTENCY_KEY_HOURS, long enough for any client's retries."""
+
+    actor = models.CharField(max_length=48, help_text="u:<user id>, or s:<session key> for anonymous viewers.")
+    key = models.CharField(max_length=64)
+    operation = models.CharField(max_length=64)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the operation's input.")
+    result = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["actor", "key"], name="accounts_idempotentrequest_once")]
+
+    def __str__(self):
+        return f"{self.actor} {self.operation} {self.key}"
