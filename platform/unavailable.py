@@ -11,10 +11,14 @@ from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
 from django.http import JsonResponse
 from django.utils.deprecation import MiddlewareMixin
+from redis.exceptions import RedisError
 
 logger = logging.getLogger("flywheel.unavailable")
 
 DATABASE_DOWN = (OperationalError, InterfaceError)
+# The cache (Redis) being unreachable. Its users degrade instead of failing: rate limits let
+# requests through, the feed forgets which videos a session has seen, roll-ups skip debouncing.
+CACHE_DOWN = (ConnectionError, TimeoutError, RedisError)
 RETRY_AFTER_SECONDS = 5
 MESSAGE = "The service is briefly unavailable. Try again in a few seconds."
 

@@ -23,13 +23,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
+from platform.unavailable import CACHE_DOWN
+
 logger = logging.getLogger(__name__)
 
-try:  # Redis reports its outages with exceptions of its own
-    from redis.exceptions import RedisError
-except ImportError:  # pragma: no cover - redis is a requirement
-    RedisError = OSError
-CACHE_DOWN = (ConnectionError, TimeoutError, RedisError)
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 

@@ -5,6 +5,7 @@ Sources: recent posts of followed accounts (FOLLOWING), the interest model's nea
 (INTEREST), what is trending (TRENDING), popular fallback (POPULAR), and exploration outside
 the viewer's known interests (EXPLORATION, or NEW_CREATOR for accounts with few videos)."""
 
+import logging
 import math
 import random
 import uuid
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from accounts.models import Follow
 from accounts.services.social_graph import blocked_either_way
+from platform.unavailable import CACHE_DOWN
 from videos.models import NotInterested, Report, Video, WatchEvent
 
 from ..models import FeedSettings, InterestReset
@@ -28,6 +30,8 @@ from .signals import session_strengths, user_recent_strengths
 
 SESSION_TTL = 60 * 60
 SEEN_WINDOW = timedelta(days=3)
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -164,7 +168,7 @@ def for_you_page(
     knobs = FeedSettings.objects.current()
     token = cursor if cursor and len(cursor) == 32 else uuid.uuid4().hex
     served_key = f"for-you:{token}"
-    served: set[int] = set(cache.get(served_key, ()))
+    served = _served(served_key)
     viewer = _viewer(user, session_key, knobs)
     excluded = _excluded(viewer, served)
     now = timezone.now()
@@ -268,8 +272,24 @@ def for_you_page(
     page = _order([c for c in picks if c.pk in alive], first)
     # Serving a page counts nothing: impressions come from what players report watching.
     explain(page, viewer, model, knobs)
-    cache.set(served_key, list(served | {c.pk for c in page}), SESSION_TTL)
+    _remember_served(served_key, served | {c.pk for c in page})
     return page, token
+
+
+# Without the cache (Redis down) the feed still serves; a session's next page may repeat a video.
+def _served(key: str) -> set[int]:
+    try:
+        return set(cache.get(key, ()))
+    except CACHE_DOWN:
+        logger.warning("the cache is unreachable: this For You page cannot skip what the session saw")
+        return set()
+
+
+def _remember_served(key: str, served: set[int]) -> None:
+    try:
+        cache.set(key, list(served), SESSION_TTL)
+    except CACHE_DOWN:
+        logger.warning("the cache is unreachable: the next For You page may repeat this one's videos")
 
 
 def _pool_match(testing: list[Candidate], model, vector, cluster: int | None) -> dict[int, float]:

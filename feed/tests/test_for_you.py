@@ -138,6 +138,21 @@ def test_no_repeats_across_the_pages_of_one_feed_session(api, viewer):
     assert len(ids) == len(set(ids))
 
 
+def test_with_the_cache_down_the_feed_still_serves_full_pages(api, viewer):
+    from django.test import override_settings
+
+    from platform.tests.live_server import free_port
+
+    # Redis gone: a feed session cannot remember what it served, but it is not an error
+    unreachable = f"redis://127.0.0.1:{free_port()}/0"
+    with override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": unreachable}}
+    ):
+        first = page(api)
+        second = page(api, after=first["pageInfo"]["endCursor"])
+    assert len(items(first)) == len(items(second)) == PAGE
+
+
 def test_hearted_not_interested_reported_and_blocked_are_excluded_on_the_next_page(api, user, viewer, world):
     videos, friends = world
     hearted, dismissed, reported = videos["food"][1], videos["food"][2], videos["dance"][0]

@@ -10,10 +10,9 @@ import time
 from pathlib import Path
 
 import httpx
-from django.conf import settings
 from django.db import connection
 
-ROOT = Path(settings.BASE_DIR)
+ROOT = Path(__file__).resolve().parents[2]  # no settings needed to import this module
 
 
 def free_port() -> int:

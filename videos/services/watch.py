@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from accounts.services.rate_limits import CACHE_DOWN
+from platform.unavailable import CACHE_DOWN
 
 from ..models import Video, WatchBatch
 
