@@ -109,5 +109,7 @@ def _show_what_is_stuck() -> None:
         print(f"    task {task.task_path} {task.status} workers={task.worker_ids} args={task.args_kwargs}")
     for video in Video.objects.filter(status="PROCESSING"):
         print(f"    video {video.pk} PROCESSING since {video.created_at:%H:%M:%S}")
+        for task in DBTaskResult.objects.filter(args_kwargs__args__0=video.pk):
+            print(f"      its task {task.task_path} {task.status} workers={task.worker_ids}")
     for beat in WorkerHeartbeat.objects.all():
         print(f"    worker {beat.worker_id} last seen {beat.seen_at:%H:%M:%S}")

@@ -31,7 +31,7 @@ RESEND = 0.25  # share of accepted writes sent again, as if the answer had been 
 @dataclass
 class Ledger:
     start: float = field(default_factory=time.monotonic)
-    attempts: list = field(default_factory=list)  # (seconds into the run, action, outcome)
+    attempts: list = field(default_factory=list)  # (sent, answered: seconds into the run, action, outcome)
     comments: dict = field(default_factory=dict)  # key -> (video pk, comment id)
     shares: dict = field(default_factory=dict)  # key -> video pk
     batches: dict = field(default_factory=dict)  # batch id -> events accepted
@@ -44,8 +44,8 @@ class Ledger:
     delivered_ids: set = field(default_factory=set)
     live_ends: collections.Counter = field(default_factory=collections.Counter)
 
-    def record(self, action: str, outcome: str) -> None:
-        self.attempts.append((time.monotonic() - self.start, action, outcome))
+    def record(self, sent: float, action: str, outcome: str) -> None:
+        self.attempts.append((sent - self.start, time.monotonic() - self.start, action, outcome))
 
 
 def outcome_of(response: httpx.Response) -> tuple[str, dict | None]:
@@ -70,7 +70,7 @@ class Phone:
         self.rng = random.Random(seed)
 
     async def send(self, action: str, query: str, variables: dict, give_up_at: float, files=None):
-        while time.monotonic() < give_up_at:
+        while (sent := time.monotonic()) < give_up_at:
             try:
                 if files:
                     response = await self._multipart(query, variables, files)
@@ -80,7 +80,7 @@ class Phone:
                 kind, payload = outcome_of(response)
             except httpx.TransportError:
                 kind, payload = "transport", None
-            self.ledger.record(action, kind)
+            self.ledger.record(sent, action, kind)
             if kind == "ok":
                 return payload
             if kind not in RETRIED and not kind.startswith("HTTP 5"):

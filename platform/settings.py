@@ -237,6 +237,9 @@ VIDEO_ANALYSIS_SECONDS = env_int("VIDEO_ANALYSIS_SECONDS", 60)
 VIDEO_SANDBOX_MEMORY_MB = env_int("VIDEO_SANDBOX_MEMORY_MB", 1024)
 VIDEO_UPLOAD_CHECK_SECONDS = env_int("VIDEO_UPLOAD_CHECK_SECONDS", 20)
 VIDEO_REVIEW_SECONDS = env_int("VIDEO_REVIEW_SECONDS", 300)
+# A video still PROCESSING this long after upload with no review queued or running lost its
+# review (an outage between the upload and the task, or in the middle of it): it is queued again.
+REVIEW_STALL_SECONDS = env_int("REVIEW_STALL_SECONDS", VIDEO_REVIEW_SECONDS + 60)
 CAPTION_MAX_LENGTH = 2200
 COMMENT_MAX_LENGTH = 500
 # A view counts after this much watching (or half of a shorter video), once per viewer,

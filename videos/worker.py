@@ -16,21 +16,24 @@ it relies on):
 Tasks are idempotent, so running one again is safe: a review decides once (it re-checks the
 video's status under a row lock) and writes one audit entry per decision."""
 
+import collections
 import logging
 import threading
 import time
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
+from platform.unavailable import DATABASE_DOWN
+
 from .models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
-DATABASE_DOWN = (OperationalError, InterfaceError)
+_SWEEP_LOCK = 0x466C7977  # "Flyw": the advisory lock of the stalled-review sweep
 
 
 class WorkerLost(Exception):
@@ -74,6 +77,49 @@ def forget_old_retry_keys(now=None) -> int:
     return sum(model.objects.filter(created_at__lt=cutoff).delete()[0] for model in (IdempotentRequest, WatchBatch))
 
 
+def requeue_stalled_reviews(now=None) -> tuple[int, int]:
+    """Videos PROCESSING for longer than REVIEW_STALL_SECONDS with no review queued or running.
+    Their review was lost (PostgreSQL went away between the upload's commit and the task's
+    enqueue) or failed (an outage in the middle of it). Queue it again, up to
+    WORKER_MAX_ATTEMPTS reviews in all, then hand the video to the moderators. Returns
+    (queued again, given up). One worker sweeps at a time."""
+    from .models import Video
+    from .tasks import review_video
+
+    now = now or timezone.now()
+    cutoff = now - timezone.timedelta(seconds=settings.REVIEW_STALL_SECONDS)
+    requeued = given_up = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_SWEEP_LOCK])
+        if not cursor.fetchone()[0]:
+            return 0, 0
+        stalled = list(
+            Video.objects.filter(status=Video.Status.PROCESSING, created_at__lt=cutoff).values_list("pk", flat=True)[
+                :100
+            ]
+        )
+        reviews = DBTaskResult.objects.filter(task_path__endswith=".review_video", args_kwargs__args__0__in=stalled)
+        tried, pending = collections.Counter(), set()
+        for args_kwargs, status in reviews.values_list("args_kwargs", "status"):
+            tried[args_kwargs["args"][0]] += 1
+            if status in (TaskResultStatus.READY, TaskResultStatus.RUNNING):
+                pending.add(args_kwargs["args"][0])
+        for pk in stalled:
+            if pk in pending:
+                continue
+            if tried[pk] >= settings.WORKER_MAX_ATTEMPTS:
+                from .services.pipeline import hold_for_moderators
+
+                hold_for_moderators(pk, f"The automatic review failed {tried[pk]} times; a moderator will look.")
+                given_up += 1
+            else:
+                review_video.enqueue(pk)
+                requeued += 1
+    if requeued or given_up:
+        logger.warning("stalled reviews: %d queued again, %d given to the moderators", requeued, given_up)
+    return requeued, given_up
+
+
 def _give_up(task: DBTaskResult) -> None:
     if task.task_path.endswith(".review_video") and task.args_kwargs.get("args"):
         from .services.pipeline import hold_for_moderators
@@ -103,6 +149,7 @@ class ResilientWorker(Worker):
             try:
                 WorkerHeartbeat.objects.update_or_create(worker_id=self.worker_id, defaults={"seen_at": timezone.now()})
                 reap_abandoned_tasks()
+                requeue_stalled_reviews()
                 forget_old_retry_keys()
             except DATABASE_DOWN:
                 logger.warning("worker heartbeat: database unavailable")

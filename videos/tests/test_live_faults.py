@@ -3,9 +3,11 @@ silently dead, a new one is never accepted into silence, and comments flow again
 is back. Real processes throughout: two uvicorn servers, a private redis-server, gql clients."""
 
 import asyncio
+import json
 import time
 
 import pytest
+import websockets
 from gql import Client
 from gql.transport.exceptions import TransportQueryError
 
@@ -106,3 +108,25 @@ def test_a_quiet_subscription_outlives_a_healthy_layer(servers, scene):
         return await asyncio.wait_for(watching, 10)
 
     assert asyncio.run(run())["commentAdded"]["text"] == "still here"
+
+
+def test_an_account_deactivated_while_redis_was_down_is_disconnected_once_it_is_back(servers, running_redis, scene):
+    from accounts.models import User
+
+    async def run():
+        async with websockets.connect(servers[0].ws_url, subprotocols=["graphql-transport-ws"]) as ws:
+            init = {"authorization": f"Bearer {scene['fan_token']}"}
+            await ws.send(json.dumps({"type": "connection_init", "payload": init}))
+            assert json.loads(await ws.recv())["type"] == "connection_ack"
+            running_redis.kill()
+            # its "deactivated" event is lost with Redis: only the database knows
+            await asyncio.to_thread(User.objects.filter(pk=scene["fan"].pk).update, is_active=False)
+            await asyncio.sleep(2 * PROBE_SECONDS)
+            running_redis.start()
+            try:
+                while True:
+                    await asyncio.wait_for(ws.recv(), 10)
+            except websockets.exceptions.ConnectionClosed as closed:
+                return closed.rcvd.code if closed.rcvd else None
+
+    assert asyncio.run(run()) == 4403

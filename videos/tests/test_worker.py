@@ -12,7 +12,7 @@ from conftest import make_user
 from platform.tests.live_server import scratch_database_url, start_worker
 from videos.models import ModerationDecision, Video, WorkerHeartbeat
 from videos.tasks import review_video
-from videos.worker import reap_abandoned_tasks
+from videos.worker import reap_abandoned_tasks, requeue_stalled_reviews
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
@@ -112,3 +112,43 @@ def test_a_review_whose_worker_is_killed_is_finished_by_the_next(video_library, 
     finally:
         second.terminate()
         second.wait(timeout=10)
+
+
+@pytest.fixture
+def stalled_upload(settings, creator):
+    """A video an hour into PROCESSING: its review was never queued, or died with an outage."""
+    settings.TASKS = DATABASE_QUEUE
+    settings.REVIEW_STALL_SECONDS = 60
+    video = Video.objects.create(author=creator, file="videos/test/x.mp4")
+    Video.objects.filter(pk=video.pk).update(created_at=timezone.now() - timezone.timedelta(hours=1))
+    return video
+
+
+def review_tasks(video):
+    return DBTaskResult.objects.filter(task_path__endswith=".review_video", args_kwargs__args__0=video.pk)
+
+
+@pytest.mark.django_db
+def test_a_video_whose_review_was_lost_is_reviewed_again(stalled_upload):
+    assert requeue_stalled_reviews() == (1, 0)
+    assert [task.status for task in review_tasks(stalled_upload)] == ["READY"]
+    assert requeue_stalled_reviews() == (0, 0)  # queued: nothing more to do
+
+
+@pytest.mark.django_db
+def test_a_fresh_upload_is_left_to_its_review(creator, settings):
+    settings.TASKS = DATABASE_QUEUE
+    Video.objects.create(author=creator, file="videos/test/x.mp4")
+    assert requeue_stalled_reviews() == (0, 0)
+
+
+@pytest.mark.django_db
+def test_a_video_whose_reviews_keep_failing_goes_to_the_moderators(stalled_upload, settings):
+    for _ in range(settings.WORKER_MAX_ATTEMPTS):
+        task = DBTaskResult.objects.get(id=review_video.enqueue(stalled_upload.pk).id)
+        task.claim("w")
+        task.set_failed(RuntimeError("the database went away"))
+    assert requeue_stalled_reviews() == (0, 1)
+    stalled_upload.refresh_from_db()
+    assert stalled_upload.status == Video.Status.IN_REVIEW
+    assert "failed 3 times" in stalled_upload.rejection_reasons[0]
