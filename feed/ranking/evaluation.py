@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import ease
 from .als import train_als
 from .interactions import Interactions
-from .metrics import ndcg_at_k, recall_at_k, top_k
+from .metrics import auc, ndcg_at_k, recall_at_k, top_k
 
 
 @dataclass
@@ -56,25 +57,32 @@ def read_log(path: str) -> Log:
     return log
 
 
-def split(log: Log, test_share: float = 0.2, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Boolean masks (train, test): the latest `test_share` of each viewer's events when the
-    log has timestamps, a random share otherwise."""
-    rng = np.random.default_rng(seed)
+def split(
+    log: Log, test_share: float = 0.2, seed: int = 0, within: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Boolean masks (train, test) over the events `within` (all by default).
+
+    With timestamps the split is global and temporal: the latest `test_share` of the events go
+    to test, so training never sees anything that happened after a test event, as in
+    production. Without timestamps, a random `test_share` of each viewer's events. The same
+    function carves the validation split out of the training part."""
+    within = np.ones(len(log.users), dtype=bool) if within is None else within
     test = np.zeros(len(log.users), dtype=bool)
-    order = np.argsort(log.users, kind="stable")
+    if log.timestamps is not None:
+        cutoff = np.quantile(log.timestamps[within], 1 - test_share)
+        test = within & (log.timestamps > cutoff)
+        return within & ~test, test
+    rng = np.random.default_rng(seed)
+    rows_in = np.flatnonzero(within)
+    order = rows_in[np.argsort(log.users[rows_in], kind="stable")]
     starts = np.searchsorted(log.users[order], np.arange(log.n_users + 1))
     for user in range(log.n_users):
         rows = order[starts[user] : starts[user + 1]]
         if len(rows) < 2:
             continue
-        rows = (
-            rows[np.argsort(log.timestamps[rows], kind="stable")]
-            if log.timestamps is not None
-            else rng.permutation(rows)
-        )
         held = max(1, round(len(rows) * test_share))
-        test[rows[-held:]] = True
-    return ~test, test
+        test[rng.permutation(rows)[-held:]] = True
+    return within & ~test, test
 
 
 def interest_strength(signal: np.ndarray) -> np.ndarray:
@@ -90,27 +98,39 @@ Ranker = Callable[[int, np.ndarray], np.ndarray]  # (viewer, items seen in train
 class Scores:
     recall: float
     ndcg: float
+    auc_shown: float | None  # among each viewer's held-out videos: finished ones above the rest?
     coverage: float
     author_diversity: float | None
     brand_share: float | None
+
+
+def _by_user(users: np.ndarray, values: np.ndarray) -> dict[int, np.ndarray]:
+    order = np.argsort(users, kind="stable")
+    keys, starts = np.unique(users[order], return_index=True)
+    return {int(key): part for key, part in zip(keys, np.split(values[order], starts[1:]), strict=True)}
 
 
 def evaluate(
     log: Log, train: np.ndarray, test: np.ndarray, ranker: Ranker, *, k: int = 20, relevant_at: float = 1.0
 ) -> Scores:
     """Rank the whole catalogue for each viewer with a held-out positive (signal ≥
-    `relevant_at`, i.e. watched to the end), excluding what they saw in training."""
-    seen: dict[int, list[int]] = {}
-    for user, item in zip(log.users[train], log.items[train], strict=True):
-        seen.setdefault(int(user), []).append(int(item))
-    relevant: dict[int, set[int]] = {}
-    for user, item, value in zip(log.users[test], log.items[test], log.signal[test], strict=True):
-        if value >= relevant_at:
-            relevant.setdefault(int(user), set()).add(int(item))
-    recalls, ndcgs, shown, diversity, brands = [], [], set(), [], []
-    for user, wanted in relevant.items():
-        excluded = np.array(seen.get(user, []), dtype=np.int64)
-        ranked = top_k(ranker(user, excluded), k, excluded)
+    `relevant_at`, i.e. watched to the end), excluding what they saw in training: Recall and
+    NDCG at k. And, among the videos each viewer was shown in the held-out part, how well the
+    ranker orders the finished ones above the skipped (AUC): what a feed's ordering is for."""
+    seen = _by_user(log.users[train], log.items[train])
+    held_items = _by_user(log.users[test], log.items[test])
+    held_signal = _by_user(log.users[test], log.signal[test])
+    recalls, ndcgs, aucs, shown, diversity, brands = [], [], [], set(), [], []
+    for user, items in held_items.items():
+        finished = held_signal[user] >= relevant_at
+        excluded = seen.get(user, np.zeros(0, dtype=np.int64)).astype(np.int64)
+        scores = ranker(user, excluded)
+        if finished.any() and not finished.all():
+            aucs.append(auc(scores[items[finished]], scores[items[~finished]]))
+        if not finished.any():
+            continue
+        ranked = top_k(scores, k, excluded)
+        wanted = {int(item) for item in items[finished]}
         recalls.append(recall_at_k(ranked, wanted, k))
         ndcgs.append(ndcg_at_k(ranked, wanted, k))
         shown.update(int(item) for item in ranked)
@@ -119,8 +139,9 @@ def evaluate(
         if log.item_is_brand is not None:
             brands.append(float(np.mean(log.item_is_brand[ranked])))
     return Scores(
-        recall=float(np.mean(recalls)),
-        ndcg=float(np.mean(ndcgs)),
+        recall=float(np.mean(recalls)) if recalls else float("nan"),
+        ndcg=float(np.mean(ndcgs)) if ndcgs else float("nan"),
+        auc_shown=float(np.mean(aucs)) if aucs else None,
         coverage=len(shown) / log.n_items,
         author_diversity=float(np.mean(diversity)) if diversity else None,
         brand_share=float(np.mean(brands)) if brands else None,
@@ -157,7 +178,11 @@ def following_ranker(log: Log, train: np.ndarray) -> Ranker | None:
 def flywheel_ranker(log: Log, train: np.ndarray, *, brand_factor: float = 0.5, progress=None, **als) -> Ranker:
     """The interest model's predicted engagement, with brand videos multiplied by
     `brand_factor` (as in the For You feed's algorithmic picks)."""
-    factors = train_als(train_interactions(log, train), progress=progress, **als)
+    return factor_ranker(log, train_als(train_interactions(log, train), progress=progress, **als), brand_factor)
+
+
+def factor_ranker(log: Log, factors, brand_factor: float = 1.0) -> Ranker:
+    """Scores from trained ALS factors; brand videos' scores multiplied by `brand_factor`."""
     multiplier = np.ones(log.n_items)
     if log.item_is_brand is not None:
         multiplier[log.item_is_brand.astype(bool)] = brand_factor
@@ -167,3 +192,14 @@ def flywheel_ranker(log: Log, train: np.ndarray, *, brand_factor: float = 0.5, p
         return np.where(scores > 0, scores * multiplier, scores / multiplier)
 
     return rank
+
+
+def ease_ranker(log: Log, train: np.ndarray, *, regularization: float = 100.0) -> Ranker | None:
+    """EASE's item-item scores of each viewer's training interactions; None for catalogues
+    too large for its items² matrix."""
+    interactions = train_interactions(log, train)
+    if interactions.n_items > ease.MAX_ITEMS:
+        return None
+    weights = ease.train_ease(interactions, regularization)
+    rows = ease.binary_rows(interactions)
+    return lambda user, seen: rows[user] @ weights

@@ -26,3 +26,9 @@ def ndcg_at_k(ranked: np.ndarray, relevant: set[int], k: int) -> float:
     gains = [1.0 / np.log2(rank + 2) for rank, item in enumerate(ranked[:k]) if item in relevant]
     ideal = sum(1.0 / np.log2(rank + 2) for rank in range(min(len(relevant), k)))
     return sum(gains) / ideal
+
+
+def auc(positive: np.ndarray, negative: np.ndarray) -> float:
+    """The chance that a random positive scores above a random negative (ties count half)."""
+    difference = positive[:, None] - negative[None, :]
+    return float(np.mean(difference > 0) + 0.5 * np.mean(difference == 0))

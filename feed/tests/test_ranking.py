@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from feed.ranking import evaluation
+from feed.ranking import evaluation, tuning
 from feed.ranking.als import fit_tag_projection, train_als
-from feed.ranking.metrics import ndcg_at_k, recall_at_k, top_k
+from feed.ranking.metrics import auc, ndcg_at_k, recall_at_k, top_k
 
 TOPICS = 4
 
@@ -107,11 +107,48 @@ def test_new_videos_get_vectors_from_their_tags(planted):
     assert (factors.users[fans] @ cold.T).mean() > (factors.users[others] @ cold.T).mean()
 
 
-def test_temporal_split_holds_out_each_viewers_latest_events(planted):
+def test_the_temporal_split_is_global_so_training_never_sees_the_future(planted):
     log, train, test, *_ = planted
-    for user in range(5):
-        mine = log.users == user
-        assert log.timestamps[mine & test].min() > log.timestamps[mine & train].max()
+    assert log.timestamps[test].min() > log.timestamps[train].max()
+    assert test.mean() == pytest.approx(0.2, abs=0.01)
+
+
+def test_validation_is_carved_from_training_the_same_way(planted):
+    log, train, test, *_ = planted
+    fit, validation = evaluation.split(log, within=train)
+    assert not (fit | validation)[test].any()
+    assert (fit | validation)[train].all()
+    assert log.timestamps[validation].min() > log.timestamps[fit].max()
+
+
+def test_hyperparameters_are_chosen_without_looking_at_the_test_part(planted):
+    log, train, test, *_ = planted
+    given = []
+
+    def build(log, mask, **params):
+        given.append(mask)
+        return evaluation.flywheel_ranker(log, mask, iterations=4, brand_factor=1.0, **params)
+
+    choice = tuning.choose(log, train, build, tuning.grid({"factors": (2, 16), "regularization": (0.1,)}))
+    assert choice.params == {"factors": 16, "regularization": 0.1}  # 2 factors cannot hold 4 tastes
+    assert given and not any((mask & test).any() for mask in given)
+
+
+def test_auc_among_shown_rewards_ordering_finished_videos_above_skipped_ones(planted):
+    log, train, test, *_ = planted
+    flywheel = evaluation.evaluate(log, train, test, evaluation.flywheel_ranker(log, train, factors=16, iterations=8))
+    popular = evaluation.evaluate(log, train, test, evaluation.popularity_ranker(log, train))
+    ties = evaluation.evaluate(log, train, test, lambda user, seen: np.zeros(log.n_items))
+    assert flywheel.auc_shown > 0.9 > popular.auc_shown
+    assert ties.auc_shown == pytest.approx(0.5)  # all ties: no better than a coin
+
+
+def test_ease_learns_the_planted_tastes(planted):
+    log, train, test, *_ = planted
+    ease = evaluation.evaluate(log, train, test, evaluation.ease_ranker(log, train, regularization=50.0))
+    popular = evaluation.evaluate(log, train, test, evaluation.popularity_ranker(log, train))
+    assert ease.recall > 2 * popular.recall
+    assert ease.auc_shown > 0.9
 
 
 def test_metrics_on_a_known_ranking():
@@ -120,6 +157,18 @@ def test_metrics_on_a_known_ranking():
     assert ndcg_at_k(ranked, {3}, 4) == pytest.approx(1.0)
     assert ndcg_at_k(ranked, {1}, 4) == pytest.approx(1 / np.log2(3))
     assert list(top_k(np.array([0.1, 0.9, 0.5, 0.7]), 2, exclude=np.array([1]))) == [3, 2]
+    assert auc(np.array([0.9, 0.4]), np.array([0.5, 0.1])) == pytest.approx(0.75)
+    assert auc(np.array([0.5]), np.array([0.5])) == pytest.approx(0.5)
+
+
+def _csv_log(tmp_path):
+    log, *_ = planted_log(users=60)
+    path = tmp_path / "log.csv"
+    lines = ["user_id,video_id,watch_ratio,timestamp"] + [
+        f"{u},{i},{s:.3f},{t:.0f}" for u, i, s, t in zip(log.users, log.items, log.signal, log.timestamps, strict=True)
+    ]
+    path.write_text("\n".join(lines))
+    return path
 
 
 def test_evaluate_feed_prints_the_table_for_a_csv_log(tmp_path):
@@ -127,20 +176,38 @@ def test_evaluate_feed_prints_the_table_for_a_csv_log(tmp_path):
 
     from django.core.management import call_command
 
-    log, *_ = planted_log(users=60)
-    path = tmp_path / "log.csv"
-    lines = ["user_id,video_id,watch_ratio,timestamp"] + [
-        f"{u},{i},{s:.3f},{t:.0f}" for u, i, s, t in zip(log.users, log.items, log.signal, log.timestamps, strict=True)
-    ]
-    path.write_text("\n".join(lines))
     out = StringIO()
-    call_command("evaluate_feed", log=str(path), factors=8, iterations=4, stdout=out, stderr=StringIO())
+    call_command("evaluate_feed", log=str(_csv_log(tmp_path)), iterations=4, stdout=out, stderr=StringIO())
     table = out.getvalue()
-    assert "temporal split" in table
-    flywheel = next(line for line in table.splitlines() if line.startswith("Flywheel"))
-    popular = next(line for line in table.splitlines() if line.startswith("most popular"))
-    assert float(flywheel.split()[3]) > float(popular.split()[2])  # Recall@20
-    assert "n/a: the log has no follow graph" in table
+    assert "global temporal split" in table
+    assert "ALS: factors " in table and "EASE: regularization " in table  # chosen on validation
+    rows = {line.split()[0]: line.split() for line in table.splitlines() if line[:1].isalpha()}
+    assert float(rows["Flywheel"][1]) > float(rows["most"][2])  # Recall@20 against most popular's
+    assert "n/a: the log lacks what it needs" in table  # following only: no follow graph in a CSV
+
+
+def test_evaluate_feed_writes_json_and_a_plot(tmp_path):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out, plot = StringIO(), tmp_path / "table.png"
+    call_command(
+        "evaluate_feed",
+        log=str(_csv_log(tmp_path)),
+        iterations=4,
+        json=True,
+        plot=str(plot),
+        stdout=out,
+        stderr=StringIO(),
+    )
+    result = json.loads(out.getvalue())
+    assert set(result["rankers"]) == {"most popular", "following only", "ALS retrieval", "EASE", "Flywheel"}
+    assert result["rankers"]["following only"] is None
+    assert 0.5 < result["rankers"]["EASE"]["auc_shown"] <= 1.0
+    assert set(result["chosen_on_validation"]["ALS"]["params"]) == {"factors", "regularization", "alpha"}
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and plot.stat().st_size > 10_000
 
 
 def test_clusters_find_the_planted_audiences_and_their_favourites(planted):

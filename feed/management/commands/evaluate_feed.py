@@ -1,10 +1,13 @@
+import json
+from dataclasses import asdict
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from feed.ranking import evaluation
+from feed.ranking import evaluation, tuning
+from feed.ranking.als import train_als
 
 DEFAULT_LOG = Path(settings.BASE_DIR) / "feed" / "data" / "kuairec" / "interactions.csv"
 
@@ -15,58 +18,108 @@ def _figure(value: float | None) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Replay an interaction log (CSV: user, item, watch ratio or signal, optional timestamp) and print "
-        "Recall@K, NDCG@K, catalogue coverage, author diversity and brand share for the Flywheel ranker and "
-        "the baselines, ranking over the full catalogue. Default log: the KuaiRec sample in feed/data/kuairec "
-        "(Gao et al., CIKM 2022, CC BY-SA 4.0)."
+        "Replay an interaction log (CSV: user, item, watch ratio or signal, optional timestamp) and print, for "
+        "each ranker, Recall@K and NDCG@K over the full catalogue, AUC among the videos each viewer was shown, "
+        "catalogue coverage, author diversity and brand share. Hyperparameters are chosen on a validation split "
+        "carved from the training part; the test part is scored once. Default log: the KuaiRec sample in "
+        "feed/data/kuairec (Gao et al., CIKM 2022, CC BY-SA 4.0)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--log", default=str(DEFAULT_LOG))
         parser.add_argument("--k", type=int, default=20)
-        parser.add_argument("--factors", type=int, default=64)
-        parser.add_argument("--iterations", type=int, default=10)
-        parser.add_argument("--regularization", type=float, default=1.0)
-        parser.add_argument("--alpha", type=float, default=20.0)
+        parser.add_argument("--iterations", type=int, default=10, help="ALS iterations (for every fit)")
         parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
+        parser.add_argument("--plot", help="also draw the table as a PNG at this path")
 
     def handle(self, *args, **options):
         if not Path(options["log"]).exists():
             raise CommandError(f"No log at {options['log']}")
         log = evaluation.read_log(options["log"])
         train, test = evaluation.split(log, seed=options["seed"])
-        split_kind = "temporal" if log.timestamps is not None else "random per viewer"
-        self.stdout.write(
+        split_kind = "global temporal" if log.timestamps is not None else "random per viewer"
+        summary = (
             f"{len(log.users):,} events, {log.n_users:,} viewers, {log.n_items:,} videos; "
             f"{split_kind} split, {int(test.sum()):,} held out"
         )
-        with tqdm(total=options["iterations"], desc="training", unit="iteration") as bar:
-            flywheel = evaluation.flywheel_ranker(
-                log,
-                train,
-                factors=options["factors"],
+        (self.stderr if options["json"] else self.stdout).write(summary)
+        chosen = self._choose(log, train, options)
+        rankers = self._rankers(log, train, chosen, options)
+        k = options["k"]
+        results = {
+            name: None if ranker is None else evaluation.evaluate(log, train, test, ranker, k=k)
+            for name, ranker in rankers.items()
+        }
+        if options["json"]:
+            self.stdout.write(json.dumps(self._as_json(options, split_kind, chosen, results), indent=2))
+        else:
+            self._table(chosen, results, k)
+        if options["plot"]:
+            from feed.ranking.plot import plot_scores
+
+            plot_scores(results, k, Path(options["plot"]), f"{Path(options['log']).name}: {summary}")
+
+    def _choose(self, log, train, options) -> dict[str, tuning.Choice | None]:
+        """Every hyperparameter from the validation split, never from the test part."""
+        iterations, seed, k = options["iterations"], options["seed"], options["k"]
+
+        def als(log, mask, **params):
+            return evaluation.flywheel_ranker(log, mask, brand_factor=1.0, iterations=iterations, seed=seed, **params)
+
+        candidates = {"ALS": tuning.grid(tuning.ALS_GRID), "EASE": tuning.grid(tuning.EASE_GRID)}
+        builders = {"ALS": als, "EASE": evaluation.ease_ranker}
+        total = sum(len(grid) for grid in candidates.values())
+        with tqdm(total=total, desc="choosing hyperparameters on validation", unit="fit") as bar:
+            return {
+                name: tuning.choose(log, train, builders[name], grid, k=k, seed=seed, progress=bar.update)
+                for name, grid in candidates.items()
+            }
+
+    def _rankers(self, log, train, chosen, options) -> dict:
+        als = chosen["ALS"].params
+        interactions = evaluation.train_interactions(log, train)
+        with tqdm(total=options["iterations"], desc="training ALS", unit="iteration") as bar:
+            factors = train_als(
+                interactions,
                 iterations=options["iterations"],
-                regularization=options["regularization"],
-                alpha=options["alpha"],
                 seed=options["seed"],
                 progress=lambda done, total: bar.update(1),
+                **als,
             )
-        rankers = {
-            "Flywheel (implicit ALS)": flywheel,
+        ease = chosen["EASE"]
+        return {
             "most popular": evaluation.popularity_ranker(log, train),
             "following only": evaluation.following_ranker(log, train),
+            "ALS retrieval": evaluation.factor_ranker(log, factors),
+            "EASE": evaluation.ease_ranker(log, train, **ease.params) if ease else None,
+            "Flywheel": evaluation.factor_ranker(log, factors, brand_factor=0.5),
         }
-        k = options["k"]
+
+    def _table(self, chosen, results, k) -> None:
+        for name, choice in chosen.items():
+            if choice is not None:
+                params = ", ".join(f"{key} {value:g}" for key, value in choice.params.items())
+                self.stdout.write(f"{name}: {params} (validation NDCG@{k} {choice.validation_ndcg:.3f})")
         self.stdout.write("")
-        self.stdout.write(
-            f"{'ranker':<26}{'Recall@' + str(k):>10}{'NDCG@' + str(k):>10}{'coverage':>10}{'authors':>10}{'brands':>10}"
-        )
-        for name, ranker in rankers.items():
-            if ranker is None:
-                self.stdout.write(f"{name:<26}{'n/a: the log has no follow graph':>50}")
+        header = ["ranker", f"Recall@{k}", f"NDCG@{k}", "AUC shown", "coverage", "authors", "brands"]
+        self.stdout.write(f"{header[0]:<18}" + "".join(f"{column:>11}" for column in header[1:]))
+        for name, scores in results.items():
+            if scores is None:
+                self.stdout.write(f"{name:<18}{'n/a: the log lacks what it needs':>50}")
                 continue
-            scores = evaluation.evaluate(log, train, test, ranker, k=k)
-            self.stdout.write(
-                f"{name:<26}{scores.recall:>10.3f}{scores.ndcg:>10.3f}{scores.coverage:>10.3f}"
-                f"{_figure(scores.author_diversity):>10}{_figure(scores.brand_share):>10}"
-            )
+            figures = (scores.recall, scores.ndcg, scores.auc_shown, scores.coverage)
+            figures += (scores.author_diversity, scores.brand_share)
+            self.stdout.write(f"{name:<18}" + "".join(f"{_figure(value):>11}" for value in figures))
+
+    @staticmethod
+    def _as_json(options, split_kind, chosen, results) -> dict:
+        return {
+            "log": options["log"],
+            "split": split_kind,
+            "k": options["k"],
+            "chosen_on_validation": {
+                name: None if choice is None else asdict(choice) for name, choice in chosen.items()
+            },
+            "rankers": {name: None if scores is None else asdict(scores) for name, scores in results.items()},
+        }

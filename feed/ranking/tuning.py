@@ -1,0 +1,49 @@
+"""Hyperparameters chosen honestly: on a validation split carved from the training part
+(the same kind of split as the test one), by NDCG@k; the test part is never looked at."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import product
+
+import numpy as np
+
+from .evaluation import Log, Ranker, evaluate, split
+
+ALS_GRID = {"factors": (32, 64), "regularization": (0.1, 1.0, 10.0), "alpha": (5.0, 20.0)}
+EASE_GRID = {"regularization": (10.0, 50.0, 200.0, 1000.0)}
+
+
+@dataclass
+class Choice:
+    params: dict
+    validation_ndcg: float
+
+
+def grid(axes: dict[str, Iterable]) -> list[dict]:
+    return [dict(zip(axes, values, strict=True)) for values in product(*axes.values())]
+
+
+def choose(
+    log: Log,
+    train: np.ndarray,
+    build: Callable[..., Ranker | None],
+    candidates: list[dict],
+    *,
+    k: int = 20,
+    seed: int = 0,
+    progress: Callable[[], None] | None = None,
+) -> Choice | None:
+    """The candidate whose ranker, fitted on the training part minus a validation split,
+    ranks that validation split best. `build(log, fit_mask, **params)`."""
+    fit, validation = split(log, seed=seed, within=train)
+    best = None
+    for params in candidates:
+        ranker = build(log, fit, **params)
+        if progress:
+            progress()
+        if ranker is None:
+            return None
+        ndcg = evaluate(log, fit, validation, ranker, k=k).ndcg
+        if best is None or ndcg > best.validation_ndcg:
+            best = Choice(params, ndcg)
+    return best
