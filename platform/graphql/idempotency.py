@@ -24,6 +24,7 @@ from django.db import connection, models, transaction
 from strawberry import Info
 
 from accounts.models import IdempotentRequest
+from accounts.services.rate_limits import RateLimited
 
 from .errors import ErrorCode, UserError
 from .input_limits import MaxLength
@@ -66,6 +67,8 @@ def idempotent(resolver):
         if not key.strip():
             return _error(payload_type, "Send a non-empty idempotency key, or none.", ErrorCode.INVALID)
         actor, fingerprint = _actor(info), _fingerprint(operation, input)
+        if actor is None:
+            return resolver(self, info, input)
         try:
             with transaction.atomic():
                 with connection.cursor() as cursor:
@@ -95,9 +98,17 @@ def _error(payload_type, message: str, code: ErrorCode):
     return payload_type(errors=[UserError(field="idempotencyKey", message=message, code=code)])
 
 
-def _actor(info: Info) -> str:
+def _actor(info: Info) -> str | None:
+    """Whose keys these are: the account, or an anonymous viewer's session (made now if need
+    be). None when no session may be made (too many from this address): the mutation then
+    runs without its key, as if none was sent, rather than fail for it."""
     user = current_user(info)
-    return f"u:{user.pk}" if user is not None else f"s:{anonymous_session_key(info)}"
+    if user is not None:
+        return f"u:{user.pk}"
+    try:
+        return f"s:{anonymous_session_key(info)}"
+    except RateLimited:
+        return None
 
 
 def _plain(value):

@@ -137,3 +137,10 @@ def test_keys_are_forgotten_after_their_retention_and_the_rest_kept(api, video, 
 
     assert forget_old_retry_keys() == 1
     assert list(IdempotentRequest.objects.values_list("key", flat=True)) == ["new"]
+
+
+def test_an_anonymous_key_never_fails_a_mutation_when_no_session_may_be_made(anon, video, settings):
+    # anonymous keys belong to a session; past the new-session limit the share runs keyless
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "session": {"address": "0/h"}}
+    shared = anon.execute(SHARE, {"input": {"videoId": global_id(video), "idempotencyKey": "s"}})["shareVideo"]
+    assert shared == {"video": {"shareCount": 1}, "errors": []}
