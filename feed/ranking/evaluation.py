@@ -126,7 +126,10 @@ def evaluate(
         excluded = seen.get(user, np.zeros(0, dtype=np.int64)).astype(np.int64)
         scores = ranker(user, excluded)
         if finished.any() and not finished.all():
-            aucs.append(auc(scores[items[finished]], scores[items[~finished]]))
+            # a two-stage ranker's ranking stage orders what was shown, as the feed does with
+            # its candidates; any other ranker's catalogue scores are used as they are
+            shown_scores = ranker.score(user, items) if hasattr(ranker, "score") else scores[items]
+            aucs.append(auc(shown_scores[finished], shown_scores[~finished]))
         if not finished.any():
             continue
         ranked = top_k(scores, k, excluded)

@@ -47,3 +47,21 @@ def choose(
         if best is None or ndcg > best.validation_ndcg:
             best = Choice(params, ndcg)
     return best
+
+
+TWO_STAGE_GRID = {"candidates": (20, 40, 80), "mix": (0.5, 1.0, 2.0)}
+
+
+def choose_two_stage(log: Log, train: np.ndarray, *, als: dict, ease_regularization, k: int = 20, seed: int = 0):
+    """Candidates per viewer and the retrieval mix for the two-stage ranker, on validation:
+    the ranking stage is trained once on the training part minus validation."""
+    from .ranking_stage import TwoStage, train_ranking_stage
+
+    fit, validation = split(log, seed=seed, within=train)
+    model, stats = train_ranking_stage(log, fit, als=als, ease_regularization=ease_regularization, seed=seed)
+    best = None
+    for params in grid(TWO_STAGE_GRID):
+        ndcg = evaluate(log, fit, validation, TwoStage(log, stats, model, **params), k=k).ndcg
+        if best is None or ndcg > best.validation_ndcg:
+            best = Choice(params, ndcg)
+    return best

@@ -8,6 +8,7 @@ from tqdm import tqdm
 
 from feed.ranking import evaluation, tuning
 from feed.ranking.als import train_als
+from feed.ranking.ranking_stage import FEATURES, TwoStage, train_ranking_stage
 
 DEFAULT_LOG = Path(settings.BASE_DIR) / "feed" / "data" / "kuairec" / "interactions.csv"
 
@@ -20,7 +21,8 @@ class Command(BaseCommand):
     help = (
         "Replay an interaction log (CSV: user, item, watch ratio or signal, optional timestamp) and print, for "
         "each ranker, Recall@K and NDCG@K over the full catalogue, AUC among the videos each viewer was shown, "
-        "catalogue coverage, author diversity and brand share. Hyperparameters are chosen on a validation split "
+        "catalogue coverage, author diversity and brand share, for the baselines, the retrieval models (ALS, EASE) "
+        "and Flywheel's two-stage ranker. Hyperparameters are chosen on a validation split "
         "carved from the training part; the test part is scored once. Default log: the KuaiRec sample in "
         "feed/data/kuairec (Gao et al., CIKM 2022, CC BY-SA 4.0)."
     )
@@ -71,10 +73,21 @@ class Command(BaseCommand):
         builders = {"ALS": als, "EASE": evaluation.ease_ranker}
         total = sum(len(grid) for grid in candidates.values())
         with tqdm(total=total, desc="choosing hyperparameters on validation", unit="fit") as bar:
-            return {
+            chosen = {
                 name: tuning.choose(log, train, builders[name], grid, k=k, seed=seed, progress=bar.update)
                 for name, grid in candidates.items()
             }
+        self.stderr.write("choosing the two-stage ranker's candidates and mix on validation…")
+        chosen["two-stage"] = tuning.choose_two_stage(log, train, **self._stage_inputs(chosen, options), k=k, seed=seed)
+        return chosen
+
+    @staticmethod
+    def _stage_inputs(chosen, options) -> dict:
+        ease = chosen["EASE"]
+        return {
+            "als": {**chosen["ALS"].params, "iterations": options["iterations"]},
+            "ease_regularization": ease.params["regularization"] if ease else None,
+        }
 
     def _rankers(self, log, train, chosen, options) -> dict:
         als = chosen["ALS"].params
@@ -88,12 +101,16 @@ class Command(BaseCommand):
                 **als,
             )
         ease = chosen["EASE"]
+        self.stderr.write("training the ranking stage…")
+        model, stats = train_ranking_stage(log, train, **self._stage_inputs(chosen, options), seed=options["seed"])
+        self.ranking_weights = dict(zip(FEATURES, model.weights[:-1], strict=True))
+        flywheel = TwoStage(log, stats, model, brand_factor=0.5, **chosen["two-stage"].params)
         return {
             "most popular": evaluation.popularity_ranker(log, train),
             "following only": evaluation.following_ranker(log, train),
             "ALS retrieval": evaluation.factor_ranker(log, factors),
             "EASE": evaluation.ease_ranker(log, train, **ease.params) if ease else None,
-            "Flywheel": evaluation.factor_ranker(log, factors, brand_factor=0.5),
+            "Flywheel": flywheel,
         }
 
     def _table(self, chosen, results, k) -> None:
@@ -101,6 +118,8 @@ class Command(BaseCommand):
             if choice is not None:
                 params = ", ".join(f"{key} {value:g}" for key, value in choice.params.items())
                 self.stdout.write(f"{name}: {params} (validation NDCG@{k} {choice.validation_ndcg:.3f})")
+        weights = ", ".join(f"{name} {weight:+.2f}" for name, weight in self.ranking_weights.items())
+        self.stdout.write(f"ranking stage (standardised weights): {weights}")
         self.stdout.write("")
         header = ["ranker", f"Recall@{k}", f"NDCG@{k}", "AUC shown", "coverage", "authors", "brands"]
         self.stdout.write(f"{header[0]:<18}" + "".join(f"{column:>11}" for column in header[1:]))
@@ -112,8 +131,7 @@ class Command(BaseCommand):
             figures += (scores.author_diversity, scores.brand_share)
             self.stdout.write(f"{name:<18}" + "".join(f"{_figure(value):>11}" for value in figures))
 
-    @staticmethod
-    def _as_json(options, split_kind, chosen, results) -> dict:
+    def _as_json(self, options, split_kind, chosen, results) -> dict:
         return {
             "log": options["log"],
             "split": split_kind,
@@ -121,5 +139,6 @@ class Command(BaseCommand):
             "chosen_on_validation": {
                 name: None if choice is None else asdict(choice) for name, choice in chosen.items()
             },
+            "ranking_stage_weights": self.ranking_weights,
             "rankers": {name: None if scores is None else asdict(scores) for name, scores in results.items()},
         }
