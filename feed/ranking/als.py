@@ -66,9 +66,29 @@ def train_als(
     regularization: float = 0.1,
     alpha: float = 10.0,
     seed: int = 0,
+    solver: str = "cg",
+    threads: int = 0,
     progress: Callable[[int, int], None] | None = None,
 ) -> Factors:
-    """Learn viewer and video vectors. `progress(done, total)` is called after each iteration."""
+    """Learn viewer and video vectors. `solver`: "cg", the `implicit` library's conjugate
+    gradient (fast; `threads` 0 = every core), or "exact", our numpy solve per row (the
+    reference). `progress(done, total)` is called after each iteration."""
+    if solver == "cg":
+        from .implicit_als import train_cg
+
+        users, items = train_cg(
+            interactions,
+            factors=factors,
+            iterations=iterations,
+            regularization=regularization,
+            alpha=alpha,
+            seed=seed,
+            threads=threads,
+            progress=progress,
+        )
+        return Factors(users=users, items=items, regularization=regularization, alpha=alpha)
+    if solver != "exact":
+        raise ValueError(f"unknown ALS solver {solver!r}")
     rng = np.random.default_rng(seed)
     users = rng.normal(0, 0.01, (interactions.n_users, factors)).astype(np.float32)
     items = rng.normal(0, 0.01, (interactions.n_items, factors)).astype(np.float32)

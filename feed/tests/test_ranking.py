@@ -127,7 +127,7 @@ def test_hyperparameters_are_chosen_without_looking_at_the_test_part(planted):
 
     def build(log, mask, **params):
         given.append(mask)
-        return evaluation.flywheel_ranker(log, mask, iterations=4, brand_factor=1.0, **params)
+        return evaluation.flywheel_ranker(log, mask, iterations=10, brand_factor=1.0, **params)
 
     choice = tuning.choose(log, train, build, tuning.grid({"factors": (2, 16), "regularization": (0.1,)}))
     assert choice.params == {"factors": 16, "regularization": 0.1}  # 2 factors cannot hold 4 tastes
