@@ -10,6 +10,21 @@ from feed.ranking.metrics import auc, ndcg_at_k, recall_at_k, top_k
 TOPICS = 4
 
 
+def log_from_rows(rows, rng, item_author: np.ndarray, is_brand: np.ndarray, n_users: int) -> evaluation.Log:
+    """A log of (viewer, video, watch ratio) rows, in a random order of time."""
+    users, items, signal = (np.array(column) for column in zip(*rows, strict=True))
+    return evaluation.Log(
+        users=users,
+        items=items,
+        signal=signal,
+        timestamps=rng.permutation(len(rows)).astype(float),
+        item_author=item_author,
+        item_is_brand=is_brand,
+        n_users=n_users,
+        n_items=len(item_author),
+    )
+
+
 def planted_log(seed: int = 0, users: int = 200, items_per_topic: int = 60, authors_per_topic: int = 6):
     """Viewers who each love one topic: they finish and rewatch its videos and skip the
     rest. Every topic has authors, one of them a brand; viewers follow two of their topic."""
@@ -27,17 +42,7 @@ def planted_log(seed: int = 0, users: int = 200, items_per_topic: int = 60, auth
             rows.append((user, item, rng.uniform(1.0, 2.5)))
         for item in rng.choice(other, 8, replace=False):
             rows.append((user, item, rng.uniform(0.05, 0.5)))
-    users_, items_, signal = (np.array(column) for column in zip(*rows, strict=True))
-    log = evaluation.Log(
-        users=users_,
-        items=items_,
-        signal=signal,
-        timestamps=rng.permutation(len(rows)).astype(float),
-        item_author=item_author,
-        item_is_brand=is_brand,
-        n_users=users,
-        n_items=n_items,
-    )
+    log = log_from_rows(rows, rng, item_author, is_brand, users)
     log.follows = {
         user: set(user_topic[user] * authors_per_topic + rng.choice(np.arange(1, authors_per_topic), 2, replace=False))
         for user in range(users)

@@ -6,7 +6,7 @@ import pytest
 
 from feed.ranking import evaluation
 from feed.ranking.ranking_stage import FEATURES, Logistic, TwoStage, train_ranking_stage
-from feed.tests.test_ranking import planted_log
+from feed.tests.test_ranking import log_from_rows, planted_log
 
 ALS = {"factors": 16, "iterations": 6}
 
@@ -31,17 +31,7 @@ def audiences_log(seed: int = 0, per_audience: int = 80):
         for item in rng.choice(n_items, 40, replace=False):
             finish = _finish_chance(item_author[item], audience[user], good[item])
             rows.append((user, item, rng.uniform(1.0, 1.6) if rng.random() < finish else rng.uniform(0.05, 0.6)))
-    users_, items_, signal = (np.array(column) for column in zip(*rows, strict=True))
-    log = evaluation.Log(
-        users=users_,
-        items=items_,
-        signal=signal,
-        timestamps=rng.permutation(len(rows)).astype(float),
-        item_author=item_author,
-        item_is_brand=np.zeros(n_items),
-        n_users=users,
-        n_items=n_items,
-    )
+    log = log_from_rows(rows, rng, item_author, np.zeros(n_items), users)
     return log, audience
 
 
