@@ -11,7 +11,11 @@ it relies on):
   of its own, and reaps: a RUNNING task whose last worker has been silent for
   WORKER_LEASE_SECONDS goes back to READY, until it has been tried WORKER_MAX_ATTEMPTS times;
   then it is marked failed and, for a video review, the video goes to the moderators' queue;
-- the claim-and-run loop waits out a database outage (backing off up to 30 s) and goes on.
+- the claim-and-run loop waits out a database outage (backing off up to 30 s) and goes on;
+  a task that failed because PostgreSQL went away, or whose failure could not even be
+  recorded, is queued again at once (within the attempts) rather than left failed or RUNNING;
+- a video PROCESSING for too long with no review queued (its review was lost to an outage) is
+  reviewed again, or handed to the moderators after WORKER_MAX_ATTEMPTS.
 
 Tasks are idempotent, so running one again is safe: a review decides once (it re-checks the
 video's status under a row lock) and writes one audit entry per decision."""
@@ -130,13 +134,47 @@ def _give_up(task: DBTaskResult) -> None:
         )
 
 
+_DATABASE_ERRORS = {f"{kind.__module__}.{kind.__qualname__}" for kind in DATABASE_DOWN}
+
+
+def _retry_or_keep(task: DBTaskResult) -> bool:
+    """Back to READY (a task the database failed, not one that failed by itself), unless it has
+    been tried WORKER_MAX_ATTEMPTS times. Returns whether it was queued again."""
+    if len(task.worker_ids) >= settings.WORKER_MAX_ATTEMPTS:
+        return False
+    task.status = TaskResultStatus.READY
+    task.save(update_fields=["status"])
+    return True
+
+
 class ResilientWorker(Worker):
+    def run_task(self, db_task_result: DBTaskResult) -> None:
+        super().run_task(db_task_result)
+        # django-tasks-db records any exception as the task's failure; one from PostgreSQL
+        # going away says nothing about the task, which is idempotent: run it again
+        failed_by_database = (
+            db_task_result.status == TaskResultStatus.FAILED and db_task_result.exception_class_path in _DATABASE_ERRORS
+        )
+        if failed_by_database and _retry_or_keep(db_task_result):
+            logger.warning("task %s met a database outage; queued again", db_task_result.id)
+
+    def release_interrupted(self) -> int:
+        """Tasks this worker was running when the database went away (their failure could
+        not even be recorded): queued again. Returns how many."""
+        released = 0
+        with transaction.atomic():
+            for task in DBTaskResult.objects.running().select_for_update(skip_locked=True):
+                if task.worker_ids and task.worker_ids[-1] == self.worker_id:
+                    released += _retry_or_keep(task)
+        return released
+
     def run(self) -> None:
         beat = threading.Thread(target=self._beat, name="worker-heartbeat", daemon=True)
         beat.start()
         delay = 1.0
         while self.running:
             try:
+                self.release_interrupted()
                 return super().run()
             except DATABASE_DOWN as exc:
                 logger.warning("database unavailable (%s); worker waits %.0f s and goes on", exc, delay)

@@ -5,14 +5,16 @@ import signal
 import time
 
 import pytest
+from django.db import OperationalError
 from django.utils import timezone
+from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
 from conftest import make_user
 from platform.tests.live_server import scratch_database_url, start_worker
 from videos.models import ModerationDecision, Video, WorkerHeartbeat
 from videos.tasks import review_video
-from videos.worker import reap_abandoned_tasks, requeue_stalled_reviews
+from videos.worker import ResilientWorker, reap_abandoned_tasks, requeue_stalled_reviews
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
@@ -152,3 +154,56 @@ def test_a_video_whose_reviews_keep_failing_goes_to_the_moderators(stalled_uploa
     stalled_upload.refresh_from_db()
     assert stalled_upload.status == Video.Status.IN_REVIEW
     assert "failed 3 times" in stalled_upload.rejection_reasons[0]
+
+
+@task()
+def meets_an_outage() -> None:
+    raise OperationalError("server closed the connection unexpectedly")
+
+
+@task()
+def fails_by_itself() -> None:
+    raise ValueError("a bug of the task's own")
+
+
+def worker(worker_id: str = "w1") -> ResilientWorker:
+    return ResilientWorker(
+        queue_names=["default"],
+        interval=0.1,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    )
+
+
+def run_claimed(task_function, settings) -> DBTaskResult:
+    settings.TASKS = DATABASE_QUEUE
+    result = DBTaskResult.objects.get(id=task_function.enqueue().id)
+    result.claim("w1")
+    worker().run_task(result)
+    result.refresh_from_db()
+    return result
+
+
+@pytest.mark.django_db
+def test_a_task_the_database_failed_is_queued_again_at_once(settings):
+    assert run_claimed(meets_an_outage, settings).status == "READY"
+
+
+@pytest.mark.django_db
+def test_a_task_that_fails_by_itself_stays_failed(settings):
+    assert run_claimed(fails_by_itself, settings).status == "FAILED"
+
+
+@pytest.mark.django_db
+def test_tasks_a_worker_was_running_when_the_database_went_away_are_released_by_it(queued_review, settings):
+    _, mine = queued_review
+    claimed(mine, "w1")
+    theirs = claimed(DBTaskResult.objects.get(id=review_video.enqueue(mine.args_kwargs["args"][0]).id), "w2")
+    assert worker("w1").release_interrupted() == 1
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (mine.status, theirs.status) == ("READY", "RUNNING")
