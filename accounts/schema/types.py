@@ -127,6 +127,13 @@ class UserType(relay.Node):
     def videos(self, root: User) -> QuerySet:
         return _videos().videos_of(root)
 
+    @strawberry_django.connection(
+        DjangoCursorConnection[Annotated["SavedVideoType", strawberry.lazy("videos.schema.types")]],  # noqa: F821
+        description="Videos this account saved, newest first. Private: empty for anyone but the account itself.",
+    )
+    def saved_videos(self, root: User, info: Info) -> QuerySet:
+        return _videos().saved_by(root, current_user(info))
+
     @classmethod
     def get_queryset(cls, queryset: QuerySet[User], info: Info, **kwargs) -> QuerySet[User]:
         return visible_users(queryset, current_user(info))

@@ -1,5 +1,5 @@
 from .comment import Comment
-from .engagement import Heart, NotInterested, Share
+from .engagement import Heart, NotInterested, SavedVideo, Share
 from .moderation import ModerationDecision, PolicyTerm, Report
 from .tagging import Hashtag, Sound
 from .video import Video, VideoInReview
@@ -13,6 +13,7 @@ __all__ = [
     "NotInterested",
     "PolicyTerm",
     "Report",
+    "SavedVideo",
     "Share",
     "Sound",
     "Video",

@@ -54,3 +54,19 @@ class NotInterested(models.Model):
 
     def __str__(self):
         return f"{self.user_id or self.session_key} ✕ {self.video_id}"
+
+
+class SavedVideo(models.Model):
+    """A bookmark: a video the viewer saved to watch again. Private to the viewer."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_videos")
+    video = models.ForeignKey("videos.Video", on_delete=models.CASCADE, related_name="saves")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "video"], name="videos_savedvideo_unique")]
+        # the viewer's saved list, newest first, by keyset
+        indexes = [models.Index(fields=["user", "-created_at", "-id"], name="videos_savedvideo_recent")]
+
+    def __str__(self):
+        return f"{self.user_id} saved {self.video_id}"

@@ -17,6 +17,7 @@ from .types import (
     HeartPayload,
     RejectedWatchEvent,
     ReportReason,
+    SavePayload,
     SharePayload,
     VideoPayload,
     Visibility,
@@ -124,6 +125,22 @@ class Mutation:
             video = engagement.unheart(viewer, _video_pk(input.video_id))
             return HeartPayload(video=Video.objects.get(pk=video.pk))
         return HeartPayload(errors=failure.errors)
+
+    @strawberry_django.mutation(description="Save a video to watch again (only you see your saved videos). Idempotent.")
+    @idempotent
+    def save_video(self, info: Info, input: VideoInput) -> SavePayload:
+        with collect_user_errors() as failure:
+            video = engagement.save(require_user(info, "save videos"), _video_pk(input.video_id))
+            return SavePayload(video=Video.objects.get(pk=video.pk))
+        return SavePayload(errors=failure.errors)
+
+    @strawberry_django.mutation(description="Remove a video from your saved videos. Idempotent.")
+    @idempotent
+    def unsave_video(self, info: Info, input: VideoInput) -> SavePayload:
+        with collect_user_errors() as failure:
+            video = engagement.unsave(require_user(info, "save videos"), _video_pk(input.video_id))
+            return SavePayload(video=video)
+        return SavePayload(errors=failure.errors)
 
     @strawberry_django.mutation(description="Count a share of a video.")
     @idempotent

@@ -13,7 +13,7 @@ from platform.graphql.errors import Payload
 from platform.graphql.urls import file_url
 from platform.graphql.viewer import current_user
 
-from ..models import Comment, Hashtag, Heart, Report, Sound, Video
+from ..models import Comment, Hashtag, Heart, Report, SavedVideo, Sound, Video
 from ..models.video import visible_videos
 
 # Keyset cursors are built from the ordering columns; load them even when not selected.
@@ -24,11 +24,17 @@ Visibility = strawberry.enum(Video.Visibility, name="Visibility")
 ReportReason = strawberry.enum(Report.Reason, name="ReportReason")
 
 
-def _viewer_has_hearted(info: Info):
-    viewer = current_user(info)
-    if viewer is None:
-        return Value(False)
-    return Exists(Heart.objects.filter(user_id=viewer.pk, video=OuterRef("pk")))
+def _viewer_has(model):
+    def annotation(info: Info):
+        viewer = current_user(info)
+        if viewer is None:
+            return Value(False)
+        return Exists(model.objects.filter(user_id=viewer.pk, video=OuterRef("pk")))
+
+    return annotation
+
+
+_viewer_has_hearted, _viewer_has_saved = _viewer_has(Heart), _viewer_has(SavedVideo)
 
 
 _ACCESS_FIELDS = ["status", "visibility", "author_id"]
@@ -209,9 +215,26 @@ class VideoType(relay.Node):
         viewer = current_user(info)
         return viewer is not None and Heart.objects.filter(user=viewer, video=root).exists()
 
+    @strawberry_django.field(annotate={"viewer_saved": _viewer_has_saved})
+    def viewer_has_saved(self, root: Video, info: Info) -> bool:
+        if hasattr(root, "viewer_saved"):
+            return root.viewer_saved
+        viewer = current_user(info)
+        return viewer is not None and SavedVideo.objects.filter(user=viewer, video=root).exists()
+
     @classmethod
     def get_queryset(cls, queryset: QuerySet[Video], info: Info, **kwargs) -> QuerySet[Video]:
         return visible_videos(queryset, current_user(info))
+
+
+@strawberry_django.type(SavedVideo, name="SavedVideo", only=CURSOR_FIELDS)
+class SavedVideoType(relay.Node):
+    """A video the viewer saved, and when."""
+
+    _id_attr = "pk"
+
+    saved_at: datetime = strawberry_django.field(field_name="created_at")
+    video: VideoType
 
 
 @strawberry.type
@@ -228,6 +251,11 @@ class VideoPayload(Payload):
 
 @strawberry.type
 class HeartPayload(Payload):
+    video: VideoType | None = None
+
+
+@strawberry.type
+class SavePayload(Payload):
     video: VideoType | None = None
 
 

@@ -3,7 +3,7 @@
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from ..models import Video
+from ..models import SavedVideo, Video
 from ..models.video import visible_videos
 
 
@@ -22,3 +22,11 @@ def published_video_count(viewer):
 
 def videos_of(user):
     return Video.objects.filter(author=user).order_by("-created_at", "-id")
+
+
+def saved_by(user, viewer):
+    """`user`'s saved videos that are still visible to them, newest save first; nobody else's."""
+    if viewer is None or viewer.pk != user.pk:
+        return SavedVideo.objects.none()
+    visible = visible_videos(Video.objects.all(), viewer).values("pk")
+    return SavedVideo.objects.filter(user=user, video__in=visible).order_by("-created_at", "-id")

@@ -5,7 +5,7 @@ from django.db.models import F
 
 from accounts.services.social_graph import is_blocked_between
 
-from ..models import Heart, NotInterested, Share, Video
+from ..models import Heart, NotInterested, SavedVideo, Share, Video
 from .access import require_signed_in, visible_video
 
 
@@ -27,6 +27,22 @@ def heart(user, video_id) -> Video:
     _count(Video, video.pk, heart_count=1)
     _count(get_user_model(), video.author_id, heart_count=1)
     return video
+
+
+def save(user, video_id) -> Video:
+    """Bookmark a video the viewer may see. Idempotent."""
+    require_signed_in(user, "save videos")
+    video = visible_video(user, video_id)
+    SavedVideo.objects.get_or_create(user=user, video=video)
+    return video
+
+
+def unsave(user, video_id) -> Video | None:
+    """Remove a bookmark, also of a video the viewer may no longer see (then None comes back:
+    nothing about it is shown). Idempotent."""
+    require_signed_in(user, "save videos")
+    SavedVideo.objects.filter(user=user, video_id=video_id).delete()
+    return Video.objects.visible_to(user).filter(pk=video_id).first()
 
 
 @transaction.atomic
