@@ -36,6 +36,9 @@ class UpdateProfileInput:
     kind: AccountKind | None = strawberry.field(default=None, description="PERSONAL or CREATOR.")
     avatar: Upload | None = strawberry.field(default=None, description="An image, sent as a multipart upload.")
     remove_avatar: bool = False
+    hearts_public: bool | None = strawberry.field(
+        default=None, description="Let others see the videos you hearted (your liked tab)."
+    )
 
 
 @strawberry.input
@@ -119,6 +122,7 @@ class Mutation:
                 kind=input.kind.value if input.kind else None,
                 avatar=input.avatar,
                 remove_avatar=input.remove_avatar,
+                hearts_public=input.hearts_public,
             )
             return UserPayload(user=user)
         return UserPayload(errors=failure.errors)

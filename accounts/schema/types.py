@@ -63,6 +63,7 @@ class UserType(relay.Node):
     bio: str
     kind: AccountKind
     is_verified: bool
+    hearts_public: bool = strawberry_django.field(description="Whether others may see the videos it hearted.")
     follower_count: int
     following_count: int
     heart_count: int = strawberry_django.field(description="Hearts received on all videos.")
@@ -133,6 +134,14 @@ class UserType(relay.Node):
     )
     def saved_videos(self, root: User, info: Info) -> QuerySet:
         return _videos().saved_by(root, current_user(info))
+
+    @strawberry_django.connection(
+        DjangoCursorConnection[Annotated["HeartedVideoType", strawberry.lazy("videos.schema.types")]],  # noqa: F821
+        description="Videos this account hearted, newest first (its liked tab): empty for others unless "
+        "heartsPublic, and only videos the viewer may see.",
+    )
+    def hearted_videos(self, root: User, info: Info) -> QuerySet:
+        return _videos().hearted_by(root, current_user(info))
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet[User], info: Info, **kwargs) -> QuerySet[User]:

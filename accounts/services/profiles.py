@@ -103,6 +103,7 @@ def update_profile(
     kind: str | None = None,
     avatar: UploadedFile | None = None,
     remove_avatar: bool = False,
+    hearts_public: bool | None = None,
 ) -> User:
     """Change the caller's own profile. Brands cannot reclassify themselves: only staff can,
     since the feed down-weights brand accounts."""
@@ -115,6 +116,8 @@ def update_profile(
         if user.kind == User.Kind.BRAND or kind not in SELF_SERVICE_KINDS:
             raise PermissionDenied("Only staff can change an account to or from BRAND.")
         user.kind = kind
+    if hearts_public is not None:
+        user.hearts_public = hearts_public
     old_avatar = user.avatar.name if user.avatar else ""
     if avatar is not None:
         user.avatar = _validated_avatar(avatar)

@@ -227,6 +227,16 @@ class VideoType(relay.Node):
         return visible_videos(queryset, current_user(info))
 
 
+@strawberry_django.type(Heart, name="HeartedVideo", only=CURSOR_FIELDS)
+class HeartedVideoType(relay.Node):
+    """A video an account hearted, and when."""
+
+    _id_attr = "pk"
+
+    hearted_at: datetime = strawberry_django.field(field_name="created_at")
+    video: VideoType
+
+
 @strawberry_django.type(SavedVideo, name="SavedVideo", only=CURSOR_FIELDS)
 class SavedVideoType(relay.Node):
     """A video the viewer saved, and when."""

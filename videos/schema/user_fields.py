@@ -3,7 +3,7 @@
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from ..models import SavedVideo, Video
+from ..models import Heart, SavedVideo, Video
 from ..models.video import visible_videos
 
 
@@ -30,3 +30,12 @@ def saved_by(user, viewer):
         return SavedVideo.objects.none()
     visible = visible_videos(Video.objects.all(), viewer).values("pk")
     return SavedVideo.objects.filter(user=user, video__in=visible).order_by("-created_at", "-id")
+
+
+def hearted_by(user, viewer):
+    """The videos `user` hearted, newest heart first: for the account itself, or for anyone if
+    it made its hearts public; only videos `viewer` may see."""
+    if not user.hearts_public and (viewer is None or viewer.pk != user.pk):
+        return Heart.objects.none()
+    visible = visible_videos(Video.objects.filter(status=Video.Status.PUBLISHED), viewer).values("pk")
+    return Heart.objects.filter(user=user, video__in=visible).order_by("-created_at", "-id")

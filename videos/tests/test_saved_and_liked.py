@@ -1,9 +1,10 @@
-"""Saved videos (bookmarks): private to the viewer, newest first, keyset paginated, and only
+"""Saved videos (bookmarks) and the liked tab: newest first, keyset paginated, private unless the
+owner says otherwise (liked tab), and only
 videos the viewer may still see."""
 
 import pytest
 
-from accounts.services.social_graph import block
+from accounts.services.social_graph import block, follow
 from conftest import global_id, make_user
 from videos.models import SavedVideo
 
@@ -99,3 +100,28 @@ def test_the_saved_list_costs_the_same_queries_at_5_and_50(
     with django_assert_max_num_queries(6):
         captions, _ = saved_captions(api, first=count)
     assert len(captions) == count
+
+
+HEARTED = """query($id: ID!) { node(id: $id) { ... on User {
+  heartedVideos(first: 10) { edges { node { heartedAt video { caption } } } }
+} } }"""
+HEART = "mutation($input: VideoInput!) { heartVideo(input: $input) { errors { code } } }"
+PUBLISH_HEARTS = "mutation { updateProfile(input: {heartsPublic: true}) { user { heartsPublic } errors { code } } }"
+
+
+def hearted(client, user):
+    edges = client.execute(HEARTED, {"id": global_id(user)})["node"]["heartedVideos"]["edges"]
+    return [edge["node"]["video"]["caption"] for edge in edges]
+
+
+def test_the_liked_tab_is_the_owners_until_they_make_it_public(api, user, client_for, videos, make_published):
+    for video in (videos[0], videos[3]):
+        api.execute(HEART, {"input": {"videoId": global_id(video)}})
+    follow(user, videos[0].author)
+    followers_only = make_published(videos[0].author, "for followers", visibility="FOLLOWERS")
+    api.execute(HEART, {"input": {"videoId": global_id(followers_only)}})
+    stranger = client_for(make_user("stranger"))
+    assert hearted(api, user) == ["for followers", "video 3", "video 0"]
+    assert hearted(stranger, user) == []
+    assert api.execute(PUBLISH_HEARTS)["updateProfile"] == {"user": {"heartsPublic": True}, "errors": []}
+    assert hearted(stranger, user) == ["video 3", "video 0"]  # not what only followers may see
