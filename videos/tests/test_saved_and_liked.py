@@ -1,6 +1,5 @@
-"""Saved videos (bookmarks) and the liked tab: newest first, keyset paginated, private unless the
-owner says otherwise (liked tab), and only
-videos the viewer may still see."""
+"""Saved videos (bookmarks) and the liked tab: newest first, keyset paginated, private (the liked
+tab unless its owner makes it public), and only videos the viewer may still see."""
 
 import pytest
 
