@@ -12,8 +12,8 @@ from accounts.schema.types import UserType
 from platform.graphql.ids import node_pk
 from platform.graphql.input_limits import MaxLength
 
-from ..models import Hashtag, Video
-from .types import HashtagType, VideoType
+from ..models import Hashtag, Sound, Video
+from .types import HashtagType, SoundType, VideoType
 
 SEARCH_MAX = 50
 
@@ -57,6 +57,11 @@ class Query:
     def video(self, id: strawberry.ID) -> VideoType | None:
         pk = node_pk(id, "Video")
         return Video.objects.filter(pk=pk) if pk else Video.objects.none()
+
+    @strawberry_django.field(description="A sound by its global ID, for its page; null when not visible to you.")
+    def sound(self, id: strawberry.ID) -> SoundType | None:
+        pk = node_pk(id, "Sound")
+        return Sound.objects.filter(pk=pk) if pk else Sound.objects.none()
 
     @strawberry_django.field(description="A hashtag by name, with or without the #.")
     def hashtag(

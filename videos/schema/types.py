@@ -65,6 +65,22 @@ class SoundType(relay.Node):
     duration_ms: int | None
     author: UserType | None
 
+    @strawberry_django.field(
+        annotate={"public_use_count": lambda info: _public_count("videos")},
+        description="Published public videos that use this sound.",
+    )
+    def use_count(self, root: Sound) -> int:
+        if hasattr(root, "public_use_count"):
+            return root.public_use_count
+        return _public_published().filter(sound=root).count()
+
+    @strawberry_django.connection(
+        DjangoCursorConnection[Annotated["VideoType", strawberry.lazy("videos.schema.types")]],
+        description="Videos with this sound the viewer may see, newest first: the sound's page.",
+    )
+    def videos(self, root: Sound) -> QuerySet[Video]:
+        return Video.objects.filter(sound=root).order_by("-published_at", "-id")
+
     @classmethod
     def get_queryset(cls, queryset: QuerySet[Sound], info: Info, **kwargs) -> QuerySet[Sound]:
         """A sound is known by its first video (its title names that video's author): it is
@@ -81,6 +97,20 @@ def _public_published():
     return Video.objects.published().filter(visibility=Video.Visibility.PUBLIC)
 
 
+def _public_count(relation: str) -> Count:
+    """Published public videos by active accounts along `relation`, as one aggregate."""
+    return Count(
+        relation,
+        filter=Q(
+            **{
+                f"{relation}__status": Video.Status.PUBLISHED,
+                f"{relation}__visibility": Video.Visibility.PUBLIC,
+                f"{relation}__author__is_active": True,
+            }
+        ),
+    )
+
+
 @strawberry_django.type(Hashtag, name="Hashtag")
 class HashtagType(relay.Node):
     """A topic. A hashtag exists for a viewer through a public, published video that uses it
@@ -92,16 +122,7 @@ class HashtagType(relay.Node):
     name: str
 
     @strawberry_django.field(
-        annotate={
-            "public_video_count": lambda info: Count(
-                "videos",
-                filter=Q(
-                    videos__status=Video.Status.PUBLISHED,
-                    videos__visibility=Video.Visibility.PUBLIC,
-                    videos__author__is_active=True,
-                ),
-            )
-        },
+        annotate={"public_video_count": lambda info: _public_count("videos")},
         description="Published public videos with this hashtag.",
     )
     def video_count(self, root: Hashtag) -> int:
