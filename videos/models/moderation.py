@@ -37,6 +37,7 @@ class ModerationDecision(models.Model):
         APPROVED = "APPROVED", "Approved"
         REJECTED = "REJECTED", "Rejected"
         REMOVED = "REMOVED", "Removed"
+        EDITED = "EDITED", "Edited by the author"
 
     video = models.ForeignKey("videos.Video", on_delete=models.CASCADE, related_name="decisions")
     moderator = models.ForeignKey(

@@ -10,7 +10,7 @@ from platform.graphql.input_limits import MaxLength
 from platform.graphql.viewer import anonymous_session_key, current_user, rate_limit, require_user
 
 from ..models import Video
-from ..services import comments, engagement, reports, uploads, watch
+from ..services import comments, edits, engagement, reports, uploads, watch
 from .types import (
     CommentPayload,
     DeletePayload,
@@ -30,6 +30,18 @@ class UploadVideoInput:
     file: Upload = strawberry.field(description="The video, sent as a GraphQL multipart upload.")
     caption: str = strawberry.field(default="", directives=[MaxLength(length=10_000)])
     visibility: Visibility = Visibility.PUBLIC
+    idempotency_key: str | None = idempotency_key_field()
+
+
+@strawberry.input
+class UpdateVideoInput:
+    video_id: strawberry.ID
+    caption: str | None = strawberry.field(
+        default=None,
+        directives=[MaxLength(length=10_000)],
+        description="The new caption; hashtags and mentions follow.",
+    )
+    visibility: Visibility | None = None
     idempotency_key: str | None = idempotency_key_field()
 
 
@@ -94,6 +106,22 @@ class Mutation:
                 input.file,
                 caption=input.caption,
                 visibility=input.visibility.value,
+            )
+            return VideoPayload(video=Video.objects.get(pk=video.pk))
+        return VideoPayload(errors=failure.errors)
+
+    @strawberry_django.mutation(
+        description="Edit one of your videos: caption and visibility. Hearts, comments and views stay; a caption "
+        "that now needs a human look sends a published video back to review."
+    )
+    @idempotent
+    def update_video(self, info: Info, input: UpdateVideoInput) -> VideoPayload:
+        with collect_user_errors() as failure:
+            video = edits.update_video(
+                require_user(info, "edit videos"),
+                _video_pk(input.video_id),
+                caption=input.caption,
+                visibility=input.visibility.value if input.visibility else None,
             )
             return VideoPayload(video=Video.objects.get(pk=video.pk))
         return VideoPayload(errors=failure.errors)

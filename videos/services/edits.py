@@ -1,0 +1,77 @@
+"""Editing a post after it is up: caption (hashtags, mentions and the policy check follow) and
+visibility, with the video's engagement kept and every edit in its audit trail."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from accounts.models import User
+
+from ..media import caption as caption_parser
+from ..models import Hashtag, ModerationDecision, Video
+from .access import require_signed_in
+from .pipeline import policy_matches
+
+EDITABLE = {Video.Status.PROCESSING, Video.Status.IN_REVIEW, Video.Status.PUBLISHED}
+
+
+def _invalid(field: str, message: str, code: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def _own_video(user, video_id) -> Video:
+    video = Video.objects.select_for_update().filter(pk=video_id).first()
+    visible = video is not None and Video.objects.visible_to(user).filter(pk=video.pk).exists()
+    if video is None or (video.author_id != user.pk and not visible):
+        raise _invalid("video_id", "No such video.", "not_found")
+    if video.author_id != user.pk:
+        raise PermissionDenied("Only the author can edit a video.")
+    if video.status not in EDITABLE:
+        raise _invalid("video_id", f"A {video.get_status_display().lower()} video cannot be edited.", "invalid_state")
+    return video
+
+
+def _retag(video: Video) -> None:
+    names = caption_parser.hashtags(video.caption)
+    Hashtag.objects.bulk_create([Hashtag(name=name) for name in names], ignore_conflicts=True)
+    video.hashtags.set(Hashtag.objects.filter(name__in=names))
+    mentioned = caption_parser.mentions(video.caption)
+    video.mentions.set(User.objects.filter(username__lower__in=mentioned, is_active=True))
+
+
+@transaction.atomic
+def update_video(user, video_id, *, caption: str | None = None, visibility: str | None = None) -> Video:
+    """Change a video's caption and/or visibility. A published video whose new caption needs a
+    human look (a policy term) goes back to review, as a new upload would."""
+    require_signed_in(user, "edit videos")
+    video = _own_video(user, video_id)
+    changes, fields = [], set()
+    if caption is not None and caption.strip() != video.caption:
+        caption = caption.strip()
+        if len(caption) > settings.CAPTION_MAX_LENGTH:
+            limit = settings.CAPTION_MAX_LENGTH
+            raise _invalid("caption", f"Captions are at most {limit} characters.", "max_length")
+        changes.append(f"caption: “{video.caption}” → “{caption}”")
+        video.caption = caption
+        fields.add("caption")
+    if visibility is not None and visibility != video.visibility:
+        if visibility not in Video.Visibility.values:
+            raise _invalid("visibility", "Unknown visibility.", "invalid")
+        changes.append(f"visibility: {video.visibility} → {visibility}")
+        video.visibility = visibility
+        fields.add("visibility")
+    if not changes:
+        return video
+    reasons = policy_matches(video.caption, caption_parser.hashtags(video.caption)) if "caption" in fields else []
+    if reasons and video.status == Video.Status.PUBLISHED:
+        video.status, video.rejection_reasons = Video.Status.IN_REVIEW, reasons
+        fields |= {"status", "rejection_reasons"}
+    video.save(update_fields=sorted(fields))
+    if "caption" in fields and video.status != Video.Status.PROCESSING:
+        _retag(video)  # a video still in its first review gets its tags from the review
+    ModerationDecision.objects.create(video=video, action=ModerationDecision.Action.EDITED, reason="; ".join(changes))
+    if "status" in fields:
+        ModerationDecision.objects.create(
+            video=video, action=ModerationDecision.Action.SENT_TO_REVIEW, reason=" ".join(reasons)
+        )
+    return video
