@@ -70,8 +70,11 @@ class User(AbstractUser):
     is_verified = models.BooleanField(
         default=False, help_text="Shown with a badge: an authenticated public figure or brand."
     )
+    # db_default too, so rows written without the ORM (bulk COPY, SQL) get it as well
     hearts_public = models.BooleanField(
-        default=False, help_text="Whether others may see the videos this account hearted (its liked tab)."
+        default=False,
+        db_default=False,
+        help_text="Whether others may see the videos this account hearted (its liked tab).",
     )
     # Kept in step with the Follow table by accounts.services.social_graph inside the same
     # transaction as the row change, so they are exact and cost nothing to read.
