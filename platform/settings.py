@@ -280,6 +280,8 @@ RATE_LIMITS = env_rates(
         "report": {"account": f"{REPORTS_PER_HOUR}/h", "address": f"{REPORTS_PER_HOUR * 3}/h"},
         "follow": {"account": "200/h", "address": "1000/h"},
         "heart": {"account": "600/h", "address": "3000/h"},
+        "save": {"account": "600/h", "address": "3000/h"},
+        "edit": {"account": "60/h", "address": "300/h"},
         "watch": {"account": "60/m", "address": "600/m"},
         "session": {"address": "30/h"},  # new anonymous sessions: each is a new viewer to the pools
         "profile": {"account": "60/h", "address": "300/h"},

@@ -78,7 +78,7 @@ def forget_old_retry_keys(now=None) -> int:
     from .models import WatchBatch
 
     cutoff = (now or timezone.now()) - timezone.timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS)
-    return sum(model.objects.filter(created_at__lt=cutoff).delete()[0] for model in (IdempotentRequest, WatchBatch))
+    return IdempotentRequest.forget_before(cutoff) + WatchBatch.forget_before(cutoff)
 
 
 def requeue_stalled_reviews(now=None) -> tuple[int, int]:

@@ -18,3 +18,8 @@ class IdempotentRequest(models.Model):
 
     def __str__(self):
         return f"{self.actor} {self.operation} {self.key}"
+
+    @classmethod
+    def forget_before(cls, cutoff) -> int:
+        """Delete keys older than `cutoff`: no client retries that late. Returns how many."""
+        return cls.objects.filter(created_at__lt=cutoff).delete()[0]

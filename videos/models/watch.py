@@ -42,6 +42,11 @@ class WatchBatch(models.Model):
     def __str__(self):
         return f"{self.viewer_key} batch {self.batch_id}"
 
+    @classmethod
+    def forget_before(cls, cutoff) -> int:
+        """Delete batch ids older than `cutoff`: no client retries that late. Returns how many."""
+        return cls.objects.filter(created_at__lt=cutoff).delete()[0]
+
 
 class VideoView(models.Model):
     """A counted view: at most one per viewer, video and hour."""

@@ -117,8 +117,10 @@ class Mutation:
     @idempotent
     def update_video(self, info: Info, input: UpdateVideoInput) -> VideoPayload:
         with collect_user_errors() as failure:
+            editor = require_user(info, "edit videos")
+            rate_limit(info, "edit")
             video = edits.update_video(
-                require_user(info, "edit videos"),
+                editor,
                 _video_pk(input.video_id),
                 caption=input.caption,
                 visibility=input.visibility.value if input.visibility else None,
@@ -158,7 +160,9 @@ class Mutation:
     @idempotent
     def save_video(self, info: Info, input: VideoInput) -> SavePayload:
         with collect_user_errors() as failure:
-            video = engagement.save(require_user(info, "save videos"), _video_pk(input.video_id))
+            viewer = require_user(info, "save videos")
+            rate_limit(info, "save")
+            video = engagement.save(viewer, _video_pk(input.video_id))
             return SavePayload(video=Video.objects.get(pk=video.pk))
         return SavePayload(errors=failure.errors)
 
@@ -166,7 +170,9 @@ class Mutation:
     @idempotent
     def unsave_video(self, info: Info, input: VideoInput) -> SavePayload:
         with collect_user_errors() as failure:
-            video = engagement.unsave(require_user(info, "save videos"), _video_pk(input.video_id))
+            viewer = require_user(info, "save videos")
+            rate_limit(info, "save")
+            video = engagement.unsave(viewer, _video_pk(input.video_id))
             return SavePayload(video=video)
         return SavePayload(errors=failure.errors)
 

@@ -5,12 +5,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from accounts.models import User
-
 from ..media import caption as caption_parser
-from ..models import Hashtag, ModerationDecision, Video
+from ..models import ModerationDecision, Video
 from .access import require_signed_in
-from .pipeline import policy_matches
+from .pipeline import policy_matches, tag_from_caption
 
 EDITABLE = {Video.Status.PROCESSING, Video.Status.IN_REVIEW, Video.Status.PUBLISHED}
 
@@ -29,14 +27,6 @@ def _own_video(user, video_id) -> Video:
     if video.status not in EDITABLE:
         raise _invalid("video_id", f"A {video.get_status_display().lower()} video cannot be edited.", "invalid_state")
     return video
-
-
-def _retag(video: Video) -> None:
-    names = caption_parser.hashtags(video.caption)
-    Hashtag.objects.bulk_create([Hashtag(name=name) for name in names], ignore_conflicts=True)
-    video.hashtags.set(Hashtag.objects.filter(name__in=names))
-    mentioned = caption_parser.mentions(video.caption)
-    video.mentions.set(User.objects.filter(username__lower__in=mentioned, is_active=True))
 
 
 @transaction.atomic
@@ -68,7 +58,7 @@ def update_video(user, video_id, *, caption: str | None = None, visibility: str 
         fields |= {"status", "rejection_reasons"}
     video.save(update_fields=sorted(fields))
     if "caption" in fields and video.status != Video.Status.PROCESSING:
-        _retag(video)  # a video still in its first review gets its tags from the review
+        tag_from_caption(video)  # a video still in its first review gets its tags from the review
     ModerationDecision.objects.create(video=video, action=ModerationDecision.Action.EDITED, reason="; ".join(changes))
     if "status" in fields:
         ModerationDecision.objects.create(

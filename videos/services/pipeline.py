@@ -112,12 +112,17 @@ def policy_matches(caption: str, hashtags: list[str]) -> list[str]:
     return reasons
 
 
-def _attach_tags(video: Video, findings: MediaFindings) -> None:
+def tag_from_caption(video: Video) -> None:
+    """The video's hashtags and mentions, as its caption says (at review, and after an edit)."""
     names = caption_parser.hashtags(video.caption)
     Hashtag.objects.bulk_create([Hashtag(name=name) for name in names], ignore_conflicts=True)
     video.hashtags.set(Hashtag.objects.filter(name__in=names))
     mentioned = caption_parser.mentions(video.caption)
     video.mentions.set(User.objects.filter(username__lower__in=mentioned, is_active=True))
+
+
+def _attach_tags(video: Video, findings: MediaFindings) -> None:
+    tag_from_caption(video)
     if findings.sound_fingerprint:
         video.sound, _ = Sound.objects.get_or_create(
             fingerprint=findings.sound_fingerprint,

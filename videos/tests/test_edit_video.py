@@ -72,3 +72,11 @@ def test_a_removed_post_cannot_be_edited_and_bad_input_changes_nothing(api, post
     post.refresh_from_db()
     assert post.caption == "My frist dance #dnace"
     assert not ModerationDecision.objects.filter(video=post, action="EDITED").exists()
+
+
+def test_edits_are_rate_limited_and_a_refused_edit_changes_nothing(api, post, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "edit": {"account": "1/h"}}
+    assert edit(api, post, caption="once")["errors"] == []
+    assert edit(api, post, caption="twice")["errors"] == [{"field": None, "code": "RATE_LIMITED"}]
+    post.refresh_from_db()
+    assert post.caption == "once"

@@ -124,3 +124,9 @@ def test_the_liked_tab_is_the_owners_until_they_make_it_public(api, user, client
     assert hearted(stranger, user) == []
     assert api.execute(PUBLISH_HEARTS)["updateProfile"] == {"user": {"heartsPublic": True}, "errors": []}
     assert hearted(stranger, user) == ["video 3", "video 0"]  # not what only followers may see
+
+
+def test_saving_is_rate_limited(api, videos, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "save": {"account": "2/h"}}
+    assert [save(api, video)["errors"] for video in videos[:3]] == [[], [], [{"code": "RATE_LIMITED"}]]
+    assert SavedVideo.objects.count() == 2
