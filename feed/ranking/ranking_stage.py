@@ -32,7 +32,7 @@ FEATURES = (
 PRIOR_SHOWS = 10.0  # pseudo-shows that pull a rate seen a few times towards the average
 
 
-def _logit(p: np.ndarray) -> np.ndarray:
+def logit(p: np.ndarray) -> np.ndarray:
     p = np.clip(p, 1e-4, 1 - 1e-4)
     return np.log(p / (1 - p))
 
@@ -107,13 +107,22 @@ def features(stats: Stats, log: Log, users: np.ndarray, items: np.ndarray) -> np
         [
             interest,
             item_item,
-            _logit(stats.item_rate[items]),
+            logit(stats.item_rate[items]),
             stats.item_ratio[items],
             stats.item_reach[items],
-            _logit(stats.user_rate[users]),
-            _logit(pair),
+            logit(stats.user_rate[users]),
+            logit(pair),
         ]
     )
+
+
+STANDARD_LIMIT = 4.0
+
+
+def _standardised(x: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """Standard scores, clipped: a value far outside what training saw (a video seconds old when
+    every training show was days after posting) must not push the logit to certainty."""
+    return np.clip((x - mean) / scale, -STANDARD_LIMIT, STANDARD_LIMIT)
 
 
 @dataclass
@@ -128,7 +137,7 @@ class Logistic:
     @classmethod
     def fit(cls, x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 25) -> "Logistic":
         mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
-        z = np.column_stack([(x - mean) / scale, np.ones(len(x))])
+        z = np.column_stack([_standardised(x, mean, scale), np.ones(len(x))])
         weights = np.zeros(z.shape[1])
         penalty = l2 * np.r_[np.ones(z.shape[1] - 1), 0.0]
         for _ in range(steps):
@@ -142,12 +151,12 @@ class Logistic:
         return cls(mean, scale, weights)
 
     def logit(self, x: np.ndarray) -> np.ndarray:
-        return ((x - self.mean) / self.scale) @ self.weights[:-1] + self.weights[-1]
+        return _standardised(x, self.mean, self.scale) @ self.weights[:-1] + self.weights[-1]
 
     def contributions(self, x: np.ndarray) -> np.ndarray:
         """Each feature's share of each row's logit (relative to an average row): the words of
         an explanation name the largest."""
-        return ((x - self.mean) / self.scale) * self.weights[:-1]
+        return _standardised(x, self.mean, self.scale) * self.weights[:-1]
 
 
 def train_ranking_stage(log: Log, train: np.ndarray, *, als: dict, ease_regularization: float | None, seed: int = 0):

@@ -31,6 +31,9 @@ FIELDS = (
     "completion_count",
     "rewatch_count",
     "heart_count",
+    "impression_count",
+    "comment_count",
+    "share_count",
 )
 
 _shared: dict[str, object] = {"at": -1e9, "lists": None}

@@ -4,10 +4,13 @@ import math
 
 import numpy as np
 from django.db.models import Count
+from django.utils.timesince import timesince
 
 from videos.models import Video
 
 NEW_CREATOR_MAX_VIDEOS = 3
+# picks ordered by the ranking stage's value; exploration says why it is exploring instead
+_RANKED_SOURCES = ("INTEREST", "TRENDING", "POPULAR")
 BRAND = "BRAND"
 
 
@@ -33,6 +36,42 @@ def _because(viewer, candidate_vector: np.ndarray, model, sources: dict[int, str
     return f"Because you liked {who}."
 
 
+def _share(part: int, whole: int) -> int:
+    return round(100 * min(part, whole) / whole) if whole else 0
+
+
+# What a ranking-stage feature says about a video when it is the one that lifted it most, by
+# whether the video stood above or below the average on it. A feature that lifted a video from
+# the other side (say, few views, where the model learned that few views bode well) has no
+# honest sentence; the ranking stage then names the next feature that has one.
+RANKER_WORDS = {
+    ("interest", True): None,  # the viewer's own signal most like the video: see _because
+    ("finish_rate", True): lambda c: (
+        f"Watched to the end by {_share(c.completions, c.impressions)}% of the {c.impressions:,} viewers shown it."
+    ),
+    ("rewatch_rate", True): lambda c: f"Viewers come back to it: {c.rewatches:,} rewatches.",
+    ("love_rate", True): lambda c: f"Viewers love it: {c.hearts:,} hearts and {c.comments:,} comments.",
+    ("reach", True): lambda c: f"Watched widely: {c.views:,} views.",
+    ("reach", False): lambda c: "Early: only a few viewers have seen it yet.",
+    ("age", False): lambda c: f"New: posted {timesince(c.published_at)} ago.",
+    ("original", True): lambda c: f"An original video by @{c.author}, not a repost.",
+    ("creator_affinity", True): lambda c: f"You often watch @{c.author}'s videos to the end.",
+    ("creator_recency", True): lambda c: f"You have not seen @{c.author} for a while.",
+    ("creator_recency", False): lambda c: f"You watched @{c.author} recently.",
+    ("follows_creator", True): lambda c: f"From @{c.author}, whom you follow.",
+}
+
+
+def _ranked(c, viewer, model, sources, knobs) -> str:
+    """The ranking stage's reason: the feature that contributed most to this video's value."""
+    if c.because == "interest":
+        if c.pk not in model.video_index:
+            return ""
+        return _because(viewer, model.factors.items[model.video_index[c.pk]], model, sources, knobs)
+    words = RANKER_WORDS.get((c.because, c.because_above))
+    return words(c) if words else ""
+
+
 def explain(page: list, viewer, model, knobs) -> None:
     """Set `reason` (refined) and `explanation` on each pick of a page."""
     explorers = {c.author_id for c in page if c.reason == "EXPLORATION"}
@@ -45,7 +84,10 @@ def explain(page: list, viewer, model, knobs) -> None:
     if model is not None and viewer.signals:
         sources = dict(Video.objects.filter(pk__in=list(viewer.signals)).values_list("pk", "author__username")[:200])
     for c in page:
-        if c.reason == "FOLLOWING":
+        ranked = _ranked(c, viewer, model, sources, knobs) if c.because and c.reason in _RANKED_SOURCES else ""
+        if ranked:
+            c.explanation = ranked
+        elif c.reason == "FOLLOWING":
             c.explanation = f"From @{c.author}, whom you follow."
         elif c.reason == "INTEREST":
             c.explanation = _because(viewer, model.factors.items[model.video_index[c.pk]], model, sources, knobs)

@@ -9,6 +9,7 @@ import logging
 import math
 import random
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -23,7 +24,7 @@ from videos.models import NotInterested, Report, Video, WatchEvent
 
 from ..models import FeedSettings, InterestReset
 from ..ranking.clusters import nearest_cluster
-from . import model_store
+from . import model_store, ranker
 from .candidates import FIELDS, FRESH_WINDOW, shared_lists
 from .explanations import BRAND, explain
 from .signals import session_strengths, user_recent_strengths
@@ -47,11 +48,17 @@ class Candidate:
     completions: int
     rewatches: int
     hearts: int
+    impressions: int
+    comments: int
+    shares: int
     reason: str = ""
     explanation: str = ""
     score: float = 0.0
     pool_trial: bool = False
     cluster_trend: bool = False
+    value: float | None = None  # the ranking stage's predicted value for this viewer
+    because: str = ""  # the ranking-stage feature that raised the value most
+    because_above: bool = False  # whether that feature was above its average (a long gap, an old video)
 
     @classmethod
     def from_row(cls, row) -> "Candidate":
@@ -135,11 +142,18 @@ def _quality(c: Candidate) -> float:
 
 
 def _score(c: Candidate, predicted: float, knobs: FeedSettings, now, algorithmic: bool, lift: float = 1.0) -> float:
+    brand = knobs.brand_factor if algorithmic and c.author_kind == BRAND else 1.0
+    if c.value is not None:
+        # the ranking stage already weighed quality, freshness and originality for this viewer
+        return math.exp(c.value) * brand * lift
     age_hours = max(0.0, (now - c.published_at).total_seconds() / 3600) if c.published_at else 1e6
     freshness = 0.5 ** (age_hours / knobs.freshness_half_life_hours)
     originality = 1.0 if c.is_original else 0.3
-    brand = knobs.brand_factor if algorithmic and c.author_kind == BRAND else 1.0
     return predicted * _quality(c) * (0.3 + 0.7 * freshness) * originality * brand * lift
+
+
+def _apart(a: Candidate, b: Candidate) -> bool:
+    return a.author_id != b.author_id and (a.sound_id is None or a.sound_id != b.sound_id)
 
 
 def _order(picks: list[Candidate], size: int) -> list[Candidate]:
@@ -147,15 +161,19 @@ def _order(picks: list[Candidate], size: int) -> list[Candidate]:
     remaining = sorted(picks, key=lambda c: -c.score)
     page: list[Candidate] = []
     while remaining and len(page) < size:
-        previous = page[-1] if page else None
-        for index, c in enumerate(remaining):
-            if previous is None or (
-                c.author_id != previous.author_id and (c.sound_id is None or c.sound_id != previous.sound_id)
-            ):
-                page.append(remaining.pop(index))
-                break
-        else:
-            break
+        index = next((i for i, c in enumerate(remaining) if not page or _apart(c, page[-1])), None)
+        if index is not None:
+            page.append(remaining.pop(index))
+            continue
+        # Only the last author's videos are left: slot the best one in further up, between
+        # two neighbours it differs from, rather than end the page short.
+        c = remaining.pop(0)
+        slot = next(
+            (i for i in range(len(page) - 1, -1, -1) if _apart(c, page[i]) and (i == 0 or _apart(c, page[i - 1]))),
+            None,
+        )
+        if slot is not None:
+            page.insert(slot, c)
     return page
 
 
@@ -209,6 +227,14 @@ def for_you_page(
             c.cluster_trend = True
         trending = in_cluster + trending
     fresh, testing = usable("fresh", 200), usable("testing", 100)
+    ranker.rank(
+        [*following, *interest, *trending, *popular, *fresh, *testing],
+        ranker.viewer_history(viewer, model, now),
+        model,
+        vector,
+        knobs,
+        now,
+    )
     pool_match = _pool_match(testing, model, vector, cluster)
     lifts = (
         {
@@ -222,6 +248,8 @@ def for_you_page(
     n_follow = min(len(following), round(first * knobs.following_share))
     n_explore = round(first * knobs.exploration_share)
     taken: set[int] = set()
+    # a page is never one creator's: `_order` can only alternate authors it was given
+    per_author, author_cap = Counter(), max(2, math.ceil(first / 4))
     picks: list[Candidate] = []
 
     def take(candidates: list[Candidate], count: int, reason: str, algorithmic: bool) -> None:
@@ -231,11 +259,12 @@ def for_you_page(
         for c in sorted(candidates, key=lambda c: -score(c)):
             if count <= 0:
                 return
-            if c.pk in taken:
+            if c.pk in taken or per_author[c.author_id] >= author_cap:
                 continue
             c.score = score(c)
             c.reason = reason
             taken.add(c.pk)
+            per_author[c.author_id] += 1
             picks.append(c)
             count -= 1
 
@@ -249,13 +278,14 @@ def for_you_page(
         key=lambda c: (model is not None and c.pk in model.video_index, -pool_match[c.pk]),
     )
     for c in trials[: (n_explore + 1) // 2]:
-        if c.pk not in taken:
+        if c.pk not in taken and per_author[c.author_id] < author_cap:
             c.reason, c.score, c.pool_trial = (
                 "EXPLORATION",
                 _score(c, 0.5, knobs, now, True, lifts.get(c.author_id, 1.0)),
                 True,
             )
             taken.add(c.pk)
+            per_author[c.author_id] += 1
             picks.append(c)
     known = set(sorted(predicted, key=predicted.get, reverse=True)[: min(4 * first, len(predicted) // 2)])
     outside = [c for c in fresh if c.pk not in known and c.pk not in taken]

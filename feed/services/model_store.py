@@ -18,6 +18,7 @@ import numpy as np
 from django.conf import settings
 
 from ..ranking.als import Factors
+from ..ranking.value_model import ValueModel
 
 logger = logging.getLogger(__name__)
 ARTIFACT = re.compile(r"interest-v(\d+)$")
@@ -62,6 +63,7 @@ class InterestModel:
     consistency: dict[int, float]  # author id -> how recognisable their topic is (0..1)
     author_vectors: dict[int, np.ndarray]  # author id -> mean vector of their videos (cold start)
     sound_vectors: dict[int, np.ndarray]  # sound id -> mean vector of the videos using it (cold start)
+    ranker: ValueModel | None = None  # the ranking stage, when the log could teach one
 
     def cold_vector(self, tags: list[str], author_id: int | None, sound_id: int | None) -> np.ndarray | None:
         """A vector for a video with no engagement yet, from what is known around it: its
@@ -110,6 +112,7 @@ def save(
     consistency: dict[int, float],
     author_vectors: dict[int, np.ndarray],
     sound_vectors: dict[int, np.ndarray],
+    ranker: ValueModel | None = None,
 ) -> Path:
     """Write the next version atomically (a half-written folder is never visible)."""
     folder = model_dir()
@@ -135,6 +138,8 @@ def save(
         "sound_keys": np.array(list(sound_vectors), dtype=np.int64),
         "sound_vectors": np.array(list(sound_vectors.values()), dtype=np.float32).reshape(len(sound_vectors), k),
     }
+    if ranker is not None:
+        arrays.update(ranker.arrays())
     if np.any(np.diff(arrays["user_ids"]) <= 0) or np.any(np.diff(arrays["video_ids"]) <= 0):
         raise ValueError("user_ids and video_ids must be sorted and unique: rows are found by binary search")
     staging = Path(tempfile.mkdtemp(dir=folder, suffix=".tmp"))
@@ -170,6 +175,7 @@ def _load(version: int, path: Path) -> InterestModel:
         consistency=dict(zip(array("consistency_authors").tolist(), array("consistency").tolist(), strict=True)),
         author_vectors=dict(zip(array("author_keys").tolist(), np.array(array("author_vectors")), strict=True)),
         sound_vectors=dict(zip(array("sound_keys").tolist(), np.array(array("sound_vectors")), strict=True)),
+        ranker=ValueModel.from_arrays(array) if (path / "ranker_features.npy").exists() else None,
     )
     model.factors.item_gram  # noqa: B018  (computed with the load, not by the first viewer)
     return model

@@ -7,6 +7,7 @@ from django.db.models import Count, Max, Sum
 from videos.models import Comment, Heart, NotInterested, Share, WatchEvent
 
 from ..models import FeedSettings
+from ..ranking.interactions import Interactions
 
 SKIP_MS = 3000
 
@@ -19,12 +20,14 @@ def _pairs(rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.array(users, np.int64), np.array(videos, np.int64), np.array(values, np.float64)
 
 
-def engagement_strengths(knobs: FeedSettings | None = None):
+def engagement_strengths(knobs: FeedSettings | None = None, before=None):
     """(user ids, video ids, strength) for every signed-in viewer and video they engaged
-    with. Completion and rewatches weigh most; quick skips and not-interested subtract."""
+    with (before `before`, when given). Completion and rewatches weigh most; quick skips and
+    not-interested subtract."""
     knobs = knobs or FeedSettings.objects.current()
+    until = {"created_at__lt": before} if before is not None else {}
     watches = (
-        WatchEvent.objects.filter(user__isnull=False)
+        WatchEvent.objects.filter(user__isnull=False, **until)
         .values("user", "video")
         .annotate(
             completed=BoolOr("completed"),
@@ -50,7 +53,7 @@ def engagement_strengths(knobs: FeedSettings | None = None):
         (NotInterested, "user", knobs.weight_not_interested),
     ):
         counted = (
-            model.objects.filter(**{f"{user_field}__isnull": False})
+            model.objects.filter(**{f"{user_field}__isnull": False}, **until)
             .values(user_field, "video")
             .annotate(n=Count("pk"))
             .values_list(user_field, "video", "n")
@@ -66,6 +69,22 @@ def engagement_strengths(knobs: FeedSettings | None = None):
     total = np.zeros(len(keys))
     np.add.at(total, inverse.reshape(-1), strength)
     return keys[:, 0], keys[:, 1], total
+
+
+def strength_matrix(video_ids: np.ndarray, knobs: FeedSettings | None = None, before=None):
+    """(sorted viewer ids, their engagement with `video_ids` as Interactions): what the interest
+    model learns from. Only positive strengths: a skip says little about what else to show."""
+    users, videos, strength = engagement_strengths(knobs, before=before)
+    keep = (strength > 0) & np.isin(videos, video_ids)
+    users, videos, strength = users[keep], videos[keep], strength[keep]
+    user_ids = np.unique(users)
+    return user_ids, Interactions.from_triples(
+        np.searchsorted(user_ids, users),
+        np.searchsorted(video_ids, videos),
+        strength.astype(np.float32),
+        len(user_ids),
+        len(video_ids),
+    )
 
 
 def _after(since) -> dict:

@@ -237,3 +237,14 @@ def test_a_new_video_without_hashtags_is_matched_through_its_creator(api, viewer
     assert model_store.current().cold_vector([], cook.pk, None) is not None
     shown = {i["video"]["id"]: i for i in items(page(api, first=20))}
     assert shown.get(global_id(untagged), {}).get("reason") == "EXPLORATION"
+
+
+def test_a_page_left_with_one_authors_videos_slots_them_in_between_others_instead_of_ending_short():
+    from feed.services.for_you import Candidate, _order
+
+    def video(pk, author, score):
+        return Candidate(pk, author, f"a{author}", "CREATOR", None, None, True, 0, 0, 0, 0, 0, 0, 0, score=score)
+
+    page = _order([video(1, 2, 10), video(2, 3, 9), video(3, 1, 8), video(4, 1, 7)], 4)
+    assert [c.pk for c in page] == [1, 4, 2, 3]
+    assert all(a.author_id != b.author_id for a, b in pairwise(page))

@@ -6,9 +6,9 @@ from tqdm import tqdm
 
 from feed.ranking.als import fit_tag_projection, train_als
 from feed.ranking.clusters import cluster_engagement, creator_consistency, group_means, kmeans
-from feed.ranking.interactions import Interactions
 from feed.services import model_store
-from feed.services.signals import engagement_strengths
+from feed.services.ranker_training import train_value_model
+from feed.services.signals import strength_matrix
 from videos.models import Video
 
 # Videos remembered per audience cluster, as that cluster's trending list.
@@ -27,22 +27,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.perf_counter()
-        users, videos, strength = engagement_strengths()
-        positive = strength > 0
-        users, videos, strength = users[positive], videos[positive], strength[positive]
         video_ids = np.array(sorted(Video.objects.published().values_list("pk", flat=True)), dtype=np.int64)
-        user_ids = np.unique(users)
-        keep = np.isin(videos, video_ids)
-        users, videos, strength = users[keep], videos[keep], strength[keep]
-        interactions = Interactions.from_triples(
-            np.searchsorted(user_ids, users),
-            np.searchsorted(video_ids, videos),
-            strength.astype(np.float32),
-            len(user_ids),
-            len(video_ids),
-        )
+        user_ids, interactions = strength_matrix(video_ids)
         self.stdout.write(
-            f"{len(strength):,} viewer-video signals, {len(user_ids):,} viewers, {len(video_ids):,} published videos"
+            f"{len(interactions.items):,} viewer-video signals, {len(user_ids):,} viewers, "
+            f"{len(video_ids):,} published videos"
         )
         with tqdm(total=options["iterations"], desc="training", unit="iteration") as bar:
             factors = train_als(
@@ -53,6 +42,9 @@ class Command(BaseCommand):
                 alpha=options["alpha"],
                 progress=lambda done, total: bar.update(1),
             )
+        als = {name: options[name] for name in ("factors", "iterations", "regularization", "alpha")}
+        ranker = train_value_model(als)
+        self.stdout.write(ranker.summary)
         tag_names, tags = self._tags(video_ids)
         projection = fit_tag_projection(factors.items, tags) if tag_names else np.zeros((0, factors.items.shape[1]))
         k = min(options["clusters"], max(1, len(user_ids)))
@@ -81,6 +73,7 @@ class Command(BaseCommand):
             consistency=creator_consistency(factors.items, item_author),
             author_vectors=group_means(factors.items, item_author),
             sound_vectors=group_means(factors.items, item_sound, skip=-1),
+            ranker=ranker.model,
         )
         model_store.forget()
         model = model_store.current()
