@@ -2,7 +2,8 @@
 endpoint next to two floors measured in the same run:
   (a) the same 10 videos with the same fields fetched by id through the same endpoint;
   (b) one raw SQL query for those rows.
-Also prints the model's training time and the memory a server process spends on it.
+Also prints the model's training time, the memory a server process spends on it, and whether
+the ranking stage (feed/services/ranker.py) scored the candidates of every timed page.
 
     eval "$(./flywheel env)" && python bench/feed.py --viewers 100000 --videos 1000000 --events 10000000
     python bench/feed.py --viewers 2000 --videos 20000 --events 100000 --pages 20       # smoke (CI)
@@ -179,6 +180,9 @@ def seed(viewers: int, videos: int, events: int, seed_value: int = 7) -> dict:
         video_index = (slot * TOPICS + topic).clip(0, videos - 1)
         completed = rng.random(events) < np.where(own, 0.7, 0.1)
         loops = np.where(completed & (rng.random(events) < 0.3), 1, 0)
+        # each watch at a moment between its video's posting and now: the ranking stage learns
+        # from the latest fifth of the log what the earlier part predicts
+        watched_hours_ago = rng.random(events) * ages[video_index]
 
         def event_rows():
             for i in range(events):
@@ -189,7 +193,7 @@ def seed(viewers: int, videos: int, events: int, seed_value: int = 7) -> dict:
                     15000 if completed[i] else 2000,
                     bool(completed[i]),
                     int(loops[i]),
-                    now,
+                    now - timezone.timedelta(hours=float(watched_hours_ago[i])),
                 )
 
         copy_rows(
@@ -254,6 +258,7 @@ def main() -> int:
         saved = model_store.model_dir() / "bench-feed-ids.json"
         if reused:
             ids, training = json.loads(saved.read_text()), float("nan")
+            ranking_stage = "ranking stage: trained by the --keep run"
             print("reusing the seeded database and its model", flush=True)
         else:
             ids = seed(args.viewers, args.videos, args.events)
@@ -261,8 +266,10 @@ def main() -> int:
             for creator in range(5):
                 follow(viewer, User.objects.get(pk=ids["first_user"] + creator))
             started = time.perf_counter()
-            call_command("train_feed_model", iterations=args.iterations, stdout=io.StringIO())
+            output = io.StringIO()
+            call_command("train_feed_model", iterations=args.iterations, stdout=output)
             training = time.perf_counter() - started
+            ranking_stage = next(line for line in output.getvalue().splitlines() if line.startswith("ranking stage"))
             saved.write_text(json.dumps(ids))
         viewer = User.objects.get(pk=ids["first_user"] + ids["creators"] + 1)
         model_store.forget()
@@ -311,7 +318,9 @@ def main() -> int:
     print(f"forYou / floor (a): p50 {feed_p50 / a_p50:.1f}x (target ≤ 2x), p99 {feed_p99 / a_p99:.1f}x (target ≤ 4x)")
     print(f"first page of a new server process (model load, shared lists): {cold[0]:.0f} ms")
     trained = "reused from the --keep run" if reused else f"{training:.1f} s"
-    print(f"model training: {trained}; model memory per server process: {model.nbytes / 1e6:.1f} MB")
+    print(f"model training (interest model and ranking stage): {trained}")
+    print(f"model memory per server process: {model.nbytes / 1e6:.1f} MB (memory-mapped, shared between processes)")
+    print(ranking_stage if model.ranker is not None else "NO ranking stage in the request: " + ranking_stage)
     return 0
 
 

@@ -4,10 +4,11 @@ Retrieval models (ALS, EASE) learn what a viewer engages with at all; on the Kua
 they order the videos a viewer was actually shown worse than a popularity count does (AUC
 0.66 and 0.61 against 0.74). A feed's ordering needs P(finish | shown), learned from shown and
 finished against shown and skipped. This module scores (viewer, video) pairs with a logistic
-regression over features of the video (smoothed finish rate and watch ratio, reach), the
-viewer (finish rate), the pair (retrieval scores, the viewer's finish rate on the creator's
-videos), and stacks it after retrieval: the best retrieval model proposes candidates, the
-ranking stage orders them.
+regression over the features the server uses (value_model.feature_matrix: the video's smoothed
+rates and reach, the viewer's, the viewer's history with the creator, the interest score),
+computed from the log's counts as the server computes them from the database, plus an
+item-item (EASE) score. It stacks after retrieval: the best retrieval model proposes
+candidates, the ranking stage orders them.
 
 No target leakage: the features of a training example come from one part of the log and its
 label from another (the part after it, when the log has timestamps)."""
@@ -16,40 +17,37 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import ease
+from . import ease, value_model
 from .als import Factors, train_als
 from .evaluation import Log, split, train_interactions
+from .logistic import Logistic
+from .value_model import NEVER_SEEN_HOURS, Priors, feature_matrix, smoothed
 
-FEATURES = (
-    "interest model score",
-    "item-item score",
-    "video finish rate",
-    "video watch ratio",
-    "video reach",
-    "viewer finish rate",
-    "viewer finish rate on the creator",
-)
-PRIOR_SHOWS = 10.0  # pseudo-shows that pull a rate seen a few times towards the average
-
-
-def logit(p: np.ndarray) -> np.ndarray:
-    p = np.clip(p, 1e-4, 1 - 1e-4)
-    return np.log(p / (1 - p))
+# the served features, then one the server cannot afford on a catalogue of 200k videos
+FEATURES = (*value_model.FEATURES, "item_item")
+SKIP_RATIO = 0.2  # a log without watch times: a show watched for under a fifth is a skip
+REWATCH_RATIO = 2.0
 
 
 @dataclass
 class Stats:
-    """What the features are computed from: one part of the log."""
+    """What the features are computed from: one part of the log, counted as the server counts
+    the database (shows, completions, watch time and rewatches per video; a viewer's rates; a
+    viewer's shows and completions per creator)."""
 
     factors: Factors
     ease_weights: np.ndarray | None
     ease_rows: np.ndarray | None
-    item_rate: np.ndarray
-    item_ratio: np.ndarray
-    item_reach: np.ndarray
-    user_rate: np.ndarray
+    priors: Priors
+    item_shows: np.ndarray
+    item_done: np.ndarray
+    item_watched: np.ndarray
+    item_rewatched: np.ndarray
+    user_finish: np.ndarray
+    user_skip: np.ndarray
     pair_keys: np.ndarray  # sorted viewer * n_authors + author
-    pair_rate: np.ndarray
+    pair_shows: np.ndarray
+    pair_done: np.ndarray
 
     def retrieval(self, user: int) -> np.ndarray:
         if self.ease_weights is not None:
@@ -57,106 +55,79 @@ class Stats:
         return self.factors.items @ self.factors.users[user]
 
 
-def _smoothed(finished: np.ndarray, shows: np.ndarray, prior: np.ndarray | float) -> np.ndarray:
-    return (finished + PRIOR_SHOWS * prior) / (shows + PRIOR_SHOWS)
+def _authors(log: Log) -> np.ndarray:
+    return log.item_author if log.item_author is not None else np.zeros(log.n_items, dtype=np.int64)
 
 
 def fit_stats(log: Log, mask: np.ndarray, *, als: dict, ease_regularization: float | None, seed: int = 0) -> Stats:
-    finished = (log.signal >= 1.0).astype(np.float64)
-    users, items, done = log.users[mask], log.items[mask], finished[mask]
-    prior = float(done.mean()) if len(done) else 0.5
-    item_shows = np.bincount(items, minlength=log.n_items).astype(np.float64)
+    users, items, signal = log.users[mask], log.items[mask], np.clip(log.signal[mask], 0.0, 4.0)
+    done = (signal >= 1.0).astype(np.float64)
+    skipped = (signal < SKIP_RATIO).astype(np.float64)
+    rewatched = (signal >= REWATCH_RATIO).astype(np.float64)
+
+    def mean(values: np.ndarray, fallback: float) -> float:
+        return float(np.clip(values.mean(), 0.01, 0.99)) if len(values) else fallback
+
+    priors = Priors(
+        finish=mean(done, 0.5),
+        ratio=float(signal.mean()) if len(signal) else 1.0,
+        rewatch=mean(rewatched, 0.1),
+        love=0.01,
+        skip=mean(skipped, 0.2),
+    )
     user_shows = np.bincount(users, minlength=log.n_users).astype(np.float64)
-    user_rate = _smoothed(np.bincount(users, done, log.n_users), user_shows, prior)
-    ratio = np.clip(log.signal[mask], 0.0, 4.0)
-    mean_ratio = float(ratio.mean()) if len(ratio) else 1.0
-    authors = log.item_author if log.item_author is not None else np.zeros(log.n_items, dtype=np.int64)
-    n_authors = int(authors.max()) + 1
-    keys, inverse = np.unique(users * n_authors + authors[items], return_inverse=True)
-    pair_shows = np.bincount(inverse).astype(np.float64)
-    pair_done = np.bincount(inverse, done)
+    n_authors = int(_authors(log).max()) + 1
+    keys, inverse = np.unique(users * n_authors + _authors(log)[items], return_inverse=True)
     interactions = train_interactions(log, mask)
     small = ease_regularization is not None and log.n_items <= ease.MAX_ITEMS
     return Stats(
         factors=train_als(interactions, seed=seed, **als),
         ease_weights=ease.train_ease(interactions, ease_regularization) if small else None,
         ease_rows=ease.binary_rows(interactions) if small else None,
-        item_rate=_smoothed(np.bincount(items, done, log.n_items), item_shows, prior),
-        item_ratio=_smoothed(np.bincount(items, ratio, log.n_items), item_shows, mean_ratio),
-        item_reach=np.log1p(item_shows),
-        user_rate=user_rate,
+        priors=priors,
+        item_shows=np.bincount(items, minlength=log.n_items).astype(np.float64),
+        item_done=np.bincount(items, done, log.n_items),
+        item_watched=np.bincount(items, signal, log.n_items),
+        item_rewatched=np.bincount(items, rewatched, log.n_items),
+        user_finish=smoothed(np.bincount(users, done, log.n_users), user_shows, priors.finish),
+        user_skip=smoothed(np.bincount(users, skipped, log.n_users), user_shows, priors.skip),
         pair_keys=keys,
-        pair_rate=_smoothed(pair_done, pair_shows, user_rate[keys // n_authors]),
+        pair_shows=np.bincount(inverse).astype(np.float64),
+        pair_done=np.bincount(inverse, done),
     )
 
 
 def features(stats: Stats, log: Log, users: np.ndarray, items: np.ndarray) -> np.ndarray:
-    """One row per (viewer, video) pair, one column per name in FEATURES."""
+    """One row per (viewer, video) pair, one column per name in FEATURES: the server's features
+    (value_model.feature_matrix) from this log's counts, then the item-item score."""
     interest = np.einsum("ij,ij->i", stats.factors.users[users], stats.factors.items[items])
     if stats.ease_weights is not None:
         item_item = np.einsum("ij,ji->i", stats.ease_rows[users], stats.ease_weights[:, items])
     else:
         item_item = np.zeros(len(users))
-    authors = log.item_author if log.item_author is not None else np.zeros(log.n_items, dtype=np.int64)
-    n_authors = int(authors.max()) + 1
-    keys = users * n_authors + authors[items]
+    authors = _authors(log)[items]
+    keys = users * (int(_authors(log).max()) + 1) + authors
     at = np.clip(np.searchsorted(stats.pair_keys, keys), 0, max(len(stats.pair_keys) - 1, 0))
-    known = len(stats.pair_keys) > 0 and stats.pair_keys[at] == keys
-    pair = np.where(known, stats.pair_rate[at] if len(stats.pair_keys) else 0.0, stats.user_rate[users])
-    return np.column_stack(
-        [
-            interest,
-            item_item,
-            logit(stats.item_rate[items]),
-            stats.item_ratio[items],
-            stats.item_reach[items],
-            logit(stats.user_rate[users]),
-            logit(pair),
-        ]
+    known = (stats.pair_keys[at] == keys) if len(stats.pair_keys) else np.zeros(len(keys), dtype=bool)
+    follows = np.array([int(a) in log.follows.get(int(u), ()) for u, a in zip(users, authors, strict=True)])
+    served = feature_matrix(
+        stats.priors,
+        interest=interest,
+        shows=stats.item_shows[items],
+        completions=stats.item_done[items],
+        watched=stats.item_watched[items],
+        rewatches=stats.item_rewatched[items],
+        loves=0.0,  # logs such as KuaiRec do not say who hearted what
+        age_hours=0.0,
+        original=1.0,
+        pair_shows=np.where(known, stats.pair_shows[at] if len(keys) and len(stats.pair_keys) else 0.0, 0.0),
+        pair_completions=np.where(known, stats.pair_done[at] if len(keys) and len(stats.pair_keys) else 0.0, 0.0),
+        pair_hours_since=NEVER_SEEN_HOURS,
+        follows=follows.astype(np.float64),
+        viewer_finish=stats.user_finish[users],
+        viewer_skip=stats.user_skip[users],
     )
-
-
-STANDARD_LIMIT = 4.0
-
-
-def _standardised(x: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> np.ndarray:
-    """Standard scores, clipped: a value far outside what training saw (a video seconds old when
-    every training show was days after posting) must not push the logit to certainty."""
-    return np.clip((x - mean) / scale, -STANDARD_LIMIT, STANDARD_LIMIT)
-
-
-@dataclass
-class Logistic:
-    """L2-regularised logistic regression on standardised features, fitted by Newton's method
-    (a handful of features: each step is one small solve)."""
-
-    mean: np.ndarray
-    scale: np.ndarray
-    weights: np.ndarray  # one per feature, then the intercept
-
-    @classmethod
-    def fit(cls, x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 25) -> "Logistic":
-        mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
-        z = np.column_stack([_standardised(x, mean, scale), np.ones(len(x))])
-        weights = np.zeros(z.shape[1])
-        penalty = l2 * np.r_[np.ones(z.shape[1] - 1), 0.0]
-        for _ in range(steps):
-            p = 1.0 / (1.0 + np.exp(-z @ weights))
-            gradient = z.T @ (p - y) + penalty * weights
-            hessian = (z * (p * (1 - p))[:, None]).T @ z + np.diag(penalty + 1e-9)
-            step = np.linalg.solve(hessian, gradient)
-            weights -= step
-            if np.abs(step).max() < 1e-6:
-                break
-        return cls(mean, scale, weights)
-
-    def logit(self, x: np.ndarray) -> np.ndarray:
-        return _standardised(x, self.mean, self.scale) @ self.weights[:-1] + self.weights[-1]
-
-    def contributions(self, x: np.ndarray) -> np.ndarray:
-        """Each feature's share of each row's logit (relative to an average row): the words of
-        an explanation name the largest."""
-        return _standardised(x, self.mean, self.scale) * self.weights[:-1]
+    return np.column_stack([served, item_item])
 
 
 def train_ranking_stage(log: Log, train: np.ndarray, *, als: dict, ease_regularization: float | None, seed: int = 0):

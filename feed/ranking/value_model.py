@@ -16,13 +16,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .ranking_stage import PRIOR_SHOWS, Logistic, logit
+from .logistic import PRIOR_SHOWS, Logistic, logit
 
 RECENT_EVENTS = 200  # a viewer's watch events that describe them, newest first
 NEVER_SEEN_HOURS = 24 * 60.0  # "time since the viewer last saw this creator" when they never did
 FEATURES = (
     "interest",
     "finish_rate",
+    "watch_ratio",
     "rewatch_rate",
     "love_rate",
     "reach",
@@ -43,12 +44,13 @@ class Priors:
     """Average rates of the training log: where a rate with few observations is pulled to."""
 
     finish: float
+    ratio: float  # watch time over duration, per show
     rewatch: float
     love: float
     skip: float
 
     def array(self) -> np.ndarray:
-        return np.array([self.finish, self.rewatch, self.love, self.skip])
+        return np.array([self.finish, self.ratio, self.rewatch, self.love, self.skip])
 
     @classmethod
     def from_array(cls, values) -> "Priors":
@@ -65,6 +67,7 @@ def feature_matrix(
     interest,
     shows,
     completions,
+    watched,
     rewatches,
     loves,
     age_hours,
@@ -77,26 +80,31 @@ def feature_matrix(
     viewer_skip,
 ) -> np.ndarray:
     """One row per candidate, one column per name in FEATURES. Every argument is an array with
-    one entry per row (or a scalar): the video's counters so far, the viewer's shows and
+    one entry per row (or a scalar): the video's counters so far (`watched`: its watch time in
+    multiples of its duration), the viewer's shows and
     completions of this creator among their recent events and the hours since the last one
     (NEVER_SEEN_HOURS if none), and the viewer's own smoothed finish and skip rates."""
-    shows = np.asarray(shows, dtype=np.float64)
-    pair_shows = np.asarray(pair_shows, dtype=np.float64)
     n = len(shows)
+
+    def column(values) -> np.ndarray:
+        return np.broadcast_to(np.asarray(values, dtype=np.float64), (n,))
+
+    shows, pair_shows, viewer_finish = column(shows), column(pair_shows), column(viewer_finish)
     return np.column_stack(
         [
-            np.broadcast_to(np.asarray(interest, dtype=np.float64), n),
-            logit(smoothed(np.asarray(completions), shows, priors.finish)),
-            logit(smoothed(np.asarray(rewatches), shows, priors.rewatch)),
-            logit(smoothed(np.asarray(loves), shows, priors.love)),
+            column(interest),
+            logit(smoothed(column(completions), shows, priors.finish)),
+            smoothed(column(watched), shows, priors.ratio),
+            logit(smoothed(column(rewatches), shows, priors.rewatch)),
+            logit(smoothed(column(loves), shows, priors.love)),
             np.log1p(shows),
-            np.log1p(np.clip(np.asarray(age_hours, dtype=np.float64), 0, None)),
-            np.broadcast_to(np.asarray(original, dtype=np.float64), n),
-            logit(smoothed(np.asarray(pair_completions), pair_shows, np.broadcast_to(viewer_finish, n))),
-            np.log1p(np.clip(np.asarray(pair_hours_since, dtype=np.float64), 0, NEVER_SEEN_HOURS)),
-            np.broadcast_to(np.asarray(follows, dtype=np.float64), n),
-            np.broadcast_to(logit(np.asarray(viewer_finish, dtype=np.float64)), n),
-            np.broadcast_to(np.asarray(viewer_skip, dtype=np.float64), n),
+            np.log1p(np.clip(column(age_hours), 0, None)),
+            column(original),
+            logit(smoothed(column(pair_completions), pair_shows, viewer_finish)),
+            np.log1p(np.clip(column(pair_hours_since), 0, NEVER_SEEN_HOURS)),
+            column(follows),
+            logit(viewer_finish),
+            column(viewer_skip),
         ]
     )
 

@@ -34,6 +34,8 @@ FIELDS = (
     "impression_count",
     "comment_count",
     "share_count",
+    "watch_time_ms",
+    "duration_ms",
 )
 
 _shared: dict[str, object] = {"at": -1e9, "lists": None}

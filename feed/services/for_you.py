@@ -51,6 +51,8 @@ class Candidate:
     impressions: int
     comments: int
     shares: int
+    watch_time_ms: int
+    duration_ms: int | None
     reason: str = ""
     explanation: str = ""
     score: float = 0.0

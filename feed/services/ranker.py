@@ -43,6 +43,7 @@ def rank(candidates: list, history: History | None, model, vector, knobs, now) -
         interest=interest,
         shows=[c.impressions for c in unique],
         completions=[c.completions for c in unique],
+        watched=[c.watch_time_ms / max(c.duration_ms or 1, 1) for c in unique],
         rewatches=[c.rewatches for c in unique],
         loves=[c.hearts + c.comments + c.shares for c in unique],
         age_hours=[(now - c.published_at).total_seconds() / 3600 if c.published_at else 0.0 for c in unique],

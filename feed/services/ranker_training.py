@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Sum
 
 from accounts.models import Follow
 from videos.models import Comment, Heart, Share, Video, WatchEvent
@@ -55,7 +55,7 @@ def _labelled(cutoff) -> list[tuple]:
         user__isnull=False, created_at__gt=cutoff, video__status=Video.Status.PUBLISHED
     ).values_list(
         "user", "video", "video__author_id", "video__published_at", "video__is_original",
-        "created_at", "completed", "loops", "watched_ms",
+        "created_at", "completed", "loops", "watched_ms", "video__duration_ms",
     )  # fmt: skip
     if later.count() > MAX_LABELLED:
         later = later.order_by("?")
@@ -68,11 +68,13 @@ def _priors(cutoff) -> Priors:
         finished=Count("pk", filter=Q(completed=True)),
         rewatched=Count("pk", filter=Q(loops__gt=0)),
         skipped=Count("pk", filter=Q(watched_ms__lt=SKIP_MS, completed=False)),
+        watched=Sum(F("watched_ms") * 1.0 / F("video__duration_ms"), filter=Q(video__duration_ms__gt=0)),
     )
     loves = sum(model.objects.filter(created_at__lt=cutoff).count() for model in (Heart, Comment, Share))
     shows = max(earlier["shows"], 1)
     rates = [earlier["finished"] / shows, earlier["rewatched"] / shows, loves / shows, earlier["skipped"] / shows]
-    return Priors(*np.clip(rates, 0.01, 0.99))
+    finish, rewatch, love, skip = np.clip(rates, 0.01, 0.99)
+    return Priors(finish, min((earlier["watched"] or 0.0) / shows, 4.0) or 1.0, rewatch, love, skip)
 
 
 def _video_counts(video_ids: list[int], cutoff) -> dict[str, dict[int, int]]:
@@ -84,11 +86,12 @@ def _video_counts(video_ids: list[int], cutoff) -> dict[str, dict[int, int]]:
             shows=Count("pk"),
             completions=Count("pk", filter=Q(completed=True)),
             rewatches=Count("pk", filter=Q(loops__gt=0)),
+            watched=Sum("watched_ms"),
         )
     )
-    counts = {"shows": {}, "completions": {}, "rewatches": {}, "loves": {}}
+    counts = {"shows": {}, "completions": {}, "rewatches": {}, "watched": {}, "loves": {}}
     for row in watched:
-        for name in ("shows", "completions", "rewatches"):
+        for name in ("shows", "completions", "rewatches", "watched"):
             counts[name][row["video"]] = row[name]
     for model in (Heart, Comment, Share):
         rows = model.objects.filter(video__in=video_ids, created_at__lt=cutoff).values("video").annotate(n=Count("pk"))
@@ -139,6 +142,7 @@ def _examples(rows: list[tuple], cutoff, priors: Priors, als: dict) -> Examples:
         interest=_interest(rows, cutoff, als),
         shows=[counts["shows"].get(v, 0) for v in videos],
         completions=[counts["completions"].get(v, 0) for v in videos],
+        watched=[counts["watched"].get(v, 0) / max(row[9] or 1, 1) for v, row in zip(videos, rows, strict=True)],
         rewatches=[counts["rewatches"].get(v, 0) for v in videos],
         loves=[counts["loves"].get(v, 0) for v in videos],
         age_hours=[(row[5] - row[3]).total_seconds() / 3600 if row[3] else 0.0 for row in rows],

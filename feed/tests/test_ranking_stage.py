@@ -45,8 +45,8 @@ def test_the_ranking_stage_learns_that_a_creator_is_finished_by_one_audience_and
     others = np.mean([ranker.score(user, creators_videos).mean() for user in np.flatnonzero(audience == 1)])
     assert fans > others + 1.0  # logits: several times the odds of finishing
     weights = dict(zip(FEATURES, model.weights, strict=False))
-    assert weights["viewer finish rate on the creator"] > 0
-    assert weights["video finish rate"] > 0
+    assert weights["creator_affinity"] > 0
+    assert weights["finish_rate"] > 0
 
 
 def test_the_ranking_stage_orders_what_is_shown_better_than_retrieval_or_popularity():
