@@ -72,10 +72,10 @@ def publish_video_changed(video_id) -> None:
     _send(group_name(video_id), {"type": VIDEO_CHANGED, "video_id": video_id})
 
 
-def publish_relationship_changed(one_id, other_id) -> None:
-    """Tell both accounts' open subscriptions that a block or follow between them changed."""
+def publish_relationship_changed(*user_ids) -> None:
+    """Tell these accounts' open subscriptions that a block, mute or follow of theirs changed."""
     # watchers re-check their access from the database, so the event needs no details
-    for user_id in (one_id, other_id):
+    for user_id in user_ids:
         _send(viewer_group(user_id), {"type": RELATIONSHIP_CHANGED})
 
 

@@ -1,11 +1,11 @@
-"""Changes that open live subscriptions must hear about: blocks and ended follows between
+"""Changes that open live subscriptions must hear about: blocks, mutes and ended follows between
 accounts, and videos whose audience may have narrowed (taken down, deleted)."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from accounts.models import Block, Follow
+from accounts.models import Block, Follow, Mute
 from accounts.signals import accounts_deactivated
 
 from . import live
@@ -15,8 +15,8 @@ from .models import Video
 _AUDIENCE_FIELDS = {"status", "visibility"}
 
 
-def _announce(one_id: int, other_id: int) -> None:
-    transaction.on_commit(lambda: live.publish_relationship_changed(one_id, other_id))
+def _announce(*user_ids: int) -> None:
+    transaction.on_commit(lambda: live.publish_relationship_changed(*user_ids))
 
 
 @receiver(post_save, sender=Block, dispatch_uid="videos.live.block_made")
@@ -28,6 +28,14 @@ def block_made(sender, instance: Block, created: bool, **kwargs) -> None:
 @receiver(post_delete, sender=Block, dispatch_uid="videos.live.block_lifted")
 def block_lifted(sender, instance: Block, **kwargs) -> None:
     _announce(instance.blocker_id, instance.blocked_id)
+
+
+@receiver(post_save, sender=Mute, dispatch_uid="videos.live.mute_made")
+@receiver(post_delete, sender=Mute, dispatch_uid="videos.live.mute_lifted")
+def mute_changed(sender, instance: Mute, **kwargs) -> None:
+    # the muter's open comment streams start or stop hiding the muted account; the muted
+    # account hears nothing
+    _announce(instance.muter_id)
 
 
 @receiver(post_delete, sender=Follow, dispatch_uid="videos.live.follow_ended")

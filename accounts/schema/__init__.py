@@ -1,4 +1,5 @@
 from .mutations import Mutation
+from .mutes import MuteMutation
 from .queries import Query
 
-__all__ = ["Mutation", "Query"]
+__all__ = ["Mutation", "MuteMutation", "Query"]

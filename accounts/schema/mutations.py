@@ -52,7 +52,7 @@ class BlockInput:
     user_id: strawberry.ID
 
 
-def _target_user(user_id: str) -> User:
+def target_user(user_id: str) -> User:
     pk = decode_global_id(user_id, "User", "user_id")
     try:
         return User.objects.get(pk=pk, is_active=True)
@@ -64,7 +64,7 @@ def _act_on_account(info: Info, user_id: str, verb, action: str) -> tuple[User, 
     """Run a social-graph verb from the signed-in viewer on the account `user_id` names."""
     viewer = require_user(info, action)
     rate_limit(info, "follow")
-    target = _target_user(user_id)
+    target = target_user(user_id)
     verb(viewer, target)
     return viewer, target
 

@@ -15,6 +15,7 @@ from platform.graphql.viewer import current_user
 
 from ..models import Follow, User
 from ..models.user import visible_users
+from ..services import mutes
 
 AccountKind = strawberry.enum(User.Kind, name="AccountKind", description="What kind of account this is.")
 
@@ -142,6 +143,13 @@ class UserType(relay.Node):
     )
     def hearted_videos(self, root: User, info: Info) -> QuerySet:
         return _videos().hearted_by(root, current_user(info))
+
+    @strawberry_django.connection(
+        DjangoCursorConnection[Annotated["MutedAccountType", strawberry.lazy("accounts.schema.mutes")]],  # noqa: F821
+        description="Accounts this one muted, newest first. Private: empty for anyone but the account itself.",
+    )
+    def muted_accounts(self, root: User, info: Info) -> QuerySet:
+        return mutes.muted_accounts(root, current_user(info))
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet[User], info: Info, **kwargs) -> QuerySet[User]:

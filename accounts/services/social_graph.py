@@ -17,7 +17,7 @@ def blocked_either_way(user: User | None) -> set[int]:
     return {other for pair in pairs for other in pair if other != user.pk}
 
 
-def _require_other_active_user(actor: User, target: User, verb: str) -> None:
+def require_other_active_user(actor: User, target: User, verb: str) -> None:
     if not actor.is_authenticated:
         raise PermissionDenied(f"Sign in to {verb}.")
     if actor.pk == target.pk:
@@ -38,7 +38,7 @@ def _remove_follow(follower_id: int, followee_id: int) -> bool:
 def follow(actor: User, target: User) -> bool:
     """Follow `target`. Idempotent: following twice changes nothing. Returns whether a new
     follow was made. Counters move in the same transaction as the row, so they stay exact."""
-    _require_other_active_user(actor, target, "follow")
+    require_other_active_user(actor, target, "follow")
     if is_blocked_between(actor, target):
         raise ValidationError({"user_id": ValidationError("You cannot follow this account.", code="blocked")})
     try:
@@ -56,14 +56,14 @@ def follow(actor: User, target: User) -> bool:
 @transaction.atomic
 def unfollow(actor: User, target: User) -> bool:
     """Stop following `target`. Idempotent. Returns whether a follow was removed."""
-    _require_other_active_user(actor, target, "unfollow")
+    require_other_active_user(actor, target, "unfollow")
     return _remove_follow(actor.pk, target.pk)
 
 
 @transaction.atomic
 def block(actor: User, target: User) -> bool:
     """Block `target`: follows both ways are removed and each is hidden from the other."""
-    _require_other_active_user(actor, target, "block")
+    require_other_active_user(actor, target, "block")
     try:
         with transaction.atomic():
             _, created = Block.objects.get_or_create(blocker=actor, blocked=target)

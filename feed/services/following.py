@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from accounts.models import Follow
+from accounts.models import Follow, Mute
+from accounts.models.mute import in_force
 from videos.models import Video
 
 
@@ -45,9 +46,13 @@ def following_page(viewer, *, first: int, after: str | None = None) -> FeedPage:
     arriving between pages neither repeat nor skip anything."""
     if viewer is None or not viewer.is_authenticated or first <= 0:
         return FeedPage([], {}, {}, False)
-    videos = Video.objects.visible_to(viewer).filter(
-        status=Video.Status.PUBLISHED,
-        author__in=Follow.objects.filter(follower=viewer).values("followee"),
+    videos = (
+        Video.objects.visible_to(viewer)
+        .filter(
+            status=Video.Status.PUBLISHED,
+            author__in=Follow.objects.filter(follower=viewer).values("followee"),
+        )
+        .exclude(author__in=Mute.objects.filter(in_force(), muter=viewer).values("muted"))
     )
     if after:
         published_at, video_id = decode_cursor(after)

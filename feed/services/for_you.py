@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.models import Follow
+from accounts.services.mutes import muted_by
 from accounts.services.social_graph import blocked_either_way
 from platform.unavailable import CACHE_DOWN
 from videos.models import NotInterested, Report, Video, WatchEvent
@@ -73,6 +74,7 @@ class Viewer:
     session_key: str
     signals: dict[int, float] = field(default_factory=dict)  # video id -> interest strength
     follows: set[int] = field(default_factory=set)
+    muted: set[int] = field(default_factory=set)  # accounts the viewer muted: never in their feed
 
     @property
     def key(self) -> str:
@@ -89,6 +91,7 @@ def _viewer(user, session_key: str, knobs: FeedSettings) -> Viewer:
     if viewer.user:
         viewer.signals = user_recent_strengths(viewer.user, knobs, since=reset.reset_at if reset else None)
         viewer.follows = set(Follow.objects.filter(follower=viewer.user).values_list("followee", flat=True))
+        viewer.muted = muted_by(viewer.user)
     elif session_key:
         viewer.signals = session_strengths(session_key, knobs, since=reset.reset_at if reset else None)
     viewer.reset = reset
@@ -194,7 +197,7 @@ def for_you_page(
     now = timezone.now()
     base = Video.objects.visible_to(viewer.user).filter(status=Video.Status.PUBLISHED).exclude(pk__in=excluded)
     if viewer.user:
-        base = base.exclude(author=viewer.user)
+        base = base.exclude(author__in={viewer.user.pk, *viewer.muted})
 
     following = (
         _rows(
@@ -213,7 +216,7 @@ def for_you_page(
         predicted = {int(model.video_ids[i]): 1 / (1 + math.exp(-float(scores[i]))) for i in top}
         interest = _rows(base.filter(pk__in=list(predicted)), 300)
     shared = shared_lists()
-    unwanted_authors = blocked_either_way(viewer.user) | ({viewer.user.pk} if viewer.user else set())
+    unwanted_authors = blocked_either_way(viewer.user) | viewer.muted | ({viewer.user.pk} if viewer.user else set())
 
     def usable(name: str, limit: int) -> list[Candidate]:
         rows = (row for row in shared[name] if row[0] not in excluded and row[1] not in unwanted_authors)

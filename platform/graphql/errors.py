@@ -24,6 +24,7 @@ class ErrorCode(enum.Enum):
     TOO_SHORT = "TOO_SHORT"
     TOO_LONG = "TOO_LONG"
     TOO_LARGE = "TOO_LARGE"
+    OUT_OF_RANGE = "OUT_OF_RANGE"
     TAKEN = "TAKEN"
     RESERVED = "RESERVED"
     WEAK_PASSWORD = "WEAK_PASSWORD"
@@ -58,6 +59,8 @@ _DJANGO_CODES = {
     "password_entirely_numeric": ErrorCode.WEAK_PASSWORD,
     "password_too_similar": ErrorCode.WEAK_PASSWORD,
     "invalid_image": ErrorCode.INVALID,
+    "min_value": ErrorCode.OUT_OF_RANGE,
+    "max_value": ErrorCode.OUT_OF_RANGE,
 }
 
 

@@ -7,7 +7,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from strawberry import Info, relay
 from strawberry_django.relay import DjangoCursorConnection
 
-from accounts.models import Block
+from accounts.models import Block, Mute
+from accounts.models.mute import in_force
 from accounts.schema.types import UserType
 from platform.graphql.errors import Payload
 from platform.graphql.urls import file_url
@@ -167,13 +168,14 @@ class CommentType(relay.Node):
     @classmethod
     def get_queryset(cls, queryset: QuerySet[Comment], info: Info, **kwargs) -> QuerySet[Comment]:
         """Comments on videos the viewer may see, minus those of accounts on either side of a
-        block with the viewer."""
+        block with the viewer and of accounts the viewer muted."""
         viewer = current_user(info)
         queryset = queryset.filter(video__in=Video.objects.visible_to(viewer).values("pk"), author__is_active=True)
         if viewer is not None:
             queryset = queryset.exclude(
                 Exists(Block.objects.filter(blocker=viewer, blocked=OuterRef("author")))
                 | Exists(Block.objects.filter(blocker=OuterRef("author"), blocked=viewer))
+                | Exists(Mute.objects.filter(in_force(), muter=viewer, muted=OuterRef("author")))
             )
         return queryset
 

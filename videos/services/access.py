@@ -1,5 +1,6 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts.services.mutes import muted_by
 from accounts.services.social_graph import blocked_either_way
 
 from ..models import Video
@@ -21,7 +22,8 @@ def require_signed_in(user, action: str) -> None:
 
 def live_comment_access(viewer, video_pk: int | None) -> frozenset[int] | None:
     """None if `viewer` may not see the video; else the accounts whose comments they must not
-    see (blocks either way), so a live subscription filters its messages in memory."""
+    see (blocks either way, and whom they muted), so a live subscription filters its messages
+    in memory."""
     if video_pk is None or not Video.objects.visible_to(viewer).filter(pk=video_pk).exists():
         return None
-    return frozenset(blocked_either_way(viewer))
+    return frozenset(blocked_either_way(viewer) | muted_by(viewer))

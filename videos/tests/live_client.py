@@ -16,6 +16,8 @@ ADD = """mutation($id: ID!, $text: String!) {
 DELETE = "mutation($id: ID!) { deleteComment(input: {commentId: $id}) { errors { code } } }"
 BLOCK = "mutation($id: ID!) { block(input: {userId: $id}) { errors { code } } }"
 UNBLOCK = "mutation($id: ID!) { unblock(input: {userId: $id}) { errors { code } } }"
+MUTE = "mutation($id: ID!) { mute(input: {userId: $id}) { errors { code } } }"
+UNMUTE = "mutation($id: ID!) { unmute(input: {userId: $id}) { errors { code } } }"
 
 
 def request(query, video):

@@ -21,7 +21,9 @@ from videos.tests.live_client import (
     BLOCK,
     DELETE,
     DELETED,
+    MUTE,
     UNBLOCK,
+    UNMUTE,
     post,
     request,
     transport,
@@ -199,6 +201,25 @@ def test_a_block_made_while_watching_applies_at_once_and_lifting_it_too(live_ser
         post(server, scene["author_token"], ADD, id=video, text="welcome")
         assert post(server, scene["fan_token"], UNBLOCK, id=global_id(troll))["unblock"]["errors"] == []
         post(server, troll_token, ADD, id=video, text="after")
+
+    results = asyncio.run(watch(server, ADDED, scene["video"], 3, comments, token=scene["fan_token"]))
+    assert [r["commentAdded"]["text"] for r in results] == ["before", "welcome", "after"]
+
+
+def test_a_mute_made_while_watching_hides_the_muted_accounts_comments_at_once_and_lifting_it_too(
+    live_server_process, scene
+):
+    noisy = make_user("noisy")
+    noisy_token = issue_token(noisy)[0]
+    server, video = live_server_process, global_id(scene["video"])
+
+    def comments():
+        post(server, noisy_token, ADD, id=video, text="before")
+        assert post(server, scene["fan_token"], MUTE, id=global_id(noisy))["mute"]["errors"] == []
+        post(server, noisy_token, ADD, id=video, text="while muted")
+        post(server, scene["author_token"], ADD, id=video, text="welcome")
+        assert post(server, scene["fan_token"], UNMUTE, id=global_id(noisy))["unmute"]["errors"] == []
+        post(server, noisy_token, ADD, id=video, text="after")
 
     results = asyncio.run(watch(server, ADDED, scene["video"], 3, comments, token=scene["fan_token"]))
     assert [r["commentAdded"]["text"] for r in results] == ["before", "welcome", "after"]
