@@ -24,7 +24,14 @@ class NodeQuery:
 
 Query = merge_types("Query", (NodeQuery, accounts.schema.Query, videos.schema.Query, feed.schema.Query))
 Mutation = merge_types(
-    "Mutation", (accounts.schema.Mutation, accounts.schema.MuteMutation, videos.schema.Mutation, feed.schema.Mutation)
+    "Mutation",
+    (
+        accounts.schema.Mutation,
+        accounts.schema.MuteMutation,
+        videos.schema.Mutation,
+        videos.schema.CommentControlsMutation,
+        feed.schema.Mutation,
+    ),
 )
 Subscription = merge_types("Subscription", (videos.schema.Subscription,))
 

@@ -33,6 +33,14 @@ def visible_users(queryset: models.QuerySet, viewer) -> models.QuerySet:
     )
 
 
+class CommentPolicy(models.TextChoices):
+    """Who may comment on a video: set per video, defaulting to its author's profile setting."""
+
+    EVERYONE = "EVERYONE", "Everyone"
+    FOLLOWERS = "FOLLOWERS", "Followers"
+    NOBODY = "NOBODY", "Nobody"
+
+
 class UserQuerySet(models.QuerySet):
     def visible_to(self, viewer) -> "UserQuerySet":
         return visible_users(self, viewer)
@@ -75,6 +83,13 @@ class User(AbstractUser):
         default=False,
         db_default=False,
         help_text="Whether others may see the videos this account hearted (its liked tab).",
+    )
+    default_comment_policy = models.CharField(
+        max_length=10,
+        choices=CommentPolicy.choices,
+        default=CommentPolicy.EVERYONE,
+        db_default=CommentPolicy.EVERYONE,
+        help_text="Who may comment on this account's new videos.",
     )
     # Kept in step with the Follow table by accounts.services.social_graph inside the same
     # transaction as the row change, so they are exact and cost nothing to read.

@@ -11,7 +11,7 @@ from platform.graphql.viewer import rate_limit, require_user
 
 from ..models import User
 from ..services import profiles, sessions, social_graph
-from .types import AccountKind, AuthPayload, BlockPayload, FollowPayload, LogoutPayload, UserPayload
+from .types import AccountKind, AuthPayload, BlockPayload, CommentPolicyEnum, FollowPayload, LogoutPayload, UserPayload
 
 
 @strawberry.input
@@ -38,6 +38,9 @@ class UpdateProfileInput:
     remove_avatar: bool = False
     hearts_public: bool | None = strawberry.field(
         default=None, description="Let others see the videos you hearted (your liked tab)."
+    )
+    default_comment_policy: CommentPolicyEnum | None = strawberry.field(
+        default=None, description="Who may comment on your new videos (each video can still change it)."
     )
 
 
@@ -123,6 +126,7 @@ class Mutation:
                 avatar=input.avatar,
                 remove_avatar=input.remove_avatar,
                 hearts_public=input.hearts_public,
+                default_comment_policy=input.default_comment_policy.value if input.default_comment_policy else None,
             )
             return UserPayload(user=user)
         return UserPayload(errors=failure.errors)

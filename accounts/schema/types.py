@@ -14,10 +14,11 @@ from platform.graphql.urls import file_url
 from platform.graphql.viewer import current_user
 
 from ..models import Follow, User
-from ..models.user import visible_users
+from ..models.user import CommentPolicy, visible_users
 from ..services import mutes
 
 AccountKind = strawberry.enum(User.Kind, name="AccountKind", description="What kind of account this is.")
+CommentPolicyEnum = strawberry.enum(CommentPolicy, name="CommentPolicy", description="Who may comment on a video.")
 
 
 def _videos():
@@ -65,6 +66,14 @@ class UserType(relay.Node):
     kind: AccountKind
     is_verified: bool
     hearts_public: bool = strawberry_django.field(description="Whether others may see the videos it hearted.")
+
+    @strawberry_django.field(
+        only=["default_comment_policy"], description="Who may comment on its new videos. Visible to itself only."
+    )
+    def default_comment_policy(self, root: User, info: Info) -> CommentPolicyEnum | None:
+        viewer = current_user(info)
+        return CommentPolicy(root.default_comment_policy) if viewer is not None and viewer.pk == root.pk else None
+
     follower_count: int
     following_count: int
     heart_count: int = strawberry_django.field(description="Hearts received on all videos.")

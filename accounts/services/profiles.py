@@ -104,6 +104,7 @@ def update_profile(
     avatar: UploadedFile | None = None,
     remove_avatar: bool = False,
     hearts_public: bool | None = None,
+    default_comment_policy: str | None = None,
 ) -> User:
     """Change the caller's own profile. Brands cannot reclassify themselves: only staff can,
     since the feed down-weights brand accounts."""
@@ -118,6 +119,8 @@ def update_profile(
         user.kind = kind
     if hearts_public is not None:
         user.hearts_public = hearts_public
+    if default_comment_policy is not None:
+        user.default_comment_policy = default_comment_policy
     old_avatar = user.avatar.name if user.avatar else ""
     if avatar is not None:
         user.avatar = _validated_avatar(avatar)

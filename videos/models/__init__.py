@@ -1,4 +1,4 @@
-from .comment import Comment
+from .comment import Comment, CommentHeart
 from .engagement import Heart, NotInterested, SavedVideo, Share
 from .moderation import ModerationDecision, PolicyTerm, Report
 from .tagging import Hashtag, Sound
@@ -7,6 +7,7 @@ from .watch import VideoImpression, VideoView, WatchBatch, WatchEvent, WatchRoll
 
 __all__ = [
     "Comment",
+    "CommentHeart",
     "Hashtag",
     "Heart",
     "ModerationDecision",

@@ -5,6 +5,8 @@ from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+from accounts.models.user import CommentPolicy
+
 
 def visible_videos(queryset: models.QuerySet, viewer) -> models.QuerySet:
     """Narrow any queryset of videos to those `viewer` may watch: published public ones,
@@ -82,6 +84,16 @@ class Video(models.Model):
         help_text="Findings that do not block publishing, shown to the author only.",
     )
     is_original = models.BooleanField(default=True, help_text="False for a re-upload of an existing video.")
+    comment_policy = models.CharField(
+        max_length=10,
+        choices=CommentPolicy.choices,
+        default=CommentPolicy.EVERYONE,
+        db_default=CommentPolicy.EVERYONE,
+        help_text="Who may comment; the author always may.",
+    )
+    pinned_comment = models.ForeignKey(
+        "videos.Comment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     original_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies")
 
     sound = models.ForeignKey("videos.Sound", null=True, blank=True, on_delete=models.SET_NULL, related_name="videos")

@@ -13,6 +13,7 @@ from ..models import Video
 from ..services import comments, edits, engagement, reports, uploads, watch
 from .types import (
     CommentPayload,
+    CommentPolicyEnum,
     DeletePayload,
     HeartPayload,
     RejectedWatchEvent,
@@ -42,6 +43,7 @@ class UpdateVideoInput:
         description="The new caption; hashtags and mentions follow.",
     )
     visibility: Visibility | None = None
+    comment_policy: CommentPolicyEnum | None = strawberry.field(default=None, description="Who may comment.")
     idempotency_key: str | None = idempotency_key_field()
 
 
@@ -111,8 +113,8 @@ class Mutation:
         return VideoPayload(errors=failure.errors)
 
     @strawberry_django.mutation(
-        description="Edit one of your videos: caption and visibility. Hearts, comments and views stay; a caption "
-        "that now needs a human look sends a published video back to review."
+        description="Edit one of your videos: caption, visibility, who may comment. Hearts, comments and views "
+        "stay; a caption that now needs a human look sends a published video back to review."
     )
     @idempotent
     def update_video(self, info: Info, input: UpdateVideoInput) -> VideoPayload:
@@ -124,6 +126,7 @@ class Mutation:
                 _video_pk(input.video_id),
                 caption=input.caption,
                 visibility=input.visibility.value if input.visibility else None,
+                comment_policy=input.comment_policy.value if input.comment_policy else None,
             )
             return VideoPayload(video=Video.objects.get(pk=video.pk))
         return VideoPayload(errors=failure.errors)

@@ -9,13 +9,16 @@ from strawberry_django.relay import DjangoCursorConnection
 
 from accounts.models import Block, Mute
 from accounts.models.mute import in_force
-from accounts.schema.types import UserType
+from accounts.models.user import CommentPolicy
+from accounts.schema.types import CommentPolicyEnum, UserType
 from platform.graphql.errors import Payload
 from platform.graphql.urls import file_url
 from platform.graphql.viewer import current_user
 
-from ..models import Comment, Hashtag, Heart, Report, SavedVideo, Sound, Video
+from ..models import Comment, CommentHeart, Hashtag, Heart, Report, SavedVideo, Sound, Video
 from ..models.video import visible_videos
+from ..services import comment_controls
+from . import comment_fields
 
 # Keyset cursors are built from the ordering columns; load them even when not selected.
 CURSOR_FIELDS = ["created_at", "id"]
@@ -156,6 +159,7 @@ class CommentType(relay.Node):
 
     text: str
     reply_count: int
+    heart_count: int
     created_at: datetime
     author: UserType
     video: Annotated["VideoType", strawberry.lazy("videos.schema.types")]
@@ -164,6 +168,13 @@ class CommentType(relay.Node):
     replies: DjangoCursorConnection[Annotated["CommentType", strawberry.lazy("videos.schema.types")]] = (
         strawberry_django.connection(description="Replies, newest first.")
     )
+
+    @strawberry_django.field(annotate={"viewer_hearted_comment": comment_fields.viewer_hearted_comment})
+    def viewer_has_hearted(self, root: Comment, info: Info) -> bool:
+        if hasattr(root, "viewer_hearted_comment"):
+            return root.viewer_hearted_comment
+        viewer = current_user(info)
+        return viewer is not None and CommentHeart.objects.filter(user=viewer, comment=root).exists()
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet[Comment], info: Info, **kwargs) -> QuerySet[Comment]:
@@ -207,6 +218,37 @@ class VideoType(relay.Node):
     comments: DjangoCursorConnection[Annotated["CommentType", strawberry.lazy("videos.schema.types")]] = (
         strawberry_django.connection(field_name="top_level_comments", description="Top-level comments, newest first.")
     )
+    comment_policy: CommentPolicyEnum
+
+    @strawberry_django.connection(
+        DjangoCursorConnection[CommentType],
+        description="Top-level comments, most hearted first, then most answered, then newest.",
+    )
+    def top_comments(self, root: Video, info: Info) -> QuerySet[Comment]:
+        return CommentType.get_queryset(comment_controls.top_comments(root.pk), info)
+
+    @strawberry_django.field(
+        select_related=["pinned_comment__author"],
+        description="The comment its author pinned to the top, if the viewer may see it.",
+    )
+    def pinned_comment(self, root: Video, info: Info) -> CommentType | None:
+        comment = root.pinned_comment
+        if comment is None or not comment.author.is_active or comment.author_id in comment_fields.hidden_authors(info):
+            return None
+        return comment
+
+    @strawberry_django.field(
+        only=["comment_policy", "author_id"],
+        annotate={"viewer_follows_author": comment_fields.viewer_follows_author},
+        description="Whether the viewer may comment, under the video's comment setting.",
+    )
+    def viewer_can_comment(self, root: Video, info: Info) -> bool:
+        viewer = current_user(info)
+        if viewer is None:
+            return False
+        if hasattr(root, "viewer_follows_author") and root.comment_policy == CommentPolicy.FOLLOWERS:
+            return root.viewer_follows_author or viewer.pk == root.author_id
+        return comment_controls.comment_refusal(viewer, root) is None
 
     @strawberry_django.field(
         only=["rejection_reasons", "author_id"],

@@ -6,6 +6,7 @@ from django.db.models import F
 from .. import live
 from ..models import Comment, Video
 from .access import require_signed_in, visible_video
+from .comment_controls import ensure_may_comment
 from .engagement import ensure_not_blocked
 
 
@@ -29,6 +30,7 @@ def add_comment(author, video_id, text: str, parent_id=None) -> Comment:
     if video.status != Video.Status.PUBLISHED:
         raise ValidationError({"video_id": ValidationError("This video is not open for comments.", code="invalid")})
     ensure_not_blocked(author, video.author)
+    ensure_may_comment(author, video)
     parent = None
     if parent_id is not None:
         parent = Comment.objects.select_related("parent").filter(pk=parent_id, video=video).first()

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from accounts.models.user import CommentPolicy
+
 from ..media import caption as caption_parser
 from ..models import ModerationDecision, Video
 from .access import require_signed_in
@@ -30,8 +32,10 @@ def _own_video(user, video_id) -> Video:
 
 
 @transaction.atomic
-def update_video(user, video_id, *, caption: str | None = None, visibility: str | None = None) -> Video:
-    """Change a video's caption and/or visibility. A published video whose new caption needs a
+def update_video(
+    user, video_id, *, caption: str | None = None, visibility: str | None = None, comment_policy: str | None = None
+) -> Video:
+    """Change a video's caption, visibility and/or who may comment. A published video whose new caption needs a
     human look (a policy term) goes back to review, as a new upload would."""
     require_signed_in(user, "edit videos")
     video = _own_video(user, video_id)
@@ -50,6 +54,12 @@ def update_video(user, video_id, *, caption: str | None = None, visibility: str 
         changes.append(f"visibility: {video.visibility} → {visibility}")
         video.visibility = visibility
         fields.add("visibility")
+    if comment_policy is not None and comment_policy != video.comment_policy:
+        if comment_policy not in CommentPolicy.values:
+            raise _invalid("comment_policy", "Unknown comment setting.", "invalid")
+        changes.append(f"comments: {video.comment_policy} → {comment_policy}")
+        video.comment_policy = comment_policy
+        fields.add("comment_policy")
     if not changes:
         return video
     reasons = policy_matches(video.caption, caption_parser.hashtags(video.caption)) if "caption" in fields else []

@@ -70,7 +70,7 @@ def upload_video(
             raise ValidationError({"file": ValidationError(str(exc), code="invalid_video")}) from exc
     from ..tasks import review_video
 
-    video = Video(author=author, caption=caption, visibility=visibility)
+    video = Video(author=author, caption=caption, visibility=visibility, comment_policy=author.default_comment_policy)
     upload.seek(0)  # the decodability check read it; not every storage rewinds by itself
     video.file.save(f"{uuid.uuid4().hex}.{extension}", upload, save=False)
     try:

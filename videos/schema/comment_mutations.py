@@ -1,0 +1,57 @@
+"""Mutations about comments that creators and viewers control: pinning and comment hearts."""
+
+import strawberry
+import strawberry_django
+from strawberry import Info
+
+from platform.graphql.errors import collect_user_errors
+from platform.graphql.ids import decode_global_id
+from platform.graphql.viewer import rate_limit, require_user
+
+from ..models import Comment, Video
+from ..services import comment_controls
+from .types import CommentPayload, VideoPayload
+
+
+@strawberry.input
+class PinCommentInput:
+    video_id: strawberry.ID
+    comment_id: strawberry.ID | None = strawberry.field(default=None, description="null: unpin.")
+
+
+@strawberry.input
+class CommentHeartInput:
+    comment_id: strawberry.ID
+
+
+@strawberry.type
+class CommentControlsMutation:
+    @strawberry_django.mutation(
+        description="Pin a top-level comment to the top of your video's comments (null unpins). Video author only."
+    )
+    def pin_comment(self, info: Info, input: PinCommentInput) -> VideoPayload:
+        with collect_user_errors() as failure:
+            user = require_user(info, "pin comments")
+            rate_limit(info, "edit")
+            video_pk = decode_global_id(input.video_id, "Video", "video_id")
+            comment_pk = decode_global_id(input.comment_id, "Comment", "comment_id") if input.comment_id else None
+            video = comment_controls.pin_comment(user, video_pk, comment_pk)
+            return VideoPayload(video=Video.objects.get(pk=video.pk))
+        return VideoPayload(errors=failure.errors)
+
+    @strawberry_django.mutation(description="Heart a comment. Idempotent.")
+    def heart_comment(self, info: Info, input: CommentHeartInput) -> CommentPayload:
+        return _hearting(info, input, comment_controls.heart_comment)
+
+    @strawberry_django.mutation(description="Take back a heart on a comment. Idempotent.")
+    def unheart_comment(self, info: Info, input: CommentHeartInput) -> CommentPayload:
+        return _hearting(info, input, comment_controls.unheart_comment)
+
+
+def _hearting(info: Info, input: CommentHeartInput, verb) -> CommentPayload:
+    with collect_user_errors() as failure:
+        user = require_user(info, "heart comments")
+        rate_limit(info, "heart")
+        comment = verb(user, decode_global_id(input.comment_id, "Comment", "comment_id"))
+        return CommentPayload(comment=Comment.objects.get(pk=comment.pk))
+    return CommentPayload(errors=failure.errors)
