@@ -10,6 +10,7 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 
 import accounts.schema
 import feed.schema
+import notifications.schema
 import videos.schema
 
 from .graphql.extensions import schema_extensions
@@ -22,7 +23,9 @@ class NodeQuery:
     node: relay.Node | None = strawberry_django.node(description="Any object by its global ID, or null.")
 
 
-Query = merge_types("Query", (NodeQuery, accounts.schema.Query, videos.schema.Query, feed.schema.Query))
+Query = merge_types(
+    "Query", (NodeQuery, accounts.schema.Query, videos.schema.Query, feed.schema.Query, notifications.schema.Query)
+)
 Mutation = merge_types(
     "Mutation",
     (
@@ -31,9 +34,10 @@ Mutation = merge_types(
         videos.schema.Mutation,
         videos.schema.CommentControlsMutation,
         feed.schema.Mutation,
+        notifications.schema.Mutation,
     ),
 )
-Subscription = merge_types("Subscription", (videos.schema.Subscription,))
+Subscription = merge_types("Subscription", (videos.schema.Subscription, notifications.schema.Subscription))
 
 
 class FlywheelSchema(strawberry.Schema):

@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "accounts",
     "videos",
     "feed",
+    "notifications",
 ]
 
 MIDDLEWARE = [

@@ -79,6 +79,11 @@ def publish_relationship_changed(*user_ids) -> None:
         _send(viewer_group(user_id), {"type": RELATIONSHIP_CHANGED})
 
 
+def send_to_viewer(user_id, event: dict) -> None:
+    """An event for one account's open connections (notifications use it)."""
+    _send(viewer_group(user_id), event)
+
+
 def publish_account_deactivated(user_id) -> None:
     """The account's open connections must close: it may no longer use the platform."""
     _send(viewer_group(user_id), {"type": ACCOUNT_DEACTIVATED})

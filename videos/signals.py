@@ -3,13 +3,16 @@ accounts, and videos whose audience may have narrowed (taken down, deleted)."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from accounts.models import Block, Follow, Mute
 from accounts.signals import accounts_deactivated
 
 from . import live
 from .models import Video
+
+# Sent after moderators close reports (a bulk update, which sends no post_save), with `reports`.
+reports_closed = Signal()
 
 # saves that can narrow who may see a video
 _AUDIENCE_FIELDS = {"status", "visibility"}

@@ -32,13 +32,13 @@ def _no_such_video() -> GraphQLError:
     return GraphQLError("No such video.", extensions={"code": "NOT_FOUND"})
 
 
-def _unavailable() -> GraphQLError:
+def unavailable_error() -> GraphQLError:
     return GraphQLError(
         "Live updates are unavailable right now; try again shortly.", extensions={"code": ErrorCode.UNAVAILABLE.value}
     )
 
 
-def _interrupted() -> GraphQLError:
+def interrupted_error() -> GraphQLError:
     # the client's cue to fetch the comments again and subscribe anew
     return GraphQLError(
         "Live updates were interrupted and some may have been missed; reload and subscribe again.",
@@ -68,7 +68,7 @@ class _Watcher:
         try:
             await hub().ready()
         except LiveUnavailable:
-            raise _unavailable() from None
+            raise unavailable_error() from None
         return cls(viewer, video_pk, hidden)
 
     async def _recheck(self, event: dict) -> frozenset[int] | None:
@@ -94,9 +94,9 @@ class _Watcher:
                     elif event["type"] == kind and event["author_id"] not in self.hidden:
                         yield event
         except LiveUnavailable:
-            raise _unavailable() from None
+            raise unavailable_error() from None
         except LiveInterrupted:
-            raise _interrupted() from None
+            raise interrupted_error() from None
 
 
 def _comment_from(event: dict) -> Comment:

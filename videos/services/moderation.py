@@ -3,6 +3,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import ModerationDecision, Report, Video
+from ..signals import reports_closed
 
 Action = ModerationDecision.Action
 
@@ -70,8 +71,11 @@ def remove(video: Video, moderator, reason: str) -> Video:
     )
 
 
+@transaction.atomic
 def close_reports(reports, moderator, status: str) -> int:
+    """Close the open ones among `reports`; their reporters hear the decision."""
     _require_moderator(moderator)
-    return reports.filter(status=Report.Status.OPEN).update(
-        status=status, handled_by=moderator, handled_at=timezone.now()
-    )
+    ids = list(reports.filter(status=Report.Status.OPEN).values_list("pk", flat=True))
+    count = Report.objects.filter(pk__in=ids).update(status=status, handled_by=moderator, handled_at=timezone.now())
+    reports_closed.send(sender=Report, reports=list(Report.objects.filter(pk__in=ids)))
+    return count

@@ -1,0 +1,231 @@
+"""Notifications at a celebrity's scale: a creator with 100,000 followers posts and is hearted
+1,000 times (and commented on a hundred times). Prints from one run on one database:
+  - write cost per heart with notifications on, against the same hearts with the notification
+    receivers disconnected (the heart alone), and how many rows the notifications took;
+  - p50/p99 of reading a notifications page (20 lines) as the API reads it (visibility filters,
+    the latest actor and the video), against the same page from one plain indexed SQL query
+    (target ≤ 3x);
+  - p50/p99 of the page through the GraphQL endpoint, against the same 20 notifications fetched
+    by node(id) through the same endpoint.
+
+    eval "$(./flywheel env)" && python bench/notifications.py               # full size
+    python bench/notifications.py --followers 2000 --hearts 100 --reads 30   # smoke (CI)
+"""
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.scratch_db import scratch_database
+
+TARGET = 3.0
+PAGE = 20
+QUERY = """{ unreadNotificationCount notifications(first: 20) { edges { node {
+  kind count message unread createdAt actor { username } video { caption } } } } }"""
+FLOOR_SQL = """
+SELECT g.id, g.kind, g.count, g.text, g.latest_at, u.username, v.caption
+FROM notifications_notificationgroup g
+LEFT JOIN accounts_user u ON u.id = g.latest_actor_id
+LEFT JOIN videos_video v ON v.id = g.video_id
+WHERE g.recipient_id = %s
+ORDER BY g.latest_at DESC, g.id DESC
+LIMIT 20
+"""
+
+
+def seed(followers: int):
+    from django.db import connection
+    from django.utils import timezone
+
+    from accounts.models import User
+    from videos.models import Video
+
+    creator = User.objects.create(username="celebrity", email="celebrity@bench.test", kind="CREATOR")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name, email, is_staff, "
+            "is_active, date_joined, kind, display_name, bio, avatar, is_verified, follower_count, following_count, "
+            "heart_count) SELECT '', false, 'fan' || g, '', '', 'fan' || g || '@bench.test', false, true, now(), "
+            "'PERSONAL', '', '', '', false, 0, 1, 0 FROM generate_series(1, %s) g",
+            [followers],
+        )
+        cursor.execute(
+            "INSERT INTO accounts_follow (follower_id, followee_id, created_at) "
+            "SELECT id, %s, now() FROM accounts_user WHERE username LIKE 'fan%%'",
+            [creator.pk],
+        )
+        cursor.execute("UPDATE accounts_user SET follower_count = %s WHERE id = %s", [followers, creator.pk])
+        cursor.execute("ANALYZE")
+    videos = [
+        Video.objects.create(
+            author=creator,
+            caption=f"post {n}",
+            file="videos/bench.mp4",
+            status=Video.Status.PUBLISHED,
+            published_at=timezone.now(),
+        )
+        for n in range(30)
+    ]
+    fans = list(User.objects.filter(username__startswith="fan").order_by("pk").values_list("pk", flat=True))
+    return creator, videos, fans
+
+
+def timed(action, items) -> list[float]:
+    times = []
+    for item in items:
+        started = time.perf_counter()
+        action(item)
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def percentiles(times: list[float]) -> tuple[float, float]:
+    ordered = sorted(times)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+
+
+def write_costs(creator, videos, fans, hearts: int) -> dict:
+    """Hearts alternate between notifications on and off (receivers disconnected), so both
+    halves see the same machine."""
+    from django.db.models.signals import post_save
+
+    from accounts.models import User
+    from notifications import receivers
+    from notifications.models import Notification, NotificationGroup
+    from videos.models import Heart
+    from videos.services.comments import add_comment
+    from videos.services.engagement import heart
+
+    users = {user.pk: user for user in User.objects.filter(pk__in=fans[: 2 * hearts])}
+    on, off = [], []
+    for n in range(hearts):
+        for enabled, sink, fan in ((True, on, fans[2 * n]), (False, off, fans[2 * n + 1])):
+            if not enabled:
+                post_save.disconnect(receivers.hearted, sender=Heart, dispatch_uid="notifications.heart")
+            started = time.perf_counter()
+            heart(users[fan], videos[0].pk)
+            sink.append((time.perf_counter() - started) * 1000)
+            if not enabled:
+                post_save.connect(receivers.hearted, sender=Heart, dispatch_uid="notifications.heart")
+        if n % 200 == 0:
+            print(f"  hearts: {n:,}/{hearts:,}", flush=True)
+    for n, fan in enumerate(fans[2 * hearts : 2 * hearts + 100]):
+        add_comment(User.objects.get(pk=fan), videos[1 + n % (len(videos) - 1)].pk, f"love it {n}")
+    return {
+        "on": statistics.median(on),
+        "off": statistics.median(off),
+        "events": Notification.objects.count(),
+        "groups": NotificationGroup.objects.filter(recipient=creator).count(),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--followers", type=int, default=100_000)
+    parser.add_argument("--hearts", type=int, default=1_000)
+    parser.add_argument("--reads", type=int, default=300)
+    parser.add_argument("--explain", action="store_true", help="print the plan of the API's read")
+    parser.add_argument("--profile", action="store_true", help="profile the API's read")
+    args = parser.parse_args()
+    with scratch_database("flywheel_bench_notifications"):
+        from django.db import connection
+        from django.test import Client
+        from strawberry.relay import to_base64
+
+        from accounts.services.tokens import issue_token
+        from notifications.models import NotificationGroup
+        from notifications.schema.types import visible_groups
+
+        started = time.perf_counter()
+        creator, videos, fans = seed(args.followers)
+        print(f"seeded {args.followers:,} followers in {time.perf_counter() - started:.1f} s", flush=True)
+        writes = write_costs(creator, videos, fans, args.hearts)
+
+        # the columns the GraphQL optimizer asks for (a video row has large review arrays)
+        columns = ["kind", "count", "text", "latest_at", "latest_actor__username", "video__caption"]
+
+        def through_api(_):
+            return list(
+                visible_groups(NotificationGroup.objects.all(), creator)
+                .select_related("latest_actor", "video")
+                .only(*columns)
+                .order_by("-latest_at", "-id")[:PAGE]
+            )
+
+        def plain(_):
+            with connection.cursor() as cursor:
+                cursor.execute(FLOOR_SQL, [creator.pk])
+                return cursor.fetchall()
+
+        assert len(through_api(0)) == len(plain(0)), "the two reads must return the same page"
+        if args.profile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(20):
+                through_api(0)
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        if args.explain:
+            query = visible_groups(NotificationGroup.objects.all(), creator).select_related("latest_actor", "video")
+            print(query.order_by("-latest_at", "-id")[:PAGE].explain(analyze=True))
+        service, floor = [], []
+        for n in range(args.reads):  # alternate, so both see the same machine
+            service += timed(through_api, [n])
+            floor += timed(plain, [n])
+        client, token = Client(HTTP_HOST="localhost"), issue_token(creator)[0]
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+        def graphql(_):
+            response = client.post("/graphql", {"query": QUERY}, content_type="application/json", **headers)
+            assert response.status_code == 200 and "errors" not in response.json(), response.content[:300]
+
+        graphql(0)
+        ids = [to_base64("Notification", group.pk) for group in through_api(0)]
+        by_id = (
+            "{"
+            + " ".join(
+                f'n{i}: node(id: "{gid}") {{ ... on Notification {{ kind count message unread createdAt '
+                "actor { username } video { caption } } }"
+                for i, gid in enumerate(ids)
+            )
+            + "}"
+        )
+
+        def graphql_by_id(_):
+            response = client.post("/graphql", {"query": by_id}, content_type="application/json", **headers)
+            assert response.status_code == 200 and "errors" not in response.json(), response.content[:300]
+
+        http, http_floor = [], []
+        for n in range(args.reads):
+            http += timed(graphql, [n])
+            http_floor += timed(graphql_by_id, [n])
+    s50, s99 = percentiles(service)
+    f50, f99 = percentiles(floor)
+    g50, g99 = percentiles(http)
+    h50, h99 = percentiles(http_floor)
+    print()
+    print(f"{args.followers:,} followers; {args.hearts:,} hearts on one video, 100 comments on others")
+    print(f"write cost per heart: {writes['on']:.2f} ms with notifications, {writes['off']:.2f} ms without "
+          f"({writes['on'] / writes['off']:.2f}x); rows: {writes['events']:,} events in {writes['groups']} groups "
+          f"(none per follower)")  # fmt: skip
+    print(f"{'read a page of 20':<44}{'p50 ms':>9}{'p99 ms':>9}")
+    print(f"{'as the API reads it (ORM, visibility)':<44}{s50:>9.2f}{s99:>9.2f}")
+    print(f"{'one plain indexed SQL query':<44}{f50:>9.2f}{f99:>9.2f}")
+    print(f"{'notifications page through GraphQL':<44}{g50:>9.2f}{g99:>9.2f}")
+    print(f"{'the same 20 by node(id) through GraphQL':<44}{h50:>9.2f}{h99:>9.2f}")
+    ratio50, ratio99 = s50 / f50, s99 / f99
+    verdict = "ok" if ratio50 <= TARGET else "OVER TARGET"
+    print(f"API read / plain SQL: p50 {ratio50:.1f}x, p99 {ratio99:.1f}x (target ≤ {TARGET:g}x): {verdict}")
+    print(f"GraphQL page / by id: p50 {g50 / h50:.1f}x, p99 {g99 / h99:.1f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,3 @@
+from .operations import Mutation, Query, Subscription
+
+__all__ = ["Mutation", "Query", "Subscription"]

@@ -1,0 +1,124 @@
+"""Queries, mutations and the live subscription of notifications."""
+
+from collections.abc import AsyncGenerator
+from datetime import datetime
+
+import strawberry
+import strawberry_django
+from asgiref.sync import sync_to_async
+from django.db.models import QuerySet
+from graphql import GraphQLError
+from strawberry import Info
+from strawberry_django.relay import DjangoCursorConnection
+
+from platform.graphql.errors import ErrorCode, collect_user_errors
+from platform.graphql.viewer import current_user, require_user
+from videos.live import viewer_group
+from videos.live_hub import LiveInterrupted, LiveUnavailable, hub
+from videos.schema.subscriptions import interrupted_error, unavailable_error
+
+from .. import services
+from ..live import NOTIFICATION
+from ..models import NotificationGroup
+from .types import (
+    NotificationKind,
+    NotificationSettingsPayload,
+    NotificationSettingsType,
+    NotificationType,
+    visible_groups,
+)
+
+
+def _unread(viewer) -> int:
+    read_up_to = services.settings_of(viewer.pk).read_up_to
+    groups = visible_groups(NotificationGroup.objects.all(), viewer)
+    return (groups.filter(latest_at__gt=read_up_to) if read_up_to else groups).count()
+
+
+@strawberry.type
+class Query:
+    @strawberry_django.connection(
+        DjangoCursorConnection[NotificationType],
+        description="The viewer's notifications, grouped, newest first. Empty when signed out.",
+    )
+    def notifications(self, info: Info) -> QuerySet[NotificationGroup]:
+        return visible_groups(NotificationGroup.objects.all(), current_user(info)).order_by("-latest_at", "-id")
+
+    @strawberry_django.field(description="Notifications that happened after the viewer last read them.")
+    def unread_notification_count(self, info: Info) -> int:
+        viewer = current_user(info)
+        return _unread(viewer) if viewer else 0
+
+    @strawberry_django.field(description="The viewer's notification choices; null when signed out.")
+    def notification_settings(self, info: Info) -> NotificationSettingsType | None:
+        viewer = current_user(info)
+        return services.settings_of(viewer.pk) if viewer else None
+
+
+@strawberry.input
+class MarkReadInput:
+    up_to: datetime | None = strawberry.field(
+        default=None, description="The createdAt of the newest notification shown; null: now."
+    )
+
+
+@strawberry.input
+class NotificationSettingsInput:
+    off_kinds: list[NotificationKind] | None = None
+    only_from_following: bool | None = None
+
+
+@strawberry.type
+class Mutation:
+    @strawberry_django.mutation(description="Everything up to upTo counts as read.")
+    def mark_notifications_read(self, info: Info, input: MarkReadInput) -> NotificationSettingsPayload:
+        with collect_user_errors() as failure:
+            viewer = require_user(info, "read notifications")
+            preferences = services.mark_read(viewer, input.up_to)
+            return NotificationSettingsPayload(settings=preferences, unread_count=_unread(viewer))
+        return NotificationSettingsPayload(errors=failure.errors)
+
+    @strawberry_django.mutation(description="Choose which notifications you get, and from whom.")
+    def update_notification_settings(self, info: Info, input: NotificationSettingsInput) -> NotificationSettingsPayload:
+        with collect_user_errors() as failure:
+            viewer = require_user(info, "change notification settings")
+            preferences = services.update_settings(
+                viewer,
+                off_kinds=[kind.value for kind in input.off_kinds] if input.off_kinds is not None else None,
+                only_from_following=input.only_from_following,
+            )
+            return NotificationSettingsPayload(settings=preferences, unread_count=_unread(viewer))
+        return NotificationSettingsPayload(errors=failure.errors)
+
+
+def _load(viewer, group_id: int) -> NotificationGroup | None:
+    groups = visible_groups(NotificationGroup.objects.filter(pk=group_id), viewer)
+    return groups.select_related("latest_actor", "video", "comment").first()
+
+
+async def _stream(viewer) -> AsyncGenerator[NotificationGroup, None]:
+    try:
+        async with hub().listen(viewer_group(viewer.pk)) as events:
+            async for event in events:
+                if event["type"] == NOTIFICATION:
+                    group = await sync_to_async(_load)(viewer, event["group_id"])
+                    if group is not None:
+                        yield group
+    except LiveUnavailable:
+        raise unavailable_error() from None
+    except LiveInterrupted:
+        raise interrupted_error() from None
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(description="The viewer's notifications as they happen (each grouped as in the list).")
+    async def notification_added(self, info: Info) -> AsyncGenerator[NotificationType, None]:
+        viewer = current_user(info)
+        if viewer is None:
+            raise GraphQLError("Sign in to get notifications.", extensions={"code": ErrorCode.UNAUTHENTICATED.value})
+        try:
+            await hub().ready()
+        except LiveUnavailable:
+            raise unavailable_error() from None
+        return _stream(viewer)

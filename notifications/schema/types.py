@@ -1,0 +1,118 @@
+"""The GraphQL face of notifications: grouped, newest first, with a sentence to show."""
+
+import contextlib
+from datetime import datetime
+
+import strawberry
+import strawberry_django
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from strawberry import Info, relay
+
+from accounts.models import Block, Mute
+from accounts.models.mute import in_force
+from accounts.schema.types import UserType
+from platform.graphql.errors import Payload
+from platform.graphql.viewer import current_user
+from videos.models import Video
+from videos.schema.types import CommentType, VideoType
+
+from ..models import Kind, NotificationGroup, NotificationSettings
+from ..services import settings_of
+
+NotificationKind = strawberry.enum(Kind, name="NotificationKind", description="What a notification is about.")
+
+_DID = {
+    Kind.FOLLOW: "started following you",
+    Kind.HEART: "hearted your video",
+    Kind.COMMENT: "commented on your video",
+    Kind.REPLY: "replied to your comment",
+    Kind.MENTION: "mentioned you",
+    Kind.COMMENT_HEART: "hearted your comment",
+}
+
+
+def visible_groups(queryset: QuerySet[NotificationGroup], viewer) -> QuerySet[NotificationGroup]:
+    """The viewer's own groups, minus those whose latest actor is blocked either way or muted
+    and those about a video they may no longer see."""
+    if viewer is None:
+        return queryset.none()
+    actor = OuterRef("latest_actor")
+    hidden = (
+        Exists(Block.objects.filter(blocker=viewer, blocked=actor))
+        | Exists(Block.objects.filter(blocker=actor, blocked=viewer))
+        | Exists(Mute.objects.filter(in_force(), muter=viewer, muted=actor))
+    )
+    visible = Video.objects.visible_to(viewer).values("pk")
+    return queryset.filter(Q(video__isnull=True) | Q(video__in=visible), recipient=viewer).exclude(hidden)
+
+
+def _read_up_to(info: Info):
+    """The viewer's read watermark, looked up once per request."""
+    context = info.context
+    if not hasattr(context, "_notifications_read_up_to"):
+        viewer = current_user(info)
+        value = settings_of(viewer.pk).read_up_to if viewer else None
+        with contextlib.suppress(AttributeError):
+            context._notifications_read_up_to = value
+        return value
+    return context._notifications_read_up_to
+
+
+@strawberry_django.type(NotificationGroup, name="Notification", only=["latest_at", "id"])
+class NotificationType(relay.Node):
+    """One line of the viewer's notifications: every event of one kind about one thing."""
+
+    _id_attr = "pk"
+
+    kind: NotificationKind
+    count: int = strawberry_django.field(description="Events in this group: 13 for 'mia and 12 others'.")
+    created_at: datetime = strawberry_django.field(field_name="latest_at", description="When the latest happened.")
+    text: str = strawberry_django.field(description="Words of a notification about no one's action (a review).")
+
+    @strawberry_django.field(select_related=["latest_actor"], description="Who did it last.")
+    def actor(self, root: NotificationGroup) -> UserType | None:
+        return root.latest_actor
+
+    @strawberry_django.field(select_related=["video"], description="The video it is about, if any.")
+    def video(self, root: NotificationGroup) -> VideoType | None:
+        return root.video
+
+    @strawberry_django.field(select_related=["comment"], description="The comment it is about, if any.")
+    def comment(self, root: NotificationGroup) -> CommentType | None:
+        return root.comment
+
+    @strawberry_django.field(only=["latest_at"], description="Whether it happened after the viewer last read.")
+    def unread(self, root: NotificationGroup, info: Info) -> bool:
+        read_up_to = _read_up_to(info)
+        return read_up_to is None or root.latest_at > read_up_to
+
+    @strawberry_django.field(
+        select_related=["latest_actor"],
+        only=["kind", "count", "text"],
+        description="The sentence to show: 'mia and 12 others hearted your video.'",
+    )
+    def message(self, root: NotificationGroup) -> str:
+        if root.kind not in _DID:
+            return root.text
+        who = f"@{root.latest_actor.username}" if root.latest_actor else "Someone"
+        others = root.count - 1
+        if others > 0:
+            who += f" and {others:,} other{'s' if others > 1 else ''}"
+        return f"{who} {_DID[root.kind]}."
+
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet[NotificationGroup], info: Info, **kwargs) -> QuerySet[NotificationGroup]:
+        return visible_groups(queryset, current_user(info))
+
+
+@strawberry_django.type(NotificationSettings, name="NotificationSettings")
+class NotificationSettingsType:
+    off_kinds: list[NotificationKind] = strawberry_django.field(description="Kinds you do not want in the app.")
+    only_from_following: bool = strawberry_django.field(description="Only accounts you follow may notify you.")
+    read_up_to: datetime | None
+
+
+@strawberry.type
+class NotificationSettingsPayload(Payload):
+    settings: NotificationSettingsType | None = None
+    unread_count: int | None = None

@@ -1,0 +1,122 @@
+"""Writing and taking back notifications. Called from receivers of the models' signals, inside
+the transaction that made the change, so a notification exists exactly when its cause does."""
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from . import live
+from .models import Kind, Notification, NotificationGroup, NotificationSettings
+
+# The event and its group in one statement: the group is created or bumped, then the event
+# row points at it.
+_RECORD = """
+WITH grouped AS (
+    INSERT INTO notifications_notificationgroup
+        (recipient_id, kind, key, count, latest_actor_id, video_id, comment_id, text, latest_at)
+    VALUES (%(recipient)s, %(kind)s, %(key)s, 1, %(actor)s, %(video)s, %(comment)s, %(text)s, %(now)s)
+    ON CONFLICT (recipient_id, key) DO UPDATE SET
+        count = notifications_notificationgroup.count + 1,
+        latest_actor_id = coalesce(excluded.latest_actor_id, notifications_notificationgroup.latest_actor_id),
+        text = excluded.text,
+        latest_at = excluded.latest_at
+    RETURNING id
+)
+INSERT INTO notifications_notification (group_id, actor_id, created_at)
+SELECT id, %(actor)s, %(now)s FROM grouped
+RETURNING group_id
+"""
+
+
+def settings_of(user_id: int) -> NotificationSettings:
+    return NotificationSettings.objects.filter(user_id=user_id).first() or NotificationSettings(user_id=user_id)
+
+
+# One query for everything that decides whether a notification is wanted.
+_WANTED = """
+SELECT coalesce(s.off_kinds, '{}'), coalesce(s.only_from_following, false),
+       EXISTS (SELECT 1 FROM accounts_block b WHERE (b.blocker_id = %(r)s AND b.blocked_id = %(a)s)
+                                               OR (b.blocker_id = %(a)s AND b.blocked_id = %(r)s)),
+       EXISTS (SELECT 1 FROM accounts_mute m WHERE m.muter_id = %(r)s AND m.muted_id = %(a)s
+                                              AND (m.expires_at IS NULL OR m.expires_at > now())),
+       EXISTS (SELECT 1 FROM accounts_follow f WHERE f.follower_id = %(r)s AND f.followee_id = %(a)s)
+FROM (SELECT 1) one LEFT JOIN notifications_notificationsettings s ON s.user_id = %(r)s
+"""
+
+
+def _wanted(recipient_id: int, kind: str, actor) -> bool:
+    if actor is not None and (actor.pk == recipient_id or not actor.is_active):
+        return False  # self-actions never notify
+    with connection.cursor() as cursor:
+        cursor.execute(_WANTED, {"r": recipient_id, "a": actor.pk if actor else None})
+        off_kinds, only_following, blocked, muted, follows = cursor.fetchone()
+    if kind in off_kinds:
+        return False
+    if actor is None:
+        return True
+    return not blocked and not muted and (follows or not only_following)
+
+
+def notify(recipient_id: int, kind: str, key: str, *, actor=None, video_id=None, comment_id=None, text="") -> None:
+    """Record one event for `recipient_id`, folded into the group `key`, and tell their open
+    connections once it commits. Nothing when they turned the kind off, the actor is
+    themselves, blocked or muted, or a stranger to someone who hears only from people they follow."""
+    if not _wanted(recipient_id, kind, actor):
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _RECORD,
+            {
+                "recipient": recipient_id,
+                "kind": kind,
+                "key": key,
+                "actor": actor.pk if actor else None,
+                "video": video_id,
+                "comment": comment_id,
+                "text": text,
+                "now": timezone.now(),
+            },
+        )
+        group_id = cursor.fetchone()[0]
+    transaction.on_commit(lambda: live.publish_notification(recipient_id, group_id))
+
+
+@transaction.atomic
+def retract(recipient_id: int, key: str, actor_id: int) -> None:
+    """Take back `actor_id`'s latest event in the group if its recipient has not looked since
+    it happened (a heart removed at once leaves nothing); a seen one stays, as it was seen."""
+    group = NotificationGroup.objects.select_for_update().filter(recipient_id=recipient_id, key=key).first()
+    if group is None:
+        return
+    event = Notification.objects.filter(group=group, actor_id=actor_id).order_by("-created_at", "-id").first()
+    read_up_to = settings_of(recipient_id).read_up_to
+    if event is None or (read_up_to is not None and event.created_at <= read_up_to):
+        return
+    event.delete()
+    latest = Notification.objects.filter(group=group).order_by("-created_at", "-id").first()
+    if latest is None:
+        group.delete()
+        return
+    group.count -= 1
+    group.latest_actor_id, group.latest_at = latest.actor_id, latest.created_at
+    group.save(update_fields=["count", "latest_actor", "latest_at"])
+
+
+@transaction.atomic
+def mark_read(user, up_to) -> NotificationSettings:
+    """Everything up to `up_to` (never later than now) counts as read."""
+    up_to = min(up_to, timezone.now()) if up_to else timezone.now()
+    preferences, _ = NotificationSettings.objects.select_for_update().get_or_create(user=user)
+    if preferences.read_up_to is None or up_to > preferences.read_up_to:
+        preferences.read_up_to = up_to
+        preferences.save(update_fields=["read_up_to"])
+    return preferences
+
+
+def update_settings(user, *, off_kinds=None, only_from_following=None) -> NotificationSettings:
+    preferences, _ = NotificationSettings.objects.get_or_create(user=user)
+    if off_kinds is not None:
+        preferences.off_kinds = sorted({Kind(kind).value for kind in off_kinds})
+    if only_from_following is not None:
+        preferences.only_from_following = only_from_following
+    preferences.save()
+    return preferences
