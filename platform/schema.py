@@ -24,13 +24,22 @@ class NodeQuery:
 
 
 Query = merge_types(
-    "Query", (NodeQuery, accounts.schema.Query, videos.schema.Query, feed.schema.Query, notifications.schema.Query)
+    "Query",
+    (
+        NodeQuery,
+        accounts.schema.Query,
+        accounts.schema.KeywordFilterQuery,
+        videos.schema.Query,
+        feed.schema.Query,
+        notifications.schema.Query,
+    ),
 )
 Mutation = merge_types(
     "Mutation",
     (
         accounts.schema.Mutation,
         accounts.schema.MuteMutation,
+        accounts.schema.KeywordFilterMutation,
         videos.schema.Mutation,
         videos.schema.CommentControlsMutation,
         feed.schema.Mutation,

@@ -1,5 +1,6 @@
+from .keyword_filters import KeywordFilterMutation, KeywordFilterQuery
 from .mutations import Mutation
 from .mutes import MuteMutation
 from .queries import Query
 
-__all__ = ["Mutation", "MuteMutation", "Query"]
+__all__ = ["KeywordFilterMutation", "KeywordFilterQuery", "Mutation", "MuteMutation", "Query"]

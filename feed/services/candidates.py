@@ -36,6 +36,7 @@ FIELDS = (
     "share_count",
     "watch_time_ms",
     "duration_ms",
+    "caption",
 )
 
 _shared: dict[str, object] = {"at": -1e9, "lists": None}

@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from accounts.models import Follow, Mute
 from accounts.models.mute import in_force
+from accounts.services.keyword_filters import filters_of
 from videos.models import Video
 
 
@@ -54,6 +55,9 @@ def following_page(viewer, *, first: int, after: str | None = None) -> FeedPage:
         )
         .exclude(author__in=Mute.objects.filter(in_force(), muter=viewer).values("muted"))
     )
+    filtered = filters_of(viewer)
+    if filtered.sql:
+        videos = videos.exclude(caption__iregex=filtered.sql)
     if after:
         published_at, video_id = decode_cursor(after)
         videos = videos.filter(Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lt=video_id))

@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.models import Follow
+from accounts.services.keyword_filters import NOTHING, Filtered, filters_of
 from accounts.services.mutes import muted_by
 from accounts.services.social_graph import blocked_either_way
 from platform.unavailable import CACHE_DOWN
@@ -31,6 +32,7 @@ from .explanations import BRAND, explain
 from .signals import session_strengths, user_recent_strengths
 
 SESSION_TTL = 60 * 60
+_CAPTION = FIELDS.index("caption")
 SEEN_WINDOW = timedelta(days=3)
 
 logger = logging.getLogger(__name__)
@@ -54,6 +56,7 @@ class Candidate:
     shares: int
     watch_time_ms: int
     duration_ms: int | None
+    caption: str
     reason: str = ""
     explanation: str = ""
     score: float = 0.0
@@ -75,6 +78,7 @@ class Viewer:
     signals: dict[int, float] = field(default_factory=dict)  # video id -> interest strength
     follows: set[int] = field(default_factory=set)
     muted: set[int] = field(default_factory=set)  # accounts the viewer muted: never in their feed
+    filtered: Filtered = NOTHING  # words and hashtags the viewer never wants to see
 
     @property
     def key(self) -> str:
@@ -92,6 +96,7 @@ def _viewer(user, session_key: str, knobs: FeedSettings) -> Viewer:
         viewer.signals = user_recent_strengths(viewer.user, knobs, since=reset.reset_at if reset else None)
         viewer.follows = set(Follow.objects.filter(follower=viewer.user).values_list("followee", flat=True))
         viewer.muted = muted_by(viewer.user)
+        viewer.filtered = filters_of(viewer.user)
     elif session_key:
         viewer.signals = session_strengths(session_key, knobs, since=reset.reset_at if reset else None)
     viewer.reset = reset
@@ -198,6 +203,8 @@ def for_you_page(
     base = Video.objects.visible_to(viewer.user).filter(status=Video.Status.PUBLISHED).exclude(pk__in=excluded)
     if viewer.user:
         base = base.exclude(author__in={viewer.user.pk, *viewer.muted})
+    if viewer.filtered.sql:
+        base = base.exclude(caption__iregex=viewer.filtered.sql)
 
     following = (
         _rows(
@@ -219,7 +226,11 @@ def for_you_page(
     unwanted_authors = blocked_either_way(viewer.user) | viewer.muted | ({viewer.user.pk} if viewer.user else set())
 
     def usable(name: str, limit: int) -> list[Candidate]:
-        rows = (row for row in shared[name] if row[0] not in excluded and row[1] not in unwanted_authors)
+        rows = (
+            row
+            for row in shared[name]
+            if row[0] not in excluded and row[1] not in unwanted_authors and not viewer.filtered.hides(row[_CAPTION])
+        )
         return [Candidate.from_row(row) for _, row in zip(range(limit), rows, strict=False)]
 
     trending, popular = usable("trending", 60), usable("popular", 60)

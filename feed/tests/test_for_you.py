@@ -243,7 +243,7 @@ def test_a_page_left_with_one_authors_videos_slots_them_in_between_others_instea
     from feed.services.for_you import Candidate, _order
 
     def video(pk, author, score):
-        return Candidate(pk, author, f"a{author}", "CREATOR", None, None, True, *[0] * 9, None, score=score)
+        return Candidate(pk, author, f"a{author}", "CREATOR", None, None, True, *[0] * 9, None, "", score=score)
 
     page = _order([video(1, 2, 10), video(2, 3, 9), video(3, 1, 8), video(4, 1, 7)], 4)
     assert [c.pk for c in page] == [1, 4, 2, 3]

@@ -9,8 +9,10 @@ from strawberry_django.optimizer import optimize
 
 from accounts.models import User
 from accounts.schema.types import UserType
+from accounts.services.keyword_filters import filters_of
 from platform.graphql.ids import node_pk
 from platform.graphql.input_limits import MaxLength
+from platform.graphql.viewer import current_user
 
 from ..models import Hashtag, Sound, Video
 from .types import HashtagType, SoundType, VideoType
@@ -42,9 +44,14 @@ class SearchResults:
         matches = Hashtag.objects.filter(name__contains=self.text.lower().lstrip("#"))
         return _first(info, matches, HashtagType, self.limit, "name")
 
-    @strawberry_django.field(description="Public videos whose caption matches the words (full-text).")
+    @strawberry_django.field(
+        description="Public videos whose caption matches the words (full-text), minus the viewer's keyword filters."
+    )
     def videos(self, info: Info) -> list[VideoType]:
         public = Video.objects.published().filter(visibility=Video.Visibility.PUBLIC)
+        filtered = filters_of(current_user(info))
+        if filtered.sql:
+            public = public.exclude(caption__iregex=filtered.sql)
         matches = public.annotate(search=SearchVector("caption", config="simple")).filter(
             search=SearchQuery(self.text, config="simple", search_type="websearch")
         )

@@ -9,6 +9,7 @@ from graphql import GraphQLError
 from strawberry import Info, relay
 
 from accounts.models import User
+from accounts.services.keyword_filters import NOTHING, Filtered, filters_of
 from platform.graphql.errors import ErrorCode
 from platform.graphql.ids import node_pk
 from platform.graphql.shared_events import share
@@ -55,8 +56,8 @@ class _Watcher:
     group tells them), or the video taken down or deleted (its group does). They re-check, and
     if they may no longer see the video the stream ends."""
 
-    def __init__(self, viewer, video_pk: int, hidden: frozenset[int]):
-        self.viewer, self.video_pk, self.hidden = viewer, video_pk, hidden
+    def __init__(self, viewer, video_pk: int, hidden: frozenset[int], filtered: Filtered = NOTHING):
+        self.viewer, self.video_pk, self.hidden, self.filtered = viewer, video_pk, hidden, filtered
 
     @classmethod
     async def start(cls, info: Info, video_id: str) -> "_Watcher":
@@ -69,7 +70,7 @@ class _Watcher:
             await hub().ready()
         except LiveUnavailable:
             raise unavailable_error() from None
-        return cls(viewer, video_pk, hidden)
+        return cls(viewer, video_pk, hidden, await sync_to_async(filters_of)(viewer))
 
     async def _recheck(self, event: dict) -> frozenset[int] | None:
         # every local watcher gets this event dict: anonymous ones share one query
@@ -78,6 +79,10 @@ class _Watcher:
         if key not in checks:
             checks[key] = asyncio.ensure_future(_may_watch(self.viewer, self.video_pk))
         return await asyncio.shield(checks[key])
+
+    def _shows(self, event: dict) -> bool:
+        """Whether the viewer's keyword filters let this comment through (deletions always pass)."""
+        return event["type"] != live.ADDED or not self.filtered.hides(event["text"])
 
     async def events(self, kind: str) -> AsyncGenerator[dict, None]:
         groups = [live.group_name(self.video_pk)]
@@ -91,7 +96,7 @@ class _Watcher:
                         if hidden is None:
                             return
                         self.hidden = hidden
-                    elif event["type"] == kind and event["author_id"] not in self.hidden:
+                    elif event["type"] == kind and event["author_id"] not in self.hidden and self._shows(event):
                         yield event
         except LiveUnavailable:
             raise unavailable_error() from None

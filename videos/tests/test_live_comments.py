@@ -396,3 +396,18 @@ def test_a_deactivated_accounts_connections_close_at_once(live_server_process, s
         headers={"Authorization": f"Bearer {scene['fan_token']}"},
     )
     assert refused.status_code == 401
+
+
+def test_live_comments_with_a_filtered_word_are_not_delivered(live_server_process, scene):
+    from accounts.services import keyword_filters
+
+    keyword_filters.add(scene["fan"], "spoiler")
+    author_token = scene["author_token"]
+    talker_token = issue_token(scene["author"])[0]
+
+    def comments():
+        post(live_server_process, talker_token, ADD, id=global_id(scene["video"]), text="SPOILER: he dies")
+        post(live_server_process, author_token, ADD, id=global_id(scene["video"]), text="no spoilers please")
+
+    results = asyncio.run(watch(live_server_process, ADDED, scene["video"], 1, comments, token=scene["fan_token"]))
+    assert [r["commentAdded"]["text"] for r in results] == ["no spoilers please"]
