@@ -10,6 +10,9 @@ from .models import User
 # database itself, however the deactivation happens: migration 0004.)
 accounts_deactivated = Signal()
 
+# Sent with `requester` and `target` when a private account accepts a follow request.
+follow_request_accepted = Signal()
+
 
 @receiver(post_save, sender=User, dispatch_uid="accounts.deactivated_by_save")
 def _deactivated_by_save(sender, instance: User, created: bool, update_fields=None, **kwargs) -> None:

@@ -9,6 +9,8 @@ from django.db import models
 
 class Kind(models.TextChoices):
     FOLLOW = "FOLLOW", "New follower"
+    FOLLOW_REQUEST = "FOLLOW_REQUEST", "Request to follow your private account"
+    FOLLOW_ACCEPTED = "FOLLOW_ACCEPTED", "Your follow request was accepted"
     HEART = "HEART", "Heart on your video"
     COMMENT = "COMMENT", "Comment on your video"
     REPLY = "REPLY", "Reply to your comment"

@@ -4,7 +4,8 @@ transaction of the change it hears about."""
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from accounts.models import Follow, User
+from accounts.models import Follow, FollowRequest, User
+from accounts.signals import follow_request_accepted
 from feed.models import PoolDecision
 from videos.media import caption as caption_parser
 from videos.models import Comment, CommentHeart, Heart, ModerationDecision, Video
@@ -28,6 +29,23 @@ def followed(sender, instance: Follow, created: bool, **kwargs) -> None:
 @receiver(post_delete, sender=Follow, dispatch_uid="notifications.unfollow")
 def unfollowed(sender, instance: Follow, **kwargs) -> None:
     retract(instance.followee_id, _follow_key(instance), instance.follower_id)
+
+
+@receiver(post_save, sender=FollowRequest, dispatch_uid="notifications.follow_request")
+def asked_to_follow(sender, instance: FollowRequest, created: bool, **kwargs) -> None:
+    if created:
+        notify(instance.target_id, Kind.FOLLOW_REQUEST, "follow-requests", actor=instance.requester)
+
+
+@receiver(post_delete, sender=FollowRequest, dispatch_uid="notifications.follow_request_answered")
+def request_answered(sender, instance: FollowRequest, **kwargs) -> None:
+    # accepted, declined or withdrawn: a request nobody looked at yet no longer needs an answer
+    retract(instance.target_id, "follow-requests", instance.requester_id)
+
+
+@receiver(follow_request_accepted, dispatch_uid="notifications.follow_accepted")
+def request_accepted(sender, requester, target, **kwargs) -> None:
+    notify(requester.pk, Kind.FOLLOW_ACCEPTED, f"accepted:{target.pk}", actor=target)
 
 
 @receiver(post_save, sender=Heart, dispatch_uid="notifications.heart")

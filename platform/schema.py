@@ -40,6 +40,7 @@ Mutation = merge_types(
         accounts.schema.Mutation,
         accounts.schema.MuteMutation,
         accounts.schema.KeywordFilterMutation,
+        accounts.schema.FollowRequestMutation,
         videos.schema.Mutation,
         videos.schema.CommentControlsMutation,
         feed.schema.Mutation,

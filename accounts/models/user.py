@@ -84,6 +84,11 @@ class User(AbstractUser):
         db_default=False,
         help_text="Whether others may see the videos this account hearted (its liked tab).",
     )
+    is_private = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="Only accepted followers see its videos and its follower and following lists.",
+    )
     default_comment_policy = models.CharField(
         max_length=10,
         choices=CommentPolicy.choices,

@@ -42,6 +42,11 @@ class UpdateProfileInput:
     default_comment_policy: CommentPolicyEnum | None = strawberry.field(
         default=None, description="Who may comment on your new videos (each video can still change it)."
     )
+    is_private: bool | None = strawberry.field(
+        default=None,
+        description="Private: only followers you accept see your videos and lists. Going public accepts every "
+        "waiting request.",
+    )
 
 
 @strawberry.input
@@ -127,19 +132,25 @@ class Mutation:
                 remove_avatar=input.remove_avatar,
                 hearts_public=input.hearts_public,
                 default_comment_policy=input.default_comment_policy.value if input.default_comment_policy else None,
+                is_private=input.is_private,
             )
             return UserPayload(user=user)
         return UserPayload(errors=failure.errors)
 
-    @strawberry_django.mutation(description="Follow an account. Idempotent.")
+    @strawberry_django.mutation(
+        description="Follow an account, or ask to follow a private one (then `requested` is true). Idempotent."
+    )
     @idempotent
     def follow(self, info: Info, input: FollowInput) -> FollowPayload:
         with collect_user_errors() as failure:
             viewer, target = _act_on_account(info, input.user_id, social_graph.follow, "follow accounts")
-            return FollowPayload(user=_fresh(target), viewer=_fresh(viewer))
+            requested = social_graph.request_pending(viewer, target)
+            return FollowPayload(user=_fresh(target), viewer=_fresh(viewer), requested=requested)
         return FollowPayload(errors=failure.errors)
 
-    @strawberry_django.mutation(description="Stop following an account. Idempotent.")
+    @strawberry_django.mutation(
+        description="Stop following an account, or withdraw a request to follow it. Idempotent."
+    )
     @idempotent
     def unfollow(self, info: Info, input: FollowInput) -> FollowPayload:
         with collect_user_errors() as failure:

@@ -3,7 +3,7 @@ from typing import Annotated
 
 import strawberry
 import strawberry_django
-from django.db.models import Exists, OuterRef, QuerySet, Value
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 from strawberry import Info, relay
 from strawberry_django.relay import DjangoCursorConnection
 
@@ -13,7 +13,7 @@ from platform.graphql.shared_events import SHAREABLE
 from platform.graphql.urls import file_url
 from platform.graphql.viewer import current_user
 
-from ..models import Follow, User
+from ..models import Follow, FollowRequest, User
 from ..models.user import CommentPolicy, visible_users
 from ..services import mutes
 
@@ -41,6 +41,33 @@ def _follows_viewer(info: Info):
     return Exists(Follow.objects.filter(follower=OuterRef("pk"), followee_id=viewer.pk))
 
 
+def _lists_visible(info: Info):
+    """Whether the viewer may see each account's followers and following: a public account's,
+    their own, and those of private accounts they follow. Annotated on the account query, so
+    deciding costs nothing per account."""
+    viewer = current_user(info)
+    if viewer is None:
+        return Q(is_private=False)
+    follows = Exists(Follow.objects.filter(follower_id=viewer.pk, followee=OuterRef("pk")))
+    return ExpressionWrapper(Q(is_private=False) | Q(pk=viewer.pk) | Q(follows), output_field=BooleanField())
+
+
+def _lists_hidden(root: User, info: Info) -> bool:
+    """A private account's followers and following are for itself and its accepted followers.
+    An account not loaded by the optimizer (a mutation's answer) shows its lists only to itself."""
+    if hasattr(root, "lists_visible_flag"):
+        return not root.lists_visible_flag
+    viewer = current_user(info)
+    return root.is_private and (viewer is None or viewer.pk != root.pk)
+
+
+def _viewer_requested(info: Info):
+    viewer = current_user(info)
+    if viewer is None:
+        return Value(False)
+    return Exists(FollowRequest.objects.filter(requester_id=viewer.pk, target=OuterRef("pk")))
+
+
 def _follow_flag(root: User, annotation: str, info: Info, *, viewer_is_follower: bool) -> bool:
     """Read the flag the optimizer annotated on list queries; objects returned by mutations
     were not loaded through it and cost one query."""
@@ -66,6 +93,29 @@ class UserType(relay.Node):
     kind: AccountKind
     is_verified: bool
     hearts_public: bool = strawberry_django.field(description="Whether others may see the videos it hearted.")
+    is_private: bool = strawberry_django.field(
+        description="Only accepted followers see its videos and its follower and following lists."
+    )
+
+    @strawberry_django.field(
+        annotate={"viewer_requested_flag": _viewer_requested},
+        description="Whether the viewer asked to follow this private account and awaits an answer.",
+    )
+    def viewer_requested_follow(self, root: User, info: Info) -> bool:
+        if hasattr(root, "viewer_requested_flag"):
+            return root.viewer_requested_flag
+        viewer = current_user(info)
+        return viewer is not None and FollowRequest.objects.filter(requester=viewer, target=root).exists()
+
+    @strawberry_django.connection(
+        DjangoCursorConnection[Annotated["FollowRequestType", strawberry.lazy("accounts.schema.follow_requests")]],  # noqa: F821
+        description="Accounts asking to follow this private one, newest first. Only the account itself sees them.",
+    )
+    def follow_requests(self, root: User, info: Info) -> QuerySet:
+        viewer = current_user(info)
+        if viewer is None or viewer.pk != root.pk:
+            return FollowRequest.objects.none()
+        return FollowRequest.objects.filter(target=root).order_by("-created_at", "-id")
 
     @strawberry_django.field(
         only=["default_comment_policy"], description="Who may comment on its new videos. Visible to itself only."
@@ -109,14 +159,16 @@ class UserType(relay.Node):
     followers: DjangoCursorConnection[Annotated["UserType", strawberry.lazy("accounts.schema.types")]] = (
         strawberry_django.connection(
             field_name="followers",
-            field_cls=ordered_relation("-following_edges__created_at", "-following_edges__id"),
+            field_cls=ordered_relation("-following_edges__created_at", "-following_edges__id", hidden=_lists_hidden),
+            annotate={"lists_visible_flag": _lists_visible},
             description="Accounts that follow this one, most recent first.",
         )
     )
     following: DjangoCursorConnection[Annotated["UserType", strawberry.lazy("accounts.schema.types")]] = (
         strawberry_django.connection(
             field_name="following",
-            field_cls=ordered_relation("-follower_edges__created_at", "-follower_edges__id"),
+            field_cls=ordered_relation("-follower_edges__created_at", "-follower_edges__id", hidden=_lists_hidden),
+            annotate={"lists_visible_flag": _lists_visible},
             description="Accounts this one follows, most recent first.",
         )
     )
@@ -185,6 +237,9 @@ class UserPayload(Payload):
 @strawberry.type
 class FollowPayload(Payload):
     user: UserType | None = strawberry.field(default=None, description="The account followed or unfollowed.")
+    requested: bool = strawberry.field(
+        default=False, description="True when the account is private: a request now awaits its answer."
+    )
     viewer: UserType | None = strawberry.field(default=None, description="The signed-in account, with new counts.")
 
 

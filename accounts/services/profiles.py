@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.forms import ImageField as ImageFormField
 
 from ..models import User
+from . import social_graph
 
 # Names that would confuse people or collide with our own routes and staff.
 RESERVED_USERNAMES = frozenset(
@@ -105,6 +106,7 @@ def update_profile(
     remove_avatar: bool = False,
     hearts_public: bool | None = None,
     default_comment_policy: str | None = None,
+    is_private: bool | None = None,
 ) -> User:
     """Change the caller's own profile. Brands cannot reclassify themselves: only staff can,
     since the feed down-weights brand accounts."""
@@ -121,6 +123,9 @@ def update_profile(
         user.hearts_public = hearts_public
     if default_comment_policy is not None:
         user.default_comment_policy = default_comment_policy
+    going_public = is_private is False and user.is_private
+    if is_private is not None:
+        user.is_private = is_private
     old_avatar = user.avatar.name if user.avatar else ""
     if avatar is not None:
         user.avatar = _validated_avatar(avatar)
@@ -128,6 +133,9 @@ def update_profile(
         user.avatar = ""
     user.full_clean(exclude=["password", "username", "email", "avatar"])
     user.save()
+    if going_public:
+        social_graph.accept_all_follow_requests(user)
+        user.refresh_from_db(fields=["follower_count"])
     if old_avatar and old_avatar != (user.avatar.name if user.avatar else ""):
         storage = user.avatar.storage
         transaction.on_commit(lambda: storage.delete(old_avatar))

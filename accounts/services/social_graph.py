@@ -2,7 +2,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
-from ..models import Block, Follow, User
+from ..models import Block, Follow, FollowRequest, User
+from ..signals import follow_request_accepted
 
 
 def is_blocked_between(a: User, b: User) -> bool:
@@ -36,27 +37,75 @@ def _remove_follow(follower_id: int, followee_id: int) -> bool:
 
 @transaction.atomic
 def follow(actor: User, target: User) -> bool:
-    """Follow `target`. Idempotent: following twice changes nothing. Returns whether a new
-    follow was made. Counters move in the same transaction as the row, so they stay exact."""
+    """Follow `target`, or ask to when it is private (see `request_state`). Idempotent:
+    following twice changes nothing. Returns whether a new follow was made. Counters move in
+    the same transaction as the row, so they stay exact."""
     require_other_active_user(actor, target, "follow")
     if is_blocked_between(actor, target):
         raise ValidationError({"user_id": ValidationError("You cannot follow this account.", code="blocked")})
+    if target.is_private and not Follow.objects.filter(follower=actor, followee=target).exists():
+        try:
+            with transaction.atomic():
+                FollowRequest.objects.get_or_create(requester=actor, target=target)
+        except IntegrityError:
+            pass  # a concurrent request asked first
+        return False
+    return _make_follow(actor.pk, target.pk)
+
+
+def _make_follow(follower_id: int, followee_id: int) -> bool:
     try:
         with transaction.atomic():
-            _, created = Follow.objects.get_or_create(follower=actor, followee=target)
+            _, created = Follow.objects.get_or_create(follower_id=follower_id, followee_id=followee_id)
     except IntegrityError:
         # A concurrent request made the same follow first; the unique constraint held.
         return False
     if created:
-        User.objects.filter(pk=actor.pk).update(following_count=F("following_count") + 1)
-        User.objects.filter(pk=target.pk).update(follower_count=F("follower_count") + 1)
+        User.objects.filter(pk=follower_id).update(following_count=F("following_count") + 1)
+        User.objects.filter(pk=followee_id).update(follower_count=F("follower_count") + 1)
     return created
+
+
+def request_pending(actor: User, target: User) -> bool:
+    return FollowRequest.objects.filter(requester=actor, target=target).exists()
+
+
+@transaction.atomic
+def accept_follow_request(target: User, requester: User) -> bool:
+    """The private account lets `requester` follow it. Returns whether there was a request."""
+    if not target.is_authenticated:
+        raise PermissionDenied("Sign in to answer follow requests.")
+    request = FollowRequest.objects.select_for_update().filter(requester=requester, target=target).first()
+    if request is None:
+        raise ValidationError({"user_id": ValidationError("No follow request from this account.", code="not_found")})
+    request.delete()
+    _make_follow(requester.pk, target.pk)
+    follow_request_accepted.send(sender=FollowRequest, requester=requester, target=target)
+    return True
+
+
+def decline_follow_request(target: User, requester: User) -> bool:
+    """Refuse a request (the requester is not told). Idempotent."""
+    if not target.is_authenticated:
+        raise PermissionDenied("Sign in to answer follow requests.")
+    deleted, _ = FollowRequest.objects.filter(requester=requester, target=target).delete()
+    return bool(deleted)
+
+
+def accept_all_follow_requests(target: User) -> int:
+    """An account going public lets everyone waiting in."""
+    accepted = 0
+    for request in FollowRequest.objects.select_for_update().filter(target=target).select_related("requester"):
+        accept_follow_request(target, request.requester)
+        accepted += 1
+    return accepted
 
 
 @transaction.atomic
 def unfollow(actor: User, target: User) -> bool:
     """Stop following `target`. Idempotent. Returns whether a follow was removed."""
     require_other_active_user(actor, target, "unfollow")
+    FollowRequest.objects.filter(requester=actor, target=target).delete()  # cancels a pending request
     return _remove_follow(actor.pk, target.pk)
 
 
@@ -71,6 +120,7 @@ def block(actor: User, target: User) -> bool:
         created = False
     _remove_follow(actor.pk, target.pk)
     _remove_follow(target.pk, actor.pk)
+    FollowRequest.objects.filter(Q(requester=actor, target=target) | Q(requester=target, target=actor)).delete()
     return created
 
 

@@ -44,7 +44,10 @@ _shared: dict[str, object] = {"at": -1e9, "lists": None}
 
 def _public():
     return Video.objects.filter(
-        status=Video.Status.PUBLISHED, visibility=Video.Visibility.PUBLIC, author__is_active=True
+        status=Video.Status.PUBLISHED,
+        visibility=Video.Visibility.PUBLIC,
+        author__is_active=True,
+        author__is_private=False,
     )
 
 

@@ -23,6 +23,8 @@ NotificationKind = strawberry.enum(Kind, name="NotificationKind", description="W
 
 _DID = {
     Kind.FOLLOW: "started following you",
+    Kind.FOLLOW_REQUEST: "asked to follow you",
+    Kind.FOLLOW_ACCEPTED: "accepted your follow request",
     Kind.HEART: "hearted your video",
     Kind.COMMENT: "commented on your video",
     Kind.REPLY: "replied to your comment",

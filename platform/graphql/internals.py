@@ -15,7 +15,7 @@ def provided_operation_name(context: ExecutionContext) -> str | None:
     return context._provided_operation_name
 
 
-def ordered_relation(*ordering: str) -> type[StrawberryDjangoField]:
+def ordered_relation(*ordering: str, hidden=None) -> type[StrawberryDjangoField]:
     """A connection field over a many-to-many relation, ordered by columns of the relation's
     through table (a follow's date, say).
 
@@ -26,6 +26,14 @@ def ordered_relation(*ordering: str) -> type[StrawberryDjangoField]:
     order tests of followers and following)."""
 
     class OrderedRelationField(StrawberryDjangoField):
+        # `hidden(root, info)`: the list is not the viewer's to see (a private account's
+        # followers); StrawberryDjangoField.get_result (0.93) then gets an empty queryset,
+        # which costs no query, instead of the prefetched or fetched relation.
+        def get_result(self, source, info, args, kwargs):
+            if hidden is not None and source is not None and hidden(source, info):
+                return self.django_model._default_manager.none()
+            return super().get_result(source, info, args, kwargs)
+
         def get_queryset(self, queryset, info, **kwargs):
             if not is_optimized_by_prefetching(queryset):
                 queryset = queryset.order_by(*ordering)

@@ -9,24 +9,23 @@ from accounts.models.user import CommentPolicy
 
 
 def visible_videos(queryset: models.QuerySet, viewer) -> models.QuerySet:
-    """Narrow any queryset of videos to those `viewer` may watch: published public ones,
-    followers-only ones of accounts they follow, all of their own (whatever the status),
-    never across a block. A function, so querysets built by the GraphQL optimizer (which do
-    not carry our QuerySet class) can be narrowed too."""
+    """Narrow any queryset of videos to those `viewer` may watch: published public ones of
+    public accounts; of an account they follow, its public and followers-only ones (a private
+    account's videos are for its accepted followers only); all of their own (whatever the
+    status); never across a block. A function, so querysets built by the GraphQL optimizer
+    (which do not carry our QuerySet class) can be narrowed too."""
     from accounts.models import Block, Follow
 
     published = Q(status=Video.Status.PUBLISHED, author__is_active=True)
+    for_everyone = Q(visibility=Video.Visibility.PUBLIC, author__is_private=False)
     if viewer is None or not viewer.is_authenticated:
-        return queryset.filter(published, visibility=Video.Visibility.PUBLIC)
+        return queryset.filter(published, for_everyone)
     follows_author = Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("author")))
     blocked = Exists(Block.objects.filter(blocker=viewer, blocked=OuterRef("author"))) | Exists(
         Block.objects.filter(blocker=OuterRef("author"), blocked=viewer)
     )
-    others = (
-        published
-        & ~blocked
-        & (Q(visibility=Video.Visibility.PUBLIC) | (Q(visibility=Video.Visibility.FOLLOWERS) & follows_author))
-    )
+    for_followers = Q(visibility__in=[Video.Visibility.PUBLIC, Video.Visibility.FOLLOWERS]) & follows_author
+    others = published & ~blocked & (for_everyone | for_followers)
     return queryset.filter(others | Q(author=viewer))
 
 

@@ -15,6 +15,7 @@ from platform.graphql.input_limits import MaxLength
 from platform.graphql.viewer import current_user
 
 from ..models import Hashtag, Sound, Video
+from ..models.video import visible_videos
 from .types import HashtagType, SoundType, VideoType
 
 SEARCH_MAX = 50
@@ -45,11 +46,14 @@ class SearchResults:
         return _first(info, matches, HashtagType, self.limit, "name")
 
     @strawberry_django.field(
-        description="Public videos whose caption matches the words (full-text), minus the viewer's keyword filters."
+        description="Public videos the viewer may see whose caption matches the words (full-text), minus the "
+        "viewer's keyword filters."
     )
     def videos(self, info: Info) -> list[VideoType]:
-        public = Video.objects.published().filter(visibility=Video.Visibility.PUBLIC)
-        filtered = filters_of(current_user(info))
+        viewer = current_user(info)
+        # public videos: of public accounts, and of private accounts the viewer follows
+        public = visible_videos(Video.objects.filter(visibility=Video.Visibility.PUBLIC), viewer)
+        filtered = filters_of(viewer)
         if filtered.sql:
             public = public.exclude(caption__iregex=filtered.sql)
         matches = public.annotate(search=SearchVector("caption", config="simple")).filter(

@@ -41,13 +41,18 @@ def _viewer_has(model):
 _viewer_has_hearted, _viewer_has_saved = _viewer_has(Heart), _viewer_has(SavedVideo)
 
 
-_ACCESS_FIELDS = ["status", "visibility", "author_id"]
+_ACCESS_FIELDS = ["status", "visibility", "author_id", "author__is_private"]
 
 
 def _media_claims(root: Video, info: Info) -> dict:
-    """A public, published video's file URLs are everyone's (and cacheable); any other's
-    belong to the viewer they were given to, and work only while that viewer may see it."""
-    if root.status == Video.Status.PUBLISHED and root.visibility == Video.Visibility.PUBLIC:
+    """A public, published video of a public account has file URLs that are everyone's (and
+    cacheable); any other's belong to the viewer they were given to, and work only while that
+    viewer may see it."""
+    if (
+        root.status == Video.Status.PUBLISHED
+        and root.visibility == Video.Visibility.PUBLIC
+        and not root.author.is_private
+    ):
         return {"video_id": root.pk}
     viewer = current_user(info)
     return {"video_id": root.pk, "viewer_id": viewer.pk if viewer else 0}
@@ -98,7 +103,7 @@ class SoundType(relay.Node):
 
 
 def _public_published():
-    return Video.objects.published().filter(visibility=Video.Visibility.PUBLIC)
+    return Video.objects.published().filter(visibility=Video.Visibility.PUBLIC, author__is_private=False)
 
 
 def _public_count(relation: str) -> Count:
@@ -110,6 +115,7 @@ def _public_count(relation: str) -> Count:
                 f"{relation}__status": Video.Status.PUBLISHED,
                 f"{relation}__visibility": Video.Visibility.PUBLIC,
                 f"{relation}__author__is_active": True,
+                f"{relation}__author__is_private": False,
             }
         ),
     )
