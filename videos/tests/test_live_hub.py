@@ -43,7 +43,9 @@ def test_every_local_listener_gets_each_event_once_and_leaving_stops_delivery(se
 def test_a_layer_that_forgets_its_groups_interrupts_listeners_and_new_ones_join_afresh(settings):
     # what a Redis restart does to channels-redis: every membership is gone, with no error
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    settings.LIVE_HUB_PROBE_SECONDS = settings.LIVE_HUB_PROBE_TIMEOUT = 0.2
+    # probe often, but give each probe a second: on a loaded machine a 0.2 s answer can be late
+    # and a healthy layer would be taken for a failed one
+    settings.LIVE_HUB_PROBE_SECONDS, settings.LIVE_HUB_PROBE_TIMEOUT = 0.2, 1.0
 
     async def run():
         layer = get_channel_layer()
