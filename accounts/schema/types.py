@@ -3,7 +3,7 @@ from typing import Annotated
 
 import strawberry
 import strawberry_django
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from strawberry import Info, relay
 from strawberry_django.relay import DjangoCursorConnection
 
@@ -11,7 +11,7 @@ from platform.graphql.errors import Payload
 from platform.graphql.internals import ordered_relation
 from platform.graphql.shared_events import SHAREABLE
 from platform.graphql.urls import file_url
-from platform.graphql.viewer import current_user
+from platform.graphql.viewer import VIEWER, current_user, viewer_flag
 
 from ..models import Follow, FollowRequest, User
 from ..models.user import CommentPolicy, visible_users
@@ -27,18 +27,8 @@ def _videos():
     return user_fields
 
 
-def _viewer_follows(info: Info):
-    viewer = current_user(info)
-    if viewer is None:
-        return Value(False)
-    return Exists(Follow.objects.filter(follower_id=viewer.pk, followee=OuterRef("pk")))
-
-
-def _follows_viewer(info: Info):
-    viewer = current_user(info)
-    if viewer is None:
-        return Value(False)
-    return Exists(Follow.objects.filter(follower=OuterRef("pk"), followee_id=viewer.pk))
+_viewer_follows = viewer_flag(Follow, follower_id=VIEWER, followee="pk")
+_follows_viewer = viewer_flag(Follow, follower="pk", followee_id=VIEWER)
 
 
 def _lists_visible(info: Info):
@@ -61,11 +51,7 @@ def _lists_hidden(root: User, info: Info) -> bool:
     return root.is_private and (viewer is None or viewer.pk != root.pk)
 
 
-def _viewer_requested(info: Info):
-    viewer = current_user(info)
-    if viewer is None:
-        return Value(False)
-    return Exists(FollowRequest.objects.filter(requester_id=viewer.pk, target=OuterRef("pk")))
+_viewer_requested = viewer_flag(FollowRequest, requester_id=VIEWER, target="pk")
 
 
 def _follow_flag(root: User, annotation: str, info: Info, *, viewer_is_follower: bool) -> bool:

@@ -1,6 +1,5 @@
 """The GraphQL face of notifications: grouped, newest first, with a sentence to show."""
 
-import contextlib
 from datetime import datetime
 
 import strawberry
@@ -12,7 +11,7 @@ from accounts.models import Block, Mute
 from accounts.models.mute import in_force
 from accounts.schema.types import UserType
 from platform.graphql.errors import Payload
-from platform.graphql.viewer import current_user
+from platform.graphql.viewer import current_user, per_request
 from videos.models import Video
 from videos.schema.types import CommentType, VideoType
 
@@ -50,14 +49,12 @@ def visible_groups(queryset: QuerySet[NotificationGroup], viewer) -> QuerySet[No
 
 def _read_up_to(info: Info):
     """The viewer's read watermark, looked up once per request."""
-    context = info.context
-    if not hasattr(context, "_notifications_read_up_to"):
+
+    def compute():
         viewer = current_user(info)
-        value = settings_of(viewer.pk).read_up_to if viewer else None
-        with contextlib.suppress(AttributeError):
-            context._notifications_read_up_to = value
-        return value
-    return context._notifications_read_up_to
+        return settings_of(viewer.pk).read_up_to if viewer else None
+
+    return per_request(info, "_notifications_read_up_to", compute)
 
 
 @strawberry_django.type(NotificationGroup, name="Notification", only=["latest_at", "id"])

@@ -1,3 +1,4 @@
+from django.db.models import Exists, OuterRef, Value
 from strawberry import Info
 
 from accounts.services.rate_limits import client_address, hit
@@ -36,3 +37,36 @@ def rate_limit(info: Info, action: str, *, target: object = None) -> None:
     """Count this request against `action`'s limits for the caller's account and address;
     RateLimited (a payload error with retryAfter) when over. See settings.RATE_LIMITS."""
     hit(action, user=current_user(info), address=client_address(info.context.request), target=target)
+
+
+VIEWER = object()  # in viewer_flag's lookups: the signed-in viewer's id
+
+
+def viewer_flag(model, **lookups):
+    """An annotation (for a field's `annotate=`) telling, per row, whether a `model` row
+    relating the viewer to it exists: `viewer_flag(Heart, user=VIEWER, video="pk")` is "the
+    viewer hearted this video". Strings name the outer row's fields. False when signed out."""
+
+    def annotation(info: Info):
+        viewer = current_user(info)
+        if viewer is None:
+            return Value(False)
+        return Exists(
+            model.objects.filter(
+                **{key: viewer.pk if value is VIEWER else OuterRef(value) for key, value in lookups.items()}
+            )
+        )
+
+    return annotation
+
+
+def per_request(info: Info, name: str, compute):
+    """`compute()`, once per request: kept on the request's context under `name`."""
+    context = info.context
+    if not hasattr(context, name):
+        value = compute()
+        try:
+            setattr(context, name, value)
+        except AttributeError:  # a context that takes no attributes: computed each time
+            return value
+    return getattr(context, name)

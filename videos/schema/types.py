@@ -3,17 +3,17 @@ from typing import Annotated
 
 import strawberry
 import strawberry_django
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from strawberry import Info, relay
 from strawberry_django.relay import DjangoCursorConnection
 
-from accounts.models import Block, Mute
+from accounts.models import Block, Follow, Mute
 from accounts.models.mute import in_force
 from accounts.models.user import CommentPolicy
 from accounts.schema.types import CommentPolicyEnum, UserType
 from platform.graphql.errors import Payload
 from platform.graphql.urls import file_url
-from platform.graphql.viewer import current_user
+from platform.graphql.viewer import VIEWER, current_user, viewer_flag
 
 from ..models import Comment, CommentHeart, Hashtag, Heart, Report, SavedVideo, Sound, Video
 from ..models.video import visible_videos
@@ -28,17 +28,8 @@ Visibility = strawberry.enum(Video.Visibility, name="Visibility")
 ReportReason = strawberry.enum(Report.Reason, name="ReportReason")
 
 
-def _viewer_has(model):
-    def annotation(info: Info):
-        viewer = current_user(info)
-        if viewer is None:
-            return Value(False)
-        return Exists(model.objects.filter(user_id=viewer.pk, video=OuterRef("pk")))
-
-    return annotation
-
-
-_viewer_has_hearted, _viewer_has_saved = _viewer_has(Heart), _viewer_has(SavedVideo)
+_viewer_has_hearted = viewer_flag(Heart, user_id=VIEWER, video="pk")
+_viewer_has_saved = viewer_flag(SavedVideo, user_id=VIEWER, video="pk")
 
 
 _ACCESS_FIELDS = ["status", "visibility", "author_id", "author__is_private"]
@@ -175,7 +166,9 @@ class CommentType(relay.Node):
         strawberry_django.connection(description="Replies, newest first.")
     )
 
-    @strawberry_django.field(annotate={"viewer_hearted_comment": comment_fields.viewer_hearted_comment})
+    @strawberry_django.field(
+        annotate={"viewer_hearted_comment": viewer_flag(CommentHeart, user_id=VIEWER, comment="pk")}
+    )
     def viewer_has_hearted(self, root: Comment, info: Info) -> bool:
         if hasattr(root, "viewer_hearted_comment"):
             return root.viewer_hearted_comment
@@ -245,7 +238,7 @@ class VideoType(relay.Node):
 
     @strawberry_django.field(
         only=["comment_policy", "author_id"],
-        annotate={"viewer_follows_author": comment_fields.viewer_follows_author},
+        annotate={"viewer_follows_author": viewer_flag(Follow, follower_id=VIEWER, followee="author")},
         description="Whether the viewer may comment, under the video's comment setting.",
     )
     def viewer_can_comment(self, root: Video, info: Info) -> bool:

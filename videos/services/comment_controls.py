@@ -2,7 +2,7 @@
 pinned) and hearts on comments."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, QuerySet
 
 from accounts.models import Follow
@@ -12,6 +12,7 @@ from accounts.services.social_graph import blocked_either_way
 
 from ..models import Comment, CommentHeart, Video
 from .access import require_signed_in, visible_video
+from .engagement import created_once
 
 
 def comment_refusal(user, video: Video) -> str | None:
@@ -70,10 +71,7 @@ def heart_comment(user, comment_id) -> Comment:
     equals the rows under concurrent requests."""
     require_signed_in(user, "heart comments")
     comment = visible_comment(user, comment_id)
-    try:
-        with transaction.atomic():
-            CommentHeart.objects.create(user=user, comment=comment)
-    except IntegrityError:
+    if not created_once(CommentHeart, user=user, comment=comment):
         return comment
     Comment.objects.filter(pk=comment.pk).update(heart_count=F("heart_count") + 1)
     return comment

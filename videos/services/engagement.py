@@ -13,16 +13,24 @@ def _count(model, pk, **deltas) -> None:
     model.objects.filter(pk=pk).update(**{name: F(name) + delta for name, delta in deltas.items()})
 
 
+def created_once(model, **fields) -> bool:
+    """Insert a row a unique constraint allows once; whether this call made it. Counters that
+    mirror the rows move only when it did, so they equal the rows under concurrent requests."""
+    try:
+        with transaction.atomic():
+            model.objects.create(**fields)
+    except IntegrityError:
+        return False
+    return True
+
+
 @transaction.atomic
 def heart(user, video_id) -> Video:
     """Heart a video. Idempotent; the counters on the video and its author move only when a
     heart row is really created, so they equal the rows even under concurrent requests."""
     require_signed_in(user, "heart videos")
     video = visible_video(user, video_id)
-    try:
-        with transaction.atomic():
-            Heart.objects.create(user=user, video=video)
-    except IntegrityError:
+    if not created_once(Heart, user=user, video=video):
         return video
     _count(Video, video.pk, heart_count=1)
     _count(get_user_model(), video.author_id, heart_count=1)
