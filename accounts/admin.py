@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 
-from .models import AccessToken, Block, Follow, User
+from .models import AccessToken, Block, Follow, FollowRequest, KeywordFilter, Mute, User
 from .signals import accounts_deactivated
 
 
@@ -127,6 +127,31 @@ class BlockAdmin(FollowAdmin):
     list_display = ("blocker", "blocked", "created_at")
     search_fields = ("blocker__username", "blocked__username")
     list_select_related = ("blocker", "blocked")
+
+
+@admin.register(FollowRequest)
+class FollowRequestAdmin(admin.ModelAdmin):
+    list_display = ("requester", "target", "created_at")
+    search_fields = ("requester__username", "target__username")
+    list_select_related = ("requester", "target")
+    raw_id_fields = ("requester", "target")
+    date_hierarchy = "created_at"
+
+
+@admin.register(Mute)
+class MuteAdmin(admin.ModelAdmin):
+    list_display = ("muter", "muted", "created_at", "expires_at")
+    search_fields = ("muter__username", "muted__username")
+    list_select_related = ("muter", "muted")
+    raw_id_fields = ("muter", "muted")
+
+
+@admin.register(KeywordFilter)
+class KeywordFilterAdmin(admin.ModelAdmin):
+    list_display = ("user", "phrase", "created_at")
+    search_fields = ("user__username", "phrase")
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
 
 
 @admin.register(AccessToken)

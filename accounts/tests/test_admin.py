@@ -72,3 +72,28 @@ def test_non_staff_cannot_open_the_admin(user):
     client = Client()
     client.force_login(user)
     assert client.get(reverse("admin:accounts_user_changelist")).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "admin:accounts_followrequest_changelist",
+        "admin:accounts_mute_changelist",
+        "admin:accounts_keywordfilter_changelist",
+        "admin:notifications_notificationgroup_changelist",
+        "admin:notifications_notificationsettings_changelist",
+    ],
+)
+def test_staff_see_requests_mutes_filters_and_notifications(staff_client, creator, user, page):
+    from accounts.services import keyword_filters, mutes
+    from notifications.services import update_settings
+
+    update_settings(user, only_from_following=True)
+    User.objects.filter(pk=creator.pk).update(is_private=True)
+    creator.refresh_from_db()
+    social_graph.follow(user, creator)  # a request, and its notification
+    mutes.mute(user, creator)
+    keyword_filters.add(user, "spoiler")
+    response = staff_client.get(reverse(page))
+    assert response.status_code == 200
+    assert b"viewer" in response.content  # every page lists a row of the viewer's
