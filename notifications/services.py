@@ -2,7 +2,11 @@
 the transaction that made the change, so a notification exists exactly when its cause does."""
 
 from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+
+from accounts.models import User
+from accounts.services.social_graph import standing_towards
 
 from . import live
 from .models import Kind, Notification, NotificationGroup, NotificationSettings
@@ -31,29 +35,22 @@ def settings_of(user_id: int) -> NotificationSettings:
     return NotificationSettings.objects.filter(user_id=user_id).first() or NotificationSettings(user_id=user_id)
 
 
-# One query for everything that decides whether a notification is wanted.
-_WANTED = """
-SELECT coalesce(s.off_kinds, '{}'), coalesce(s.only_from_following, false),
-       EXISTS (SELECT 1 FROM accounts_block b WHERE (b.blocker_id = %(r)s AND b.blocked_id = %(a)s)
-                                               OR (b.blocker_id = %(a)s AND b.blocked_id = %(r)s)),
-       EXISTS (SELECT 1 FROM accounts_mute m WHERE m.muter_id = %(r)s AND m.muted_id = %(a)s
-                                              AND (m.expires_at IS NULL OR m.expires_at > now())),
-       EXISTS (SELECT 1 FROM accounts_follow f WHERE f.follower_id = %(r)s AND f.followee_id = %(a)s)
-FROM (SELECT 1) one LEFT JOIN notifications_notificationsettings s ON s.user_id = %(r)s
-"""
-
-
 def _wanted(recipient_id: int, kind: str, actor) -> bool:
     if actor is not None and (actor.pk == recipient_id or not actor.is_active):
         return False  # self-actions never notify
-    with connection.cursor() as cursor:
-        cursor.execute(_WANTED, {"r": recipient_id, "a": actor.pk if actor else None})
-        off_kinds, only_following, blocked, muted, follows = cursor.fetchone()
-    if kind in off_kinds:
+    # one query: the recipient's choices, and (accounts' own rules) how they stand towards the actor
+    preferences = NotificationSettings.objects.filter(user=OuterRef("pk"))
+    recipient = User.objects.filter(pk=recipient_id).annotate(
+        off_kinds=Subquery(preferences.values("off_kinds")),
+        only_following=Subquery(preferences.values("only_from_following")),
+        **(standing_towards(actor.pk) if actor else {}),
+    )
+    row = recipient.values("off_kinds", "only_following", *(("blocked", "muted", "follows") if actor else ())).first()
+    if row is None or kind in (row["off_kinds"] or []):
         return False
     if actor is None:
         return True
-    return not blocked and not muted and (follows or not only_following)
+    return not row["blocked"] and not row["muted"] and (row["follows"] or not row["only_following"])
 
 
 def notify(recipient_id: int, kind: str, key: str, *, actor=None, video_id=None, comment_id=None, text="") -> None:

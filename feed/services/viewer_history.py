@@ -5,23 +5,13 @@ command reads it for many viewers as of a cutoff. Both summarise it with `summar
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db import connection
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 
 from videos.models import WatchEvent
 
 from ..ranking.value_model import NEVER_SEEN_HOURS, RECENT_EVENTS, smoothed
 from .signals import SKIP_MS
-
-_RECENT = f"""
-SELECT user_id, author_id, completed, skipped, created_at FROM (
-    SELECT e.user_id, v.author_id, e.completed,
-           (e.watched_ms < {SKIP_MS} AND NOT e.completed) AS skipped, e.created_at,
-           row_number() OVER (PARTITION BY e.user_id ORDER BY e.created_at DESC, e.id DESC) AS n
-    FROM videos_watchevent e JOIN videos_video v ON v.id = e.video_id
-    WHERE e.user_id = ANY(%(users)s) AND e.created_at < %(before)s
-) recent
-WHERE n <= {RECENT_EVENTS}
-"""
 
 
 @dataclass
@@ -56,12 +46,18 @@ def summarise(rows, priors, follows=frozenset()) -> History:
 
 
 def recent_rows(user_ids, before) -> dict[int, list[tuple]]:
-    """Each viewer's last RECENT_EVENTS events before `before`: one query for any number."""
+    """Each viewer's last RECENT_EVENTS events before `before`: one query for any number
+    (a row number per viewer, newest first, filtered in the database)."""
     by_user: dict[int, list[tuple]] = {int(user): [] for user in user_ids}
-    with connection.cursor() as cursor:
-        cursor.execute(_RECENT, {"users": [int(user) for user in user_ids], "before": before})
-        for user, author, completed, skipped, at in cursor.fetchall():
-            by_user[user].append((author, completed, skipped, at))
+    newest_first = Window(RowNumber(), partition_by=F("user_id"), order_by=[F("created_at").desc(), F("id").desc()])
+    events = (
+        WatchEvent.objects.filter(user_id__in=list(by_user), created_at__lt=before)
+        .annotate(n=newest_first)
+        .filter(n__lte=RECENT_EVENTS)
+        .values_list("user_id", "video__author_id", "completed", "watched_ms", "created_at")
+    )
+    for user, author, completed, watched, at in events:
+        by_user[user].append((author, completed, watched < SKIP_MS and not completed, at))
     return by_user
 
 
