@@ -43,8 +43,10 @@ def visible_groups(queryset: QuerySet[NotificationGroup], viewer) -> QuerySet[No
         | Exists(Block.objects.filter(blocker=actor, blocked=viewer))
         | Exists(Mute.objects.filter(in_force(), muter=viewer, muted=actor))
     )
-    visible = Video.objects.visible_to(viewer).values("pk")
-    return queryset.filter(Q(video__isnull=True) | Q(video__in=visible), recipient=viewer).exclude(hidden)
+    # Correlated, so PostgreSQL probes each line's video by key; `video__in` hashed every
+    # video the viewer may see (all published ones) on each read.
+    video_visible = Exists(Video.objects.visible_to(viewer).filter(pk=OuterRef("video")))
+    return queryset.filter(Q(video__isnull=True) | video_visible, recipient=viewer).exclude(hidden)
 
 
 def _read_up_to(info: Info):
