@@ -164,7 +164,8 @@ def main() -> int:
         started = time.perf_counter()
         creator, videos, fans = seed(args.followers, args.other_videos)
         print(
-            f"seeded {args.followers:,} followers and {args.other_videos:,} other videos in {time.perf_counter() - started:.1f} s",
+            f"seeded {args.followers:,} followers and {args.other_videos:,} other videos "
+            f"in {time.perf_counter() - started:.1f} s",
             flush=True,
         )
         writes = write_costs(creator, videos, fans, args.hearts)
