@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.services.tokens import issue_token
@@ -59,7 +60,10 @@ class GraphQLClient:
 
 
 def make_user(username: str, kind: str = User.Kind.PERSONAL, **extra) -> User:
-    user = User(username=username, email=f"{username}@example.com", kind=kind, **extra)
+    """An account whose address is verified, unless `email_verified_at=None` is passed."""
+    extra.setdefault("email_verified_at", timezone.now())
+    extra.setdefault("email", f"{username}@example.com")
+    user = User(username=username, kind=kind, **extra)
     user.set_password(PASSWORD)
     user.save()
     return user

@@ -92,11 +92,12 @@ def seed():
     from accounts.services.tokens import issue_token
     from videos.models import Video
 
-    people = [User(username=f"fan{i}", email=f"fan{i}@example.com") for i in range(150)]
+    verified = timezone.now()
+    people = [User(username=f"fan{i}", email=f"fan{i}@example.com", email_verified_at=verified) for i in range(150)]
     for person in people:
         person.set_password("a long secret 42")
     User.objects.bulk_create(people)
-    star = User.objects.create_user("star", "star@example.com", "a long secret 42")
+    star = User.objects.create_user("star", "star@example.com", "a long secret 42", email_verified_at=verified)
     people = list(User.objects.exclude(pk=star.pk))
     for fan in people[:120]:
         follow(fan, star)

@@ -116,7 +116,11 @@ def seed(phones: int) -> tuple[list, list]:
     from videos.models import Video
 
     creator = User.objects.create_user(
-        username="chaos_creator", email="creator@chaos.test", password=None, kind=User.Kind.CREATOR
+        username="chaos_creator",
+        email="creator@chaos.test",
+        password=None,
+        kind=User.Kind.CREATOR,
+        email_verified_at=timezone.now(),
     )
     videos = []
     for n in range(6):
@@ -131,7 +135,9 @@ def seed(phones: int) -> tuple[list, list]:
         videos.append((video.pk, relay.to_base64("Video", video.pk)))
     people = []
     for n in range(phones):
-        user = User.objects.create_user(username=f"chaos_phone_{n}", email=f"phone{n}@chaos.test", password=None)
+        user = User.objects.create_user(
+            username=f"chaos_phone_{n}", email=f"phone{n}@chaos.test", password=None, email_verified_at=timezone.now()
+        )
         people.append((user.pk, issue_token(user)[0]))
     return people, videos
 

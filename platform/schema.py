@@ -38,6 +38,7 @@ Mutation = merge_types(
     "Mutation",
     (
         accounts.schema.Mutation,
+        accounts.schema.AccountSecurityMutation,
         accounts.schema.MuteMutation,
         accounts.schema.KeywordFilterMutation,
         accounts.schema.FollowRequestMutation,

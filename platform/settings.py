@@ -187,6 +187,28 @@ LOGIN_ATTEMPTS_PER_HOUR = env_int("LOGIN_ATTEMPTS_PER_HOUR", 20)
 # address waits: a stranger cannot lock the owner out.
 LOGIN_FREE_FAILURES = env_int("LOGIN_FREE_FAILURES", 5)
 LOGIN_LONGEST_WAIT = env_int("LOGIN_LONGEST_WAIT", 15 * 60)
+
+# Email leaves from the task queue (accounts.tasks), never inside a request. EMAIL_BACKEND:
+# the console in development; SMTP in production with EMAIL_HOST, EMAIL_PORT,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD and EMAIL_USE_TLS. Tests use Django's memory outbox.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Flywheel <no-reply@flywheel.localhost>")
+# ACCOUNT_LINK_BASE: where the front end takes the links in account emails; it reads the
+# token from the query string and calls verifyEmail, confirmEmailChange or resetPassword.
+ACCOUNT_LINK_BASE = os.environ.get("ACCOUNT_LINK_BASE", "http://localhost:8000/account")
+# EMAIL_TOKEN_MAX_AGE_HOURS: how long a verify-your-address link works.
+EMAIL_TOKEN_MAX_AGE = timedelta(hours=env_int("EMAIL_TOKEN_MAX_AGE_HOURS", 72))
+# PASSWORD_RESET_TIMEOUT (Django's): seconds a reset link works; it also stops working once used.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 2 * 3600)
+# UNVERIFIED_EMAIL_BLOCKS: what an account cannot do until its address is verified.
+UNVERIFIED_EMAIL_BLOCKS = env_list("UNVERIFIED_EMAIL_BLOCKS", ["upload"])
+
 # AVATAR_MAX_BYTES: largest avatar image accepted by updateProfile.
 AVATAR_MAX_BYTES = env_int("AVATAR_MAX_BYTES", 5 * 1024 * 1024)
 
@@ -286,6 +308,9 @@ RATE_LIMITS = env_rates(
         "watch": {"account": "60/m", "address": "600/m"},
         "session": {"address": "30/h"},  # new anonymous sessions: each is a new viewer to the pools
         "profile": {"account": "60/h", "address": "300/h"},
+        # account emails: each is a message to a mailbox, so a target (the address) gets few
+        "email": {"account": "10/h", "address": "30/h", "address_target": "5/h"},
+        "password": {"account": "10/h", "address": "30/h"},  # checks of the current password
     }
 )
 

@@ -75,6 +75,9 @@ class User(AbstractUser):
     display_name = models.CharField(max_length=50, blank=True)
     bio = models.CharField(max_length=300, blank=True)
     avatar = models.ImageField(upload_to="avatars/%Y/%m/", blank=True)
+    email_verified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the owner proved the address is theirs; empty: not yet."
+    )
     is_verified = models.BooleanField(
         default=False, help_text="Shown with a badge: an authenticated public figure or brand."
     )
@@ -143,3 +146,7 @@ class User(AbstractUser):
     @property
     def name(self) -> str:
         return self.display_name or self.username
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None

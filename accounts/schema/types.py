@@ -66,6 +66,11 @@ def _follow_flag(root: User, annotation: str, info: Info, *, viewer_is_follower:
     return Follow.objects.filter(**pair).exists()
 
 
+def _is_viewer(root: User, info: Info) -> bool:
+    viewer = current_user(info)
+    return viewer is not None and viewer.pk == root.pk
+
+
 @strawberry_django.type(User, name="User")
 class UserType(relay.Node):
     """A Flywheel account. Accounts that blocked the viewer, or that the viewer blocked, are
@@ -109,6 +114,16 @@ class UserType(relay.Node):
     def default_comment_policy(self, root: User, info: Info) -> CommentPolicyEnum | None:
         viewer = current_user(info)
         return CommentPolicy(root.default_comment_policy) if viewer is not None and viewer.pk == root.pk else None
+
+    @strawberry_django.field(only=["email"], description="The account's email address. Visible to itself only.")
+    def email(self, root: User, info: Info) -> str | None:
+        return root.email if _is_viewer(root, info) else None
+
+    @strawberry_django.field(
+        only=["email_verified_at"], description="Whether its address is verified. Visible to itself only."
+    )
+    def email_verified(self, root: User, info: Info) -> bool | None:
+        return root.email_verified if _is_viewer(root, info) else None
 
     follower_count: int
     following_count: int

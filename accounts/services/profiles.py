@@ -7,6 +7,7 @@ from django.forms import ImageField as ImageFormField
 
 from ..models import User
 from . import social_graph
+from .account_mail import VERIFY, send_later
 
 # Names that would confuse people or collide with our own routes and staff.
 RESERVED_USERNAMES = frozenset(
@@ -71,6 +72,7 @@ def register(
     try:
         with transaction.atomic():
             user.save()
+            send_later(VERIFY, user_id=user.pk)
     except IntegrityError as exc:
         # Two sign-ups raced for the same name or email; the database decided.
         raise ValidationError(

@@ -44,6 +44,8 @@ class ErrorCode(enum.Enum):
     UNAVAILABLE = "UNAVAILABLE"
     LIVE_INTERRUPTED = "LIVE_INTERRUPTED"
     IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    EMAIL_UNVERIFIED = "EMAIL_UNVERIFIED"
+    EXPIRED = "EXPIRED"
 
 
 # Django's own validator codes, folded into the codes above.

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 
 from accounts.models import User
+from accounts.services.email_address import require_verified_email
 
 from ..media.probe import NotAVideo
 from ..models import Video
@@ -61,6 +62,7 @@ def upload_video(
     """Store an upload and queue it for review. The file must at least decode as a video;
     anything else is refused here and nothing is stored."""
     require_signed_in(author, "upload videos")
+    require_verified_email(author, "upload", "upload videos")
     caption = caption.strip()
     extension = _validate(upload, caption, visibility)
     with local_path(upload) as path:

@@ -51,6 +51,17 @@ def test_a_file_that_is_not_a_video_is_refused_and_nothing_is_stored(upload, med
     assert not media_root.exists() or not any(media_root.rglob("*.*"))
 
 
+def test_an_account_must_verify_its_address_before_uploading(upload, user, media_root, settings):
+    user.email_verified_at = None
+    user.save(update_fields=["email_verified_at"])
+    payload = upload("good")
+    assert [(e["field"], e["code"]) for e in payload["errors"]] == [(None, "EMAIL_UNVERIFIED")]
+    assert not Video.objects.exists()
+    assert not media_root.exists() or not any(media_root.rglob("*.*"))
+    settings.UNVERIFIED_EMAIL_BLOCKS = []  # the limits are settings
+    assert upload("good")["video"]["status"] == "PUBLISHED"
+
+
 def test_wrong_file_type_and_size_are_refused(upload, settings):
     assert upload("good", filename="clip.exe")["errors"][0]["code"] == "UNSUPPORTED_TYPE"
     settings.VIDEO_MAX_BYTES = 1000

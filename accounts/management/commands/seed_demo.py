@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import social_graph
@@ -64,6 +65,7 @@ class Command(BaseCommand):
                 "display_name": display_name,
                 "bio": bio,
                 "is_verified": kind == User.Kind.BRAND,
+                "email_verified_at": timezone.now(),
             },
         )
         if created:

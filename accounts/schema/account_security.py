@@ -1,0 +1,117 @@
+"""Mutations about owning an account: its email address and its password."""
+
+import hashlib
+
+import strawberry
+import strawberry_django
+from strawberry import Info
+
+from platform.graphql.errors import OkPayload, collect_user_errors
+from platform.graphql.viewer import rate_limit, require_user
+
+from ..services import email_address, passwords
+from .types import UserPayload
+
+
+@strawberry.input
+class TokenInput:
+    token: str = strawberry.field(description="The token from the link in the email.")
+
+
+@strawberry.input
+class ChangeEmailInput:
+    new_email: str
+    password: str = strawberry.field(description="The current password: changing the address needs it.")
+
+
+@strawberry.input
+class ChangePasswordInput:
+    old_password: str
+    new_password: str
+
+
+@strawberry.input
+class RequestPasswordResetInput:
+    email: str
+
+
+@strawberry.input
+class ResetPasswordInput:
+    uid: str = strawberry.field(description="The uid from the link in the email.")
+    token: str = strawberry.field(description="The token from the link in the email.")
+    new_password: str
+
+
+def _mailbox(address: str) -> str:
+    """How an address is counted against its own limit (never stored in the clear)."""
+    return hashlib.sha256(address.strip().lower().encode()).hexdigest()[:32]
+
+
+@strawberry.type
+class AccountSecurityMutation:
+    @strawberry_django.mutation(description="Prove the account's email address with the token from the email.")
+    def verify_email(self, info: Info, input: TokenInput) -> UserPayload:
+        with collect_user_errors() as failure:
+            rate_limit(info, "password")
+            return UserPayload(user=email_address.verify_email(input.token))
+        return UserPayload(errors=failure.errors)
+
+    @strawberry_django.mutation(description="Send the verify-your-address email again.")
+    def resend_verification_email(self, info: Info) -> OkPayload:
+        with collect_user_errors() as failure:
+            viewer = require_user(info, "verify your email address")
+            rate_limit(info, "email", target=_mailbox(viewer.email))
+            email_address.send_verification(viewer)
+            return OkPayload(ok=True)
+        return OkPayload(errors=failure.errors)
+
+    @strawberry_django.mutation(
+        description="Move the account to another address: that address gets a link to confirm; "
+        "nothing changes until it is used."
+    )
+    def change_email(self, info: Info, input: ChangeEmailInput) -> OkPayload:
+        with collect_user_errors() as failure:
+            viewer = require_user(info, "change your email address")
+            rate_limit(info, "password")
+            rate_limit(info, "email", target=_mailbox(input.new_email))
+            email_address.request_email_change(viewer, password=input.password, new_email=input.new_email)
+            return OkPayload(ok=True)
+        return OkPayload(errors=failure.errors)
+
+    @strawberry_django.mutation(description="Confirm a new email address with the token sent to it.")
+    def confirm_email_change(self, info: Info, input: TokenInput) -> UserPayload:
+        with collect_user_errors() as failure:
+            rate_limit(info, "password")
+            return UserPayload(user=email_address.confirm_email_change(input.token))
+        return UserPayload(errors=failure.errors)
+
+    @strawberry_django.mutation(
+        description="Change the password. Every other device and token is signed out; this one stays."
+    )
+    def change_password(self, info: Info, input: ChangePasswordInput) -> OkPayload:
+        with collect_user_errors() as failure:
+            viewer = require_user(info, "change your password")
+            rate_limit(info, "password")
+            passwords.change_password(
+                info.context.request, viewer, old_password=input.old_password, new_password=input.new_password
+            )
+            return OkPayload(ok=True)
+        return OkPayload(errors=failure.errors)
+
+    @strawberry_django.mutation(
+        description="Email a password-reset link. The answer is the same whether or not the address has an account."
+    )
+    def request_password_reset(self, info: Info, input: RequestPasswordResetInput) -> OkPayload:
+        with collect_user_errors() as failure:
+            rate_limit(info, "email", target=_mailbox(input.email))
+            passwords.request_reset(input.email)
+            return OkPayload(ok=True)
+        return OkPayload(errors=failure.errors)
+
+    @strawberry_django.mutation(description="Set a new password with the uid and token from the reset email.")
+    def reset_password(self, info: Info, input: ResetPasswordInput) -> OkPayload:
+        with collect_user_errors() as failure:
+            rate_limit(info, "password")
+            passwords.reset_password(uid=input.uid, token=input.token, new_password=input.new_password)
+            return OkPayload(ok=True)
+        return OkPayload(errors=failure.errors)
