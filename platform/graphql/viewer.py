@@ -1,3 +1,4 @@
+from asgiref.sync import sync_to_async
 from django.db.models import Exists, OuterRef, Value
 from strawberry import Info
 
@@ -58,6 +59,13 @@ def viewer_flag(model, **lookups):
         )
 
     return annotation
+
+
+async def per_request_async(info: Info, name: str, compute):
+    """`per_request` for async resolvers: the first call computes on the ORM's thread."""
+    if hasattr(info.context, name):
+        return getattr(info.context, name)
+    return await sync_to_async(per_request)(info, name, compute)
 
 
 def per_request(info: Info, name: str, compute):

@@ -15,7 +15,6 @@ from platform.graphql.input_limits import MaxLength
 from platform.graphql.viewer import current_user
 
 from ..models import Hashtag, Sound, Video
-from ..models.video import visible_videos
 from .types import HashtagType, SoundType, VideoType
 
 SEARCH_MAX = 50
@@ -51,8 +50,8 @@ class SearchResults:
     )
     def videos(self, info: Info) -> list[VideoType]:
         viewer = current_user(info)
-        # public videos: of public accounts, and of private accounts the viewer follows
-        public = visible_videos(Video.objects.filter(visibility=Video.Visibility.PUBLIC), viewer)
+        # public videos; _first narrows them to those the viewer may see (VideoType.get_queryset)
+        public = Video.objects.filter(visibility=Video.Visibility.PUBLIC)
         filtered = filters_of(viewer)
         if filtered.sql:
             public = public.exclude(caption__iregex=filtered.sql)

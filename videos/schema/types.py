@@ -16,7 +16,7 @@ from platform.graphql.urls import file_url
 from platform.graphql.viewer import VIEWER, current_user, viewer_flag
 
 from ..models import Comment, CommentHeart, Hashtag, Heart, Report, SavedVideo, Sound, Video
-from ..models.video import visible_videos
+from ..models.video import video_visible, visible_videos
 from ..services import comment_controls
 from . import comment_fields
 
@@ -180,7 +180,7 @@ class CommentType(relay.Node):
         """Comments on videos the viewer may see, minus those of accounts on either side of a
         block with the viewer and of accounts the viewer muted."""
         viewer = current_user(info)
-        queryset = queryset.filter(video__in=Video.objects.visible_to(viewer).values("pk"), author__is_active=True)
+        queryset = queryset.filter(video_visible(viewer), author__is_active=True)
         if viewer is not None:
             queryset = queryset.exclude(
                 Exists(Block.objects.filter(blocker=viewer, blocked=OuterRef("author")))

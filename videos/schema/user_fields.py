@@ -4,7 +4,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from ..models import Heart, SavedVideo, Video
-from ..models.video import visible_videos
+from ..models.video import video_visible, visible_videos
 
 
 def published_videos_of(user, viewer):
@@ -28,8 +28,7 @@ def saved_by(user, viewer):
     """`user`'s saved videos that are still visible to them, newest save first; nobody else's."""
     if viewer is None or viewer.pk != user.pk:
         return SavedVideo.objects.none()
-    visible = visible_videos(Video.objects.all(), viewer).values("pk")
-    return SavedVideo.objects.filter(user=user, video__in=visible).order_by("-created_at", "-id")
+    return SavedVideo.objects.filter(video_visible(viewer), user=user).order_by("-created_at", "-id")
 
 
 def hearted_by(user, viewer):
@@ -37,5 +36,5 @@ def hearted_by(user, viewer):
     it made its hearts public; only videos `viewer` may see."""
     if not user.hearts_public and (viewer is None or viewer.pk != user.pk):
         return Heart.objects.none()
-    visible = visible_videos(Video.objects.filter(status=Video.Status.PUBLISHED), viewer).values("pk")
-    return Heart.objects.filter(user=user, video__in=visible).order_by("-created_at", "-id")
+    published = Video.objects.filter(status=Video.Status.PUBLISHED)
+    return Heart.objects.filter(video_visible(viewer, among=published), user=user).order_by("-created_at", "-id")
