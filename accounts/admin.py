@@ -6,6 +6,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 
 from .models import AccessToken, Block, Follow, FollowRequest, KeywordFilter, Mute, User
+from .services import account_deletion
 from .signals import accounts_deactivated
 
 
@@ -43,16 +44,20 @@ class UserAdmin(DjangoUserAdmin):
         "recent_following",
         "last_login",
         "date_joined",
+        "deletion_due_at",
     )
     fieldsets = (
         (None, {"fields": ("username", "email", "password")}),
         ("Profile", {"fields": ("display_name", "bio", "avatar", "kind", "is_verified")}),
         ("Audience", {"fields": ("follower_count", "following_count", "recent_followers", "recent_following")}),
-        ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (
+            "Access",
+            {"fields": ("is_active", "deletion_due_at", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "email", "kind", "password1", "password2")}),)
-    actions = ("mark_brand", "mark_verified", "remove_verified", "deactivate", "reactivate")
+    actions = ("mark_brand", "mark_verified", "remove_verified", "deactivate", "reactivate", "schedule_deletion")
     show_full_result_count = False  # COUNT(*) over every account on each page view is wasted work
 
     @admin.display(description="latest followers")
@@ -93,9 +98,33 @@ class UserAdmin(DjangoUserAdmin):
         self._update(request, deactivated, "deactivated", is_active=False)
         accounts_deactivated.send(sender=User, user_ids=user_ids)
 
-    @admin.action(description="Reactivate selected accounts")
+    @admin.action(description="Reactivate selected accounts (and cancel their deletion)")
     def reactivate(self, request, queryset):
-        self._update(request, queryset, "reactivated", is_active=True)
+        self._update(request, queryset, "reactivated", is_active=True, deletion_due_at=None)
+
+    @admin.action(description="Delete selected accounts after the grace period (signing in cancels)")
+    def schedule_deletion(self, request, queryset):
+        accounts = list(queryset.exclude(pk=request.user.pk).filter(deletion_due_at__isnull=True))
+        for user in accounts:
+            account_deletion.schedule_deletion(user)
+        count = len(accounts)
+        message = ngettext(f"{count} account will be deleted.", f"{count} accounts will be deleted.", count)
+        self.message_user(request, message, messages.SUCCESS)
+
+    # Deleting here erases as the owner's own deletion does, so counters elsewhere stay exact
+    # (a bare row delete would leave hearts and follows counted).
+    def delete_model(self, request, obj):
+        account_deletion.erase(obj.pk)
+
+    def get_deleted_objects(self, objs, request):
+        # What goes with an account is the erasure's business (some of it is kept, blanked, or
+        # anonymised), not the read-only admins' delete permission on follows or notifications.
+        deleted, counts, _perms_needed, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, set(), protected
+
+    def delete_queryset(self, request, queryset):
+        for pk in queryset.values_list("pk", flat=True):
+            account_deletion.erase(pk)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

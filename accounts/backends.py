@@ -5,7 +5,9 @@ from .models import User
 
 
 class UsernameOrEmailBackend(ModelBackend):
-    """Sign in with either the username or the email address, ignoring case."""
+    """Sign in with either the username or the email address, ignoring case. An account
+    waiting to be deleted may sign in, which cancels the deletion (sessions.sign_in); its old
+    sessions stay ended, as `get_user` still refuses inactive accounts."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not username or password is None:
@@ -17,6 +19,6 @@ class UsernameOrEmailBackend(ModelBackend):
             # reveal which names exist.
             User().set_password(password)
             return None
-        if user.check_password(password) and self.user_can_authenticate(user):
+        if user.check_password(password) and (self.user_can_authenticate(user) or user.deletion_pending):
             return user
         return None

@@ -13,6 +13,11 @@ accounts_deactivated = Signal()
 # Sent with `requester` and `target` when a private account accepts a follow request.
 follow_request_accepted = Signal()
 
+# Sent with `user` inside the transaction that erases a deleted account, before its row goes:
+# each app removes or anonymises its rows of that account and keeps its counters on other
+# accounts and videos exact (what the row's cascade alone would leave wrong).
+account_purging = Signal()
+
 
 @receiver(post_save, sender=User, dispatch_uid="accounts.deactivated_by_save")
 def _deactivated_by_save(sender, instance: User, created: bool, update_fields=None, **kwargs) -> None:

@@ -7,3 +7,11 @@ def send_account_email(kind: str, user_id: int | None, address: str = "") -> boo
     from .services.account_mail import deliver
 
     return deliver(kind, user_id, address)
+
+
+@task()
+def purge_account(user_id: int) -> bool:
+    """Erase an account whose deletion grace period has ended; nothing if its owner came back."""
+    from .services.account_deletion import erase
+
+    return erase(user_id, only_if_due=True)

@@ -5,14 +5,14 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.models import Follow, FollowRequest, User
-from accounts.signals import follow_request_accepted
+from accounts.signals import account_purging, follow_request_accepted
 from feed.models import PoolDecision
 from videos.media import caption as caption_parser
 from videos.models import Comment, CommentHeart, Heart, ModerationDecision, Video
 from videos.signals import reports_closed
 
 from .models import Kind
-from .services import notify, retract
+from .services import forget_actor, notify, retract
 from .texts import pool_text, report_text, review_text
 
 
@@ -68,7 +68,7 @@ def commented(sender, instance: Comment, created: bool, **kwargs) -> None:
         return
     video, author = instance.video, instance.author
     parent = instance.parent
-    if parent is not None:
+    if parent is not None and parent.author_id is not None:  # None: its author's account was erased
         notify(
             parent.author_id, Kind.REPLY, f"reply:c{parent.pk}", actor=author, video_id=video.pk, comment_id=parent.pk
         )
@@ -131,3 +131,8 @@ def reports_decided(sender, reports, **kwargs) -> None:
     for report in reports:
         # no video: the decision may have been to remove it, and the reporter must still hear
         notify(report.reporter_id, Kind.REPORT, f"report:{report.pk}", text=report_text(report))
+
+
+@receiver(account_purging, dispatch_uid="notifications.forget_account")
+def account_purged(sender, user, **kwargs) -> None:
+    forget_actor(user.pk)

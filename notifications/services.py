@@ -98,6 +98,22 @@ def retract(recipient_id: int, key: str, actor_id: int) -> None:
     group.save(update_fields=["count", "latest_actor", "latest_at"])
 
 
+def forget_actor(actor_id: int) -> None:
+    """An erased account's events leave every group they were in; each group is recounted
+    ("mia and 12 others" becomes "mia and 11 others"), and one left empty goes."""
+    events = Notification.objects.filter(actor_id=actor_id)
+    group_ids = set(events.values_list("group", flat=True))
+    events.delete()
+    for group in NotificationGroup.objects.select_for_update().filter(pk__in=group_ids).order_by("pk"):
+        latest = group.events.order_by("-created_at", "-id").first()
+        if latest is None:
+            group.delete()
+            continue
+        group.count = group.events.count()
+        group.latest_actor_id, group.latest_at = latest.actor_id, latest.created_at
+        group.save(update_fields=["count", "latest_actor", "latest_at"])
+
+
 @transaction.atomic
 def mark_read(user, up_to) -> NotificationSettings:
     """Everything up to `up_to` (never later than now) counts as read."""

@@ -206,6 +206,9 @@ ACCOUNT_LINK_BASE = os.environ.get("ACCOUNT_LINK_BASE", "http://localhost:8000/a
 EMAIL_TOKEN_MAX_AGE = timedelta(hours=env_int("EMAIL_TOKEN_MAX_AGE_HOURS", 72))
 # PASSWORD_RESET_TIMEOUT (Django's): seconds a reset link works; it also stops working once used.
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 2 * 3600)
+# ACCOUNT_DELETION_GRACE_DAYS: a deleted account is hidden at once and erased after this many
+# days; signing in before then brings it back.
+ACCOUNT_DELETION_GRACE = timedelta(days=env_int("ACCOUNT_DELETION_GRACE_DAYS", 30))
 # UNVERIFIED_EMAIL_BLOCKS: what an account cannot do until its address is verified.
 UNVERIFIED_EMAIL_BLOCKS = env_list("UNVERIFIED_EMAIL_BLOCKS", ["upload"])
 

@@ -6,7 +6,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 
 from accounts.models import Block, Follow, Mute
-from accounts.signals import accounts_deactivated
+from accounts.signals import account_purging, accounts_deactivated
 
 from . import live
 from .models import Video
@@ -70,3 +70,10 @@ def video_saved(sender, instance: Video, created: bool, update_fields=None, **kw
 @receiver(post_delete, sender=Video, dispatch_uid="videos.live.video_deleted")
 def video_deleted(sender, instance: Video, **kwargs) -> None:
     _video_changed(instance)
+
+
+@receiver(account_purging, dispatch_uid="videos.forget_account")
+def account_purged(sender, user, **kwargs) -> None:
+    from .services.forget_account import forget_account
+
+    forget_account(user)

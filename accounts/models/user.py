@@ -78,6 +78,12 @@ class User(AbstractUser):
     email_verified_at = models.DateTimeField(
         null=True, blank=True, help_text="When the owner proved the address is theirs; empty: not yet."
     )
+    deletion_due_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The owner asked to delete the account: it is hidden now and erased at this time, "
+        "unless they sign in before.",
+    )
     is_verified = models.BooleanField(
         default=False, help_text="Shown with a badge: an authenticated public figure or brand."
     )
@@ -146,6 +152,10 @@ class User(AbstractUser):
     @property
     def name(self) -> str:
         return self.display_name or self.username
+
+    @property
+    def deletion_pending(self) -> bool:
+        return self.deletion_due_at is not None
 
     @property
     def email_verified(self) -> bool:

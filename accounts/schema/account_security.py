@@ -1,15 +1,16 @@
 """Mutations about owning an account: its email address and its password."""
 
 import hashlib
+from datetime import datetime
 
 import strawberry
 import strawberry_django
 from strawberry import Info
 
-from platform.graphql.errors import OkPayload, collect_user_errors
+from platform.graphql.errors import OkPayload, Payload, collect_user_errors
 from platform.graphql.viewer import rate_limit, require_user
 
-from ..services import email_address, passwords
+from ..services import account_deletion, email_address, passwords
 from .types import UserPayload
 
 
@@ -33,6 +34,18 @@ class ChangePasswordInput:
 @strawberry.input
 class RequestPasswordResetInput:
     email: str
+
+
+@strawberry.input
+class DeleteAccountInput:
+    password: str = strawberry.field(description="The current password: deleting the account needs it.")
+
+
+@strawberry.type
+class AccountDeletionPayload(Payload):
+    deletion_due_at: datetime | None = strawberry.field(
+        default=None, description="When the account will be erased; signing in before then keeps it."
+    )
 
 
 @strawberry.input
@@ -115,3 +128,15 @@ class AccountSecurityMutation:
             passwords.reset_password(uid=input.uid, token=input.token, new_password=input.new_password)
             return OkPayload(ok=True)
         return OkPayload(errors=failure.errors)
+
+    @strawberry_django.mutation(
+        description="Delete the signed-in account: it is hidden and signed out at once, and erased with its "
+        "videos, comments and hearts after the grace period. Signing in before then keeps it."
+    )
+    def delete_account(self, info: Info, input: DeleteAccountInput) -> AccountDeletionPayload:
+        with collect_user_errors() as failure:
+            viewer = require_user(info, "delete your account")
+            rate_limit(info, "password")
+            due = account_deletion.request_deletion(info.context.request, viewer, password=input.password)
+            return AccountDeletionPayload(deletion_due_at=due)
+        return AccountDeletionPayload(errors=failure.errors)

@@ -23,7 +23,8 @@ CHANGE = "change"
 CHANGE_NOTICE = "change_notice"
 RESET = "reset"
 PASSWORD_CHANGED = "password_changed"
-KINDS = {VERIFY, CHANGE, CHANGE_NOTICE, RESET, PASSWORD_CHANGED}
+DELETION_SCHEDULED = "deletion_scheduled"
+KINDS = {VERIFY, CHANGE, CHANGE_NOTICE, RESET, PASSWORD_CHANGED, DELETION_SCHEDULED}
 
 EMAIL_SALT = "accounts.email"
 
@@ -77,7 +78,18 @@ def compose(kind: str, user: User | None, address: str) -> Message | None:
             "If it was not you, ignore this email: your password stays as it is."
         )
         return Message(user.email, "Reset your Flywheel password", body)
-    if user is None or not user.is_active:
+    if user is None:
+        return None
+    if kind == DELETION_SCHEDULED:
+        if not user.deletion_pending:
+            return None  # its owner came back before the email left
+        body = (
+            f"Hi @{user.username},\n\nYour Flywheel account is deactivated and will be deleted for good on "
+            f"{user.deletion_due_at:%d %B %Y at %H:%M} UTC, with its videos, comments and hearts. "
+            "To keep it, just sign in again before then."
+        )
+        return Message(user.email, "Your account will be deleted", body)
+    if not user.is_active:
         return None
     expiry = _hours(settings.EMAIL_TOKEN_MAX_AGE.total_seconds())
     if kind == VERIFY:

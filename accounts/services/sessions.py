@@ -35,6 +35,10 @@ def sign_in(request: HttpRequest, *, identifier: str, password: str) -> tuple[Us
             attempt.refund()  # the address budget counts failures only
     if user is None:
         raise ValidationError("Wrong username, email or password.", code="invalid_credentials")
+    if user.deletion_pending:
+        from .account_deletion import cancel_deletion
+
+        cancel_deletion(user)  # coming back within the grace period keeps the account
     raw, token = start_session(request, user)
     return user, raw, token
 

@@ -12,7 +12,11 @@ class Comment(models.Model):
         "videos.Video", null=True, blank=True, on_delete=models.CASCADE, related_name="top_level_comments"
     )
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments")
+    # Empty once its author deleted their account: a comment others answered stays, blanked,
+    # so their replies keep their place (accounts.services.account_deletion).
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
+    )
     text = models.TextField()
     reply_count = models.PositiveIntegerField(default=0)
     heart_count = models.PositiveIntegerField(default=0, db_default=0)

@@ -158,7 +158,9 @@ class CommentType(relay.Node):
     reply_count: int
     heart_count: int
     created_at: datetime
-    author: UserType
+    author: UserType | None = strawberry_django.field(
+        description="Null when its author deleted their account (the comment, answered by others, stays blank)."
+    )
     video: Annotated["VideoType", strawberry.lazy("videos.schema.types")]
     parent: Annotated["CommentType", strawberry.lazy("videos.schema.types")] | None
 
@@ -180,7 +182,8 @@ class CommentType(relay.Node):
         """Comments on videos the viewer may see, minus those of accounts on either side of a
         block with the viewer and of accounts the viewer muted."""
         viewer = current_user(info)
-        queryset = queryset.filter(video_visible(viewer), author__is_active=True)
+        # a comment of an erased account stays (blank, authorless) when others answered it
+        queryset = queryset.filter(video_visible(viewer), Q(author__isnull=True) | Q(author__is_active=True))
         if viewer is not None:
             queryset = queryset.exclude(
                 Exists(Block.objects.filter(blocker=viewer, blocked=OuterRef("author")))
@@ -232,7 +235,9 @@ class VideoType(relay.Node):
     )
     def pinned_comment(self, root: Video, info: Info) -> CommentType | None:
         comment = root.pinned_comment
-        if comment is None or not comment.author.is_active or comment.author_id in comment_fields.hidden_authors(info):
+        if comment is None or comment.author_id in comment_fields.hidden_authors(info):
+            return None
+        if comment.author is not None and not comment.author.is_active:
             return None
         return comment
 

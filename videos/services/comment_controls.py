@@ -59,7 +59,7 @@ def visible_comment(user, comment_id) -> Comment:
     the same NOT_FOUND otherwise."""
     hidden = blocked_either_way(user) | muted_by(user)
     comment = Comment.objects.select_related("author").filter(pk=comment_id).first()
-    if comment is None or comment.author_id in hidden or not comment.author.is_active:
+    if comment is None or comment.author_id in hidden or (comment.author and not comment.author.is_active):
         raise ValidationError({"comment_id": ValidationError("No such comment.", code="not_found")})
     visible_video(user, comment.video_id, field="comment_id")
     return comment

@@ -37,7 +37,8 @@ def add_comment(author, video_id, text: str, parent_id=None) -> Comment:
         if parent is None:
             raise ValidationError({"parent_id": ValidationError("No such comment on this video.", code="not_found")})
         parent = parent.parent or parent
-        ensure_not_blocked(author, parent.author)
+        if parent.author is not None:  # None: a blanked comment of an erased account
+            ensure_not_blocked(author, parent.author)
     # Locks in the one order every comment path takes (see delete_comment): the thread's
     # top-level comment (held, so it cannot be deleted under the reply), then the video.
     if parent is not None:
