@@ -18,6 +18,10 @@ follow_request_accepted = Signal()
 # accounts and videos exact (what the row's cascade alone would leave wrong).
 account_purging = Signal()
 
+# Sent with `user` while their data export is built: each receiver returns an
+# accounts.services.data_export.ExportPart with its app's records and files of that account.
+account_data_requested = Signal()
+
 
 @receiver(post_save, sender=User, dispatch_uid="accounts.deactivated_by_save")
 def _deactivated_by_save(sender, instance: User, created: bool, update_fields=None, **kwargs) -> None:

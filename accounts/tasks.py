@@ -15,3 +15,12 @@ def purge_account(user_id: int) -> bool:
     from .services.account_deletion import erase
 
     return erase(user_id, only_if_due=True)
+
+
+@task()
+def build_data_export(user_id: int) -> int | None:
+    """Build an account's data export and email the link; the export's id."""
+    from .services.data_export import build
+
+    export = build(user_id)
+    return export.pk if export else None

@@ -37,10 +37,20 @@ def _expiry(now: float | None = None) -> int:
     return math.ceil((now + settings.MEDIA_URL_TTL) / bucket) * bucket
 
 
-def media_token(name: str, *, video_id: int | None = None, viewer_id: int | None = None) -> str:
+def media_token(
+    name: str,
+    *,
+    video_id: int | None = None,
+    viewer_id: int | None = None,
+    export_id: int | None = None,
+    expires_at: float | None = None,
+) -> str:
     """A token for the stored file `name`; for a video's file, the video and the viewer it is
-    for (None for a public, published video)."""
-    claims = {"f": name, "e": _expiry()}
+    for (None for a public, published video); for an account's data export, the export (the
+    link works until `expires_at` and while the export exists)."""
+    claims = {"f": name, "e": expires_at or _expiry()}
+    if export_id is not None:
+        claims["x"] = export_id
     if video_id is not None:
         claims["v"] = video_id
     if viewer_id is not None:
@@ -63,6 +73,10 @@ def _claims(token: str) -> dict:
 
 
 def _may_fetch(claims: dict) -> bool:
+    if "x" in claims:
+        from accounts.models import DataExport
+
+        return DataExport.objects.filter(pk=claims["x"], file=claims["f"]).exists()
     if "v" not in claims:
         return True
     from accounts.models import User
@@ -94,4 +108,6 @@ def serve_media(request, token: str):
         except FileNotFoundError:
             raise Http404 from None
     response["Cache-Control"] = cache_control
+    if "x" in claims:
+        response["Content-Disposition"] = 'attachment; filename="flywheel-data.zip"'
     return response

@@ -209,6 +209,10 @@ PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 2 * 3600)
 # ACCOUNT_DELETION_GRACE_DAYS: a deleted account is hidden at once and erased after this many
 # days; signing in before then brings it back.
 ACCOUNT_DELETION_GRACE = timedelta(days=env_int("ACCOUNT_DELETION_GRACE_DAYS", 30))
+# SITE_URL: this server's public address, for links in emails (data exports).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
+# DATA_EXPORT_LINK_DAYS: how long the emailed link to an account's data export works.
+DATA_EXPORT_LINK_TTL = timedelta(days=env_int("DATA_EXPORT_LINK_DAYS", 7))
 # UNVERIFIED_EMAIL_BLOCKS: what an account cannot do until its address is verified.
 UNVERIFIED_EMAIL_BLOCKS = env_list("UNVERIFIED_EMAIL_BLOCKS", ["upload"])
 
@@ -314,6 +318,7 @@ RATE_LIMITS = env_rates(
         # account emails: each is a message to a mailbox, so a target (the address) gets few
         "email": {"account": "10/h", "address": "30/h", "address_target": "5/h"},
         "password": {"account": "10/h", "address": "30/h"},  # checks of the current password
+        "export": {"account": "2/d", "address": "10/d"},  # each builds a ZIP of an account's files
     }
 )
 

@@ -6,7 +6,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 
 from accounts.models import Block, Follow, Mute
-from accounts.signals import account_purging, accounts_deactivated
+from accounts.signals import account_data_requested, account_purging, accounts_deactivated
 
 from . import live
 from .models import Video
@@ -77,3 +77,10 @@ def account_purged(sender, user, **kwargs) -> None:
     from .services.forget_account import forget_account
 
     forget_account(user)
+
+
+@receiver(account_data_requested, dispatch_uid="videos.export_account")
+def account_exported(sender, user, **kwargs):
+    from .services.export_account import export_account
+
+    return export_account(user)

@@ -1,5 +1,6 @@
 from .access_token import AccessToken
 from .block import Block
+from .data_export import DataExport
 from .follow import Follow
 from .follow_request import FollowRequest
 from .idempotency import IdempotentRequest
@@ -7,4 +8,14 @@ from .keyword_filter import KeywordFilter
 from .mute import Mute
 from .user import User
 
-__all__ = ["AccessToken", "Block", "Follow", "FollowRequest", "IdempotentRequest", "KeywordFilter", "Mute", "User"]
+__all__ = [
+    "AccessToken",
+    "Block",
+    "DataExport",
+    "Follow",
+    "FollowRequest",
+    "IdempotentRequest",
+    "KeywordFilter",
+    "Mute",
+    "User",
+]

@@ -10,7 +10,7 @@ from strawberry import Info
 from platform.graphql.errors import OkPayload, Payload, collect_user_errors
 from platform.graphql.viewer import rate_limit, require_user
 
-from ..services import account_deletion, email_address, passwords
+from ..services import account_deletion, data_export, email_address, passwords
 from .types import UserPayload
 
 
@@ -140,3 +140,15 @@ class AccountSecurityMutation:
             due = account_deletion.request_deletion(info.context.request, viewer, password=input.password)
             return AccountDeletionPayload(deletion_due_at=due)
         return AccountDeletionPayload(errors=failure.errors)
+
+    @strawberry_django.mutation(
+        description="Build a ZIP of your profile, follows, videos (with their files), comments, hearts, watch "
+        "history and reports, and email you a link to it (valid DATA_EXPORT_LINK_DAYS). At most twice a day."
+    )
+    def request_data_export(self, info: Info) -> OkPayload:
+        with collect_user_errors() as failure:
+            viewer = require_user(info, "export your data")
+            rate_limit(info, "export")
+            data_export.request_export(viewer)
+            return OkPayload(ok=True)
+        return OkPayload(errors=failure.errors)

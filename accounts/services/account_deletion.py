@@ -73,7 +73,9 @@ def erase(user_id: int, *, only_if_due: bool = False) -> bool:
             return False
         _forget_follows(user)
         account_purging.send(sender=User, user=user)
+        files = [export.file for export in user.data_exports.all()]
         user.delete()
+        transaction.on_commit(lambda: [stored.delete(save=False) for stored in files])
     return True
 
 

@@ -13,6 +13,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -24,7 +25,8 @@ CHANGE_NOTICE = "change_notice"
 RESET = "reset"
 PASSWORD_CHANGED = "password_changed"
 DELETION_SCHEDULED = "deletion_scheduled"
-KINDS = {VERIFY, CHANGE, CHANGE_NOTICE, RESET, PASSWORD_CHANGED, DELETION_SCHEDULED}
+EXPORT_READY = "export_ready"
+KINDS = {VERIFY, CHANGE, CHANGE_NOTICE, RESET, PASSWORD_CHANGED, DELETION_SCHEDULED, EXPORT_READY}
 
 EMAIL_SALT = "accounts.email"
 
@@ -91,6 +93,8 @@ def compose(kind: str, user: User | None, address: str) -> Message | None:
         return Message(user.email, "Your account will be deleted", body)
     if not user.is_active:
         return None
+    if kind == EXPORT_READY:
+        return _export_message(user)
     expiry = _hours(settings.EMAIL_TOKEN_MAX_AGE.total_seconds())
     if kind == VERIFY:
         if user.email_verified:
@@ -117,6 +121,20 @@ def compose(kind: str, user: User | None, address: str) -> Message | None:
         "signed out. If it was not you, reset your password now."
     )
     return Message(user.email, "Your password was changed", body)
+
+
+def _export_message(user: User) -> Message | None:
+    from .data_export import export_link
+
+    export = user.data_exports.filter(expires_at__gt=timezone.now()).order_by("-created_at").first()
+    if export is None:
+        return None
+    body = (
+        f"Hi @{user.username},\n\nYour Flywheel data is ready ({export.size / 1e6:.1f} MB). Download it "
+        f"before {export.expires_at:%d %B %Y at %H:%M} UTC:\n\n{export_link(export)}\n\n"
+        "Anyone with this link can download it: do not forward this email."
+    )
+    return Message(user.email, "Your Flywheel data is ready", body)
 
 
 def deliver(kind: str, user_id: int | None, address: str) -> bool:

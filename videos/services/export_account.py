@@ -1,0 +1,72 @@
+"""The videos app's share of an account's data export (accounts.services.data_export)."""
+
+from accounts.services.data_export import ExportPart, extension, global_id
+
+from ..models import Comment, Heart, Report, SavedVideo, Video, WatchEvent
+
+
+def _video_ids(rows, key: str = "video_id") -> list[dict]:
+    for row in rows:
+        row["video"] = global_id("Video", row.pop(key))
+    return rows
+
+
+def export_account(user) -> ExportPart:
+    part = ExportPart()
+    videos = []
+    for video in Video.objects.filter(author=user).order_by("created_at", "pk"):
+        record = {
+            "id": global_id("Video", video.pk),
+            "caption": video.caption,
+            "visibility": video.visibility,
+            "status": video.status,
+            "created_at": video.created_at,
+            "published_at": video.published_at,
+            "duration_ms": video.duration_ms,
+            "views": video.view_count,
+            "hearts": video.heart_count,
+            "comments": video.comment_count,
+        }
+        for name, stored in (("file", video.file), ("thumbnail", video.thumbnail)):
+            if stored:
+                record[name] = f"videos/{video.pk}-{name}{extension(stored.name)}"
+                part.files.append((record[name], stored))
+        videos.append(record)
+    comments = Comment.objects.filter(author=user).order_by("created_at", "pk")
+    part.documents = {
+        "videos": videos,
+        "comments": [
+            {
+                "id": global_id("Comment", row["pk"]),
+                "video": global_id("Video", row["video_id"]),
+                "reply_to": global_id("Comment", row["parent_id"]),
+                "text": row["text"],
+                "created_at": row["created_at"],
+            }
+            for row in comments.values("pk", "video_id", "parent_id", "text", "created_at")
+        ],
+        "hearts": _video_ids(list(Heart.objects.filter(user=user).order_by("pk").values("video_id", "created_at"))),
+        "saved": _video_ids(list(SavedVideo.objects.filter(user=user).order_by("pk").values("video_id", "created_at"))),
+        "watch_history": _video_ids(
+            list(
+                WatchEvent.objects.filter(user=user)
+                .order_by("created_at", "pk")
+                .values("video_id", "watched_ms", "completed", "loops", "created_at")
+            )
+        ),
+        "reports_filed": [
+            {
+                "video": global_id("Video", row["video_id"]),
+                "comment": global_id("Comment", row["comment_id"]),
+                "account": row["account__username"],
+                "reason": row["reason"],
+                "details": row["details"],
+                "status": row["status"],
+                "created_at": row["created_at"],
+            }
+            for row in Report.objects.filter(reporter=user)
+            .order_by("pk")
+            .values("video_id", "comment_id", "account__username", "reason", "details", "status", "created_at")
+        ],
+    }
+    return part
