@@ -30,6 +30,7 @@ Query = merge_types(
         accounts.schema.Query,
         accounts.schema.KeywordFilterQuery,
         videos.schema.Query,
+        videos.schema.DiscoveryQuery,
         feed.schema.Query,
         notifications.schema.Query,
     ),

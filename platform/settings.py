@@ -209,6 +209,10 @@ PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 2 * 3600)
 # ACCOUNT_DELETION_GRACE_DAYS: a deleted account is hidden at once and erased after this many
 # days; signing in before then brings it back.
 ACCOUNT_DELETION_GRACE = timedelta(days=env_int("ACCOUNT_DELETION_GRACE_DAYS", 30))
+# TRENDING_WINDOW_DAYS / TRENDING_CACHE_SECONDS: trending hashtags and sounds count the public
+# videos published in this window, recomputed at most this often (shared through the cache).
+TRENDING_WINDOW_DAYS = env_int("TRENDING_WINDOW_DAYS", 7)
+TRENDING_CACHE_SECONDS = env_int("TRENDING_CACHE_SECONDS", 300)
 # SITE_URL: this server's public address, for links in emails (data exports).
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
 # DATA_EXPORT_LINK_DAYS: how long the emailed link to an account's data export works.

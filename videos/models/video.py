@@ -38,6 +38,26 @@ def video_visible(viewer, ref: str = "video", among: models.QuerySet | None = No
     return Exists(visible_videos(among.filter(pk=OuterRef(ref)), viewer))
 
 
+def public_videos() -> models.QuerySet:
+    """Published public videos of active public accounts: what anyone may see."""
+    return Video.objects.filter(
+        status=Video.Status.PUBLISHED,
+        author__is_active=True,
+        visibility=Video.Visibility.PUBLIC,
+        author__is_private=False,
+    )
+
+
+def visible_sounds(queryset: models.QuerySet, viewer) -> models.QuerySet:
+    """Sounds `viewer` may see. A sound is known by its first video (its title names that
+    video's author): it is visible to whoever may see that video, or, once that video is gone,
+    to everyone while a public video still uses it. Sound ids are sequential, so this is what
+    keeps them from revealing private and unreviewed videos."""
+    original_visible = video_visible(viewer, ref="original_video")
+    still_used = Exists(public_videos().filter(sound=OuterRef("pk")))
+    return queryset.filter(original_visible | (Q(original_video__isnull=True) & still_used))
+
+
 class VideoQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Video.Status.PUBLISHED, author__is_active=True)

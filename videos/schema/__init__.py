@@ -1,6 +1,7 @@
 from .comment_mutations import CommentControlsMutation
+from .discovery import DiscoveryQuery
 from .mutations import Mutation
 from .queries import Query
 from .subscriptions import Subscription
 
-__all__ = ["CommentControlsMutation", "Mutation", "Query", "Subscription"]
+__all__ = ["CommentControlsMutation", "DiscoveryQuery", "Mutation", "Query", "Subscription"]

@@ -31,6 +31,9 @@ class UploadVideoInput:
     file: Upload = strawberry.field(description="The video, sent as a GraphQL multipart upload.")
     caption: str = strawberry.field(default="", directives=[MaxLength(length=10_000)])
     visibility: Visibility = Visibility.PUBLIC
+    sound_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Made with this sound ('use this sound'): the video joins the sound's page."
+    )
     idempotency_key: str | None = idempotency_key_field()
 
 
@@ -108,6 +111,7 @@ class Mutation:
                 input.file,
                 caption=input.caption,
                 visibility=input.visibility.value,
+                sound_id=decode_global_id(input.sound_id, "Sound", "sound_id") if input.sound_id else None,
             )
             return VideoPayload(video=Video.objects.get(pk=video.pk))
         return VideoPayload(errors=failure.errors)

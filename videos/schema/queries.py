@@ -3,30 +3,21 @@ from typing import Annotated
 import strawberry
 import strawberry_django
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db.models import Q
+from django.db.models import Count, Q
 from strawberry import Info
-from strawberry_django.optimizer import optimize
 
 from accounts.models import User
 from accounts.schema.types import UserType
 from accounts.services.keyword_filters import filters_of
 from platform.graphql.ids import node_pk
 from platform.graphql.input_limits import MaxLength
+from platform.graphql.lists import first_visible
 from platform.graphql.viewer import current_user
 
 from ..models import Hashtag, Sound, Video
 from .types import HashtagType, SoundType, VideoType
 
 SEARCH_MAX = 50
-
-
-def _first(info: Info, queryset, node_type, limit: int, *order: str) -> list:
-    """Visible, optimized (no N+1 below this field) and cut to `limit`, in one query."""
-    if not limit:
-        return []
-    if hasattr(node_type, "get_queryset"):
-        queryset = node_type.get_queryset(queryset, info)
-    return list(optimize(queryset.order_by(*order, "-pk"), info)[:limit])
 
 
 @strawberry.type(description="What a search found, best first in each group.")
@@ -37,12 +28,17 @@ class SearchResults:
     @strawberry_django.field(description="Accounts whose username or display name contains the words.")
     def users(self, info: Info) -> list[UserType]:
         matches = User.objects.filter(Q(username__icontains=self.text) | Q(display_name__icontains=self.text))
-        return _first(info, matches, UserType, self.limit, "-follower_count")
+        return first_visible(info, matches, UserType, self.limit, "-follower_count")
 
     @strawberry_django.field(description="Hashtags whose name contains the words.")
     def hashtags(self, info: Info) -> list[HashtagType]:
         matches = Hashtag.objects.filter(name__contains=self.text.lower().lstrip("#"))
-        return _first(info, matches, HashtagType, self.limit, "name")
+        return first_visible(info, matches, HashtagType, self.limit, "name")
+
+    @strawberry_django.field(description="Sounds whose title contains the words, most used first.")
+    def sounds(self, info: Info) -> list[SoundType]:
+        matches = Sound.objects.filter(title__icontains=self.text).annotate(uses=Count("videos"))
+        return first_visible(info, matches, SoundType, self.limit, "-uses")
 
     @strawberry_django.field(
         description="Public videos the viewer may see whose caption matches the words (full-text), minus the "
@@ -50,7 +46,7 @@ class SearchResults:
     )
     def videos(self, info: Info) -> list[VideoType]:
         viewer = current_user(info)
-        # public videos; _first narrows them to those the viewer may see (VideoType.get_queryset)
+        # public videos; first_visible narrows them to those the viewer may see (VideoType.get_queryset)
         public = Video.objects.filter(visibility=Video.Visibility.PUBLIC)
         filtered = filters_of(viewer)
         if filtered.sql:
@@ -58,7 +54,7 @@ class SearchResults:
         matches = public.annotate(search=SearchVector("caption", config="simple")).filter(
             search=SearchQuery(self.text, config="simple", search_type="websearch")
         )
-        return _first(info, matches, VideoType, self.limit, "-view_count")
+        return first_visible(info, matches, VideoType, self.limit, "-view_count")
 
 
 @strawberry.type

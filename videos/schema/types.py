@@ -3,7 +3,7 @@ from typing import Annotated
 
 import strawberry
 import strawberry_django
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from strawberry import Info, relay
 from strawberry_django.relay import DjangoCursorConnection
 
@@ -16,9 +16,13 @@ from platform.graphql.urls import file_url
 from platform.graphql.viewer import VIEWER, current_user, viewer_flag
 
 from ..models import Comment, CommentHeart, Hashtag, Heart, Report, SavedVideo, Sound, Video
-from ..models.video import video_visible, visible_videos
-from ..services import comment_controls
+from ..models.video import public_videos, video_visible, visible_sounds, visible_videos
+from ..services import comment_controls, trending
 from . import comment_fields
+
+# Where trendingHashtags and trendingSounds leave each item's count for its trendReason.
+HASHTAG_TRENDS = "_hashtag_trends"
+SOUND_TRENDS = "_sound_trends"
 
 # Keyset cursors are built from the ordering columns; load them even when not selected.
 CURSOR_FIELDS = ["created_at", "id"]
@@ -72,7 +76,26 @@ class SoundType(relay.Node):
     def use_count(self, root: Sound) -> int:
         if hasattr(root, "public_use_count"):
             return root.public_use_count
-        return _public_published().filter(sound=root).count()
+        return public_videos().filter(sound=root).count()
+
+    @strawberry_django.field(description="Why it is in trendingSounds; null anywhere else.")
+    def trend_reason(self, root: Sound, info: Info) -> str | None:
+        count = getattr(info.context, SOUND_TRENDS, {}).get(root.pk)
+        return trending.sound_reason(count) if count else None
+
+    @strawberry_django.field(
+        only=["original_video"],  # the key the prefetch joins on, else each sound loads it
+        prefetch_related=[
+            lambda info: Prefetch(
+                "original_video",
+                queryset=visible_videos(Video.objects.select_related("author"), current_user(info)),
+            )
+        ],
+        description="The video that first used this sound, if the viewer may see it.",
+    )
+    def original_video(self, root: Sound) -> Annotated["VideoType", strawberry.lazy("videos.schema.types")] | None:
+        # prefetched through the visibility rule: a hidden original is None, the sound stays
+        return root.original_video
 
     @strawberry_django.connection(
         DjangoCursorConnection[Annotated["VideoType", strawberry.lazy("videos.schema.types")]],
@@ -83,18 +106,7 @@ class SoundType(relay.Node):
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet[Sound], info: Info, **kwargs) -> QuerySet[Sound]:
-        """A sound is known by its first video (its title names that video's author): it is
-        visible to whoever may see that video, or, once that video is gone, to everyone if a
-        public video still uses it. Sound ids are sequential, so this is what keeps `node`
-        from listing the sounds of private and unreviewed videos."""
-        viewer = current_user(info)
-        original_visible = Exists(visible_videos(Video.objects.filter(pk=OuterRef("original_video")), viewer))
-        still_used = Exists(_public_published().filter(sound=OuterRef("pk")))
-        return queryset.filter(original_visible | (Q(original_video__isnull=True) & still_used))
-
-
-def _public_published():
-    return Video.objects.published().filter(visibility=Video.Visibility.PUBLIC, author__is_private=False)
+        return visible_sounds(queryset, current_user(info))
 
 
 def _public_count(relation: str) -> Count:
@@ -129,13 +141,18 @@ class HashtagType(relay.Node):
     def video_count(self, root: Hashtag) -> int:
         if hasattr(root, "public_video_count"):
             return root.public_video_count
-        return _public_published().filter(hashtags=root).count()
+        return public_videos().filter(hashtags=root).count()
+
+    @strawberry_django.field(description="Why it is in trendingHashtags; null anywhere else.")
+    def trend_reason(self, root: Hashtag, info: Info) -> str | None:
+        count = getattr(info.context, HASHTAG_TRENDS, {}).get(root.pk)
+        return trending.hashtag_reason(count) if count else None
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet[Hashtag], info: Info, **kwargs) -> QuerySet[Hashtag]:
         # Two cheap look-ups (the first public video with the tag; else one of the viewer's own)
         # rather than the full visibility rule per tag, which cost ~9 ms per video on a page.
-        public = Exists(_public_published().filter(hashtags=OuterRef("pk")))
+        public = Exists(public_videos().filter(hashtags=OuterRef("pk")))
         viewer = current_user(info)
         if viewer is None:
             return queryset.filter(public)

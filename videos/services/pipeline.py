@@ -123,7 +123,7 @@ def tag_from_caption(video: Video) -> None:
 
 def _attach_tags(video: Video, findings: MediaFindings) -> None:
     tag_from_caption(video)
-    if findings.sound_fingerprint:
+    if findings.sound_fingerprint and video.sound_id is None:  # not made with a chosen sound
         video.sound, _ = Sound.objects.get_or_create(
             fingerprint=findings.sound_fingerprint,
             defaults={

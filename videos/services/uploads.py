@@ -13,7 +13,8 @@ from accounts.models import User
 from accounts.services.email_address import require_verified_email
 
 from ..media.probe import NotAVideo
-from ..models import Video
+from ..models import Sound, Video
+from ..models.video import visible_sounds
 from .access import require_signed_in
 from .media import check_upload
 
@@ -56,15 +57,31 @@ def _validate(upload: UploadedFile | None, caption: str, visibility: str) -> str
     return extension
 
 
+def _chosen_sound(author, sound_id) -> Sound | None:
+    if sound_id is None:
+        return None
+    sound = visible_sounds(Sound.objects.filter(pk=sound_id), author).first()
+    if sound is None:
+        raise ValidationError({"sound_id": ValidationError("No such sound.", code="not_found")})
+    return sound
+
+
 def upload_video(
-    author, upload: UploadedFile | None, *, caption: str = "", visibility: str = Video.Visibility.PUBLIC
+    author,
+    upload: UploadedFile | None,
+    *,
+    caption: str = "",
+    visibility: str = Video.Visibility.PUBLIC,
+    sound_id: int | None = None,
 ) -> Video:
     """Store an upload and queue it for review. The file must at least decode as a video;
-    anything else is refused here and nothing is stored."""
+    anything else is refused here and nothing is stored. With `sound_id`, the video was made
+    with that sound and joins its page (the review does not give it an "original sound")."""
     require_signed_in(author, "upload videos")
     require_verified_email(author, "upload", "upload videos")
     caption = caption.strip()
     extension = _validate(upload, caption, visibility)
+    sound = _chosen_sound(author, sound_id)
     with local_path(upload) as path:
         try:
             check_upload(path)
@@ -72,7 +89,13 @@ def upload_video(
             raise ValidationError({"file": ValidationError(str(exc), code="invalid_video")}) from exc
     from ..tasks import review_video
 
-    video = Video(author=author, caption=caption, visibility=visibility, comment_policy=author.default_comment_policy)
+    video = Video(
+        author=author,
+        caption=caption,
+        visibility=visibility,
+        comment_policy=author.default_comment_policy,
+        sound=sound,
+    )
     upload.seek(0)  # the decodability check read it; not every storage rewinds by itself
     video.file.save(f"{uuid.uuid4().hex}.{extension}", upload, save=False)
     try:

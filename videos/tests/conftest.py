@@ -66,12 +66,12 @@ STATUS = "query($id: ID!) { video(id: $id) { %s } }" % FIELDS
 
 @pytest.fixture
 def upload(api, video_upload, django_capture_on_commit_callbacks):
-    def send(name, caption="", visibility="PUBLIC", client=None, filename=None):
+    def send(name, caption="", visibility="PUBLIC", client=None, filename=None, **more_input):
         client = client or api
         with django_capture_on_commit_callbacks(execute=True):
             response = client.upload(
                 UPLOAD,
-                {"input": {"file": None, "caption": caption, "visibility": visibility}},
+                {"input": {"file": None, "caption": caption, "visibility": visibility, **more_input}},
                 {"input.file": video_upload(name, filename)},
             )
         assert response.status_code == 200, response.content

@@ -74,3 +74,30 @@ def test_a_sound_page_costs_the_same_queries_at_5_and_50(
     with django_assert_max_num_queries(5):
         page = anon.execute(PAGE, {"id": global_id(sound), "first": count})["sound"]
     assert len(page["videos"]["edges"]) == count
+
+
+def test_a_sound_names_its_original_video_to_whoever_may_see_it(anon, hit, make_published):
+    sound, _ = hit
+    query = '{ node(id: "%s") { ... on Sound { originalVideo { caption author { username } } } } }' % global_id(sound)
+    original = {"caption": "the original", "author": {"username": "singer"}}
+    assert anon.execute(query)["node"]["originalVideo"] == original
+    Video.objects.filter(pk=sound.original_video_id).delete()
+    use(make_published, sound, make_user("dancer"), "still dancing to it")
+    assert anon.execute(query)["node"] == {"originalVideo": None}  # gone; the sound lives on in other videos
+
+
+def test_uploading_with_a_sound_puts_the_video_on_its_page(upload, hit, anon):
+    sound, _ = hit
+    payload = upload("other", "my take", soundId=global_id(sound))
+    assert payload["errors"] == [] and payload["video"]["status"] == "PUBLISHED"
+    assert payload["video"]["sound"] == {"title": "original sound - singer"}  # not a new "original sound"
+    edges = anon.execute(PAGE, {"id": global_id(sound), "first": 5})["sound"]["videos"]["edges"]
+    assert edges[0]["node"]["caption"] == "my take"
+
+
+def test_a_sound_one_may_not_see_cannot_be_used(upload, make_published):
+    secret = make_published(make_user("hermit"), "only me", visibility="PRIVATE")
+    sound = Sound.objects.create(fingerprint="secret", title="original sound - hermit", original_video=secret)
+    payload = upload("other", soundId=global_id(sound))
+    assert [(e["field"], e["code"]) for e in payload["errors"]] == [("soundId", "NOT_FOUND")]
+    assert list(Video.objects.all()) == [secret]

@@ -1,0 +1,40 @@
+"""Trending hashtags and sounds: what many new public videos use, each with the reason."""
+
+import contextlib
+
+import strawberry
+import strawberry_django
+from strawberry import Info
+
+from platform.graphql.lists import in_given_order
+
+from ..models import Hashtag, Sound
+from ..services import trending
+from .types import HASHTAG_TRENDS, SOUND_TRENDS, HashtagType, SoundType
+
+TRENDING_PAGE_MAX = 50
+
+
+def _top(info: Info, ranked: list[tuple[int, int]], first: int, stash: str) -> list[int]:
+    chosen = ranked[: max(0, min(first, TRENDING_PAGE_MAX))]
+    with contextlib.suppress(AttributeError):  # a context that takes no attributes: no reasons
+        setattr(info.context, stash, dict(chosen))
+    return [pk for pk, _ in chosen]
+
+
+@strawberry.type
+class DiscoveryQuery:
+    @strawberry_django.field(
+        description="Hashtags on the most public videos published lately (TRENDING_WINDOW_DAYS), most first; "
+        "each says why in trendReason."
+    )
+    def trending_hashtags(self, info: Info, first: int = 10) -> list[HashtagType]:
+        ids = _top(info, trending.trending_hashtags(), first, HASHTAG_TRENDS)
+        return in_given_order(info, Hashtag.objects.all(), HashtagType, ids)
+
+    @strawberry_django.field(
+        description="Sounds used by the most public videos published lately, most first; each says why in trendReason."
+    )
+    def trending_sounds(self, info: Info, first: int = 10) -> list[SoundType]:
+        ids = _top(info, trending.trending_sounds(), first, SOUND_TRENDS)
+        return in_given_order(info, Sound.objects.all(), SoundType, ids)
