@@ -66,6 +66,10 @@ def _follow_flag(root: User, annotation: str, info: Info, *, viewer_is_follower:
     return Follow.objects.filter(**pair).exists()
 
 
+# Where suggestedAccounts leaves each account's reason for its suggestionReason.
+SUGGESTION_REASONS = "_suggestion_reasons"
+
+
 def _is_viewer(root: User, info: Info) -> bool:
     viewer = current_user(info)
     return viewer is not None and viewer.pk == root.pk
@@ -124,6 +128,10 @@ class UserType(relay.Node):
     )
     def email_verified(self, root: User, info: Info) -> bool | None:
         return root.email_verified if _is_viewer(root, info) else None
+
+    @strawberry_django.field(description="Why it is in suggestedAccounts; null anywhere else.")
+    def suggestion_reason(self, root: User, info: Info) -> str | None:
+        return getattr(info.context, SUGGESTION_REASONS, {}).get(root.pk)
 
     follower_count: int
     following_count: int

@@ -3,15 +3,19 @@ import strawberry_django
 from django.core.exceptions import ValidationError
 from strawberry import Info, relay
 
+from accounts.models import User
+from accounts.schema.types import SUGGESTION_REASONS, UserType
 from accounts.services.rate_limits import RateLimited
 from platform.graphql.errors import ClientError, ErrorCode
 from platform.graphql.ids import node_pk
-from platform.graphql.viewer import anonymous_session_key, current_user
+from platform.graphql.lists import in_given_order
+from platform.graphql.viewer import anonymous_session_key, current_user, stash
 from videos.models import Video
 
 from ..services.following import following_page
 from ..services.for_you import for_you_page
 from ..services.pools import stats
+from ..services.suggested_accounts import suggest
 from .types import FeedConnection, FeedEdge, FeedItem, FeedReason, PageVideos, VideoPerformance
 
 MAX_PAGE = 50
@@ -88,3 +92,12 @@ class Query:
             return None
         video = Video.objects.filter(pk=pk, author=viewer).first()
         return VideoPerformance(**vars(stats(video))) if video else None
+
+    @strawberry_django.field(
+        description="Accounts to follow, each with its suggestionReason: followed by people you follow, posting "
+        "about what you watch, or popular. Never ones you follow, asked to follow, blocked or muted."
+    )
+    def suggested_accounts(self, info: Info, first: int = 10) -> list[UserType]:
+        suggestions = suggest(current_user(info), max(0, min(first, MAX_PAGE)))
+        stash(info, SUGGESTION_REASONS, {pick.user_id: pick.reason for pick in suggestions})
+        return in_given_order(info, User.objects.all(), UserType, [pick.user_id for pick in suggestions])

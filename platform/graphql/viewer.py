@@ -1,3 +1,5 @@
+import contextlib
+
 from asgiref.sync import sync_to_async
 from django.db.models import Exists, OuterRef, Value
 from strawberry import Info
@@ -59,6 +61,14 @@ def viewer_flag(model, **lookups):
         )
 
     return annotation
+
+
+def stash(info: Info, name: str, value) -> None:
+    """Keep `value` on the request's context under `name`, for fields resolved later in the
+    same request (a list's reasons, read by each item). Dropped on a context that takes no
+    attributes: the items then read nothing."""
+    with contextlib.suppress(AttributeError):
+        setattr(info.context, name, value)
 
 
 async def per_request_async(info: Info, name: str, compute):

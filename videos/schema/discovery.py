@@ -1,12 +1,11 @@
 """Trending hashtags and sounds: what many new public videos use, each with the reason."""
 
-import contextlib
-
 import strawberry
 import strawberry_django
 from strawberry import Info
 
 from platform.graphql.lists import in_given_order
+from platform.graphql.viewer import stash
 
 from ..models import Hashtag, Sound
 from ..services import trending
@@ -15,10 +14,9 @@ from .types import HASHTAG_TRENDS, SOUND_TRENDS, HashtagType, SoundType
 TRENDING_PAGE_MAX = 50
 
 
-def _top(info: Info, ranked: list[tuple[int, int]], first: int, stash: str) -> list[int]:
+def _top(info: Info, ranked: list[tuple[int, int]], first: int, key: str) -> list[int]:
     chosen = ranked[: max(0, min(first, TRENDING_PAGE_MAX))]
-    with contextlib.suppress(AttributeError):  # a context that takes no attributes: no reasons
-        setattr(info.context, stash, dict(chosen))
+    stash(info, key, dict(chosen))
     return [pk for pk, _ in chosen]
 
 
