@@ -20,3 +20,11 @@ def roll_up_watch_events() -> int:
     if unsettled_remain() and roll_up_watch_events.get_backend().supports_defer:
         enqueue_after_settling(roll_up_watch_events)
     return counted
+
+
+@task()
+def make_cover(video_id: int, at_ms: int) -> bool:
+    """Remake a video's thumbnail from the frame its author chose."""
+    from .services.covers import make_cover as remake
+
+    return remake(video_id, at_ms)

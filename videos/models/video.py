@@ -93,6 +93,9 @@ class Video(models.Model):
     )
     file = models.FileField(upload_to="videos/%Y/%m/")
     thumbnail = models.ImageField(upload_to="thumbnails/%Y/%m/", blank=True)
+    cover_at_ms = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Where in the video its author chose the cover (thumbnail) frame."
+    )
 
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
     width = models.PositiveIntegerField(null=True, blank=True)

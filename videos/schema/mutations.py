@@ -47,6 +47,9 @@ class UpdateVideoInput:
     )
     visibility: Visibility | None = None
     comment_policy: CommentPolicyEnum | None = strawberry.field(default=None, description="Who may comment.")
+    cover_at_ms: int | None = strawberry.field(
+        default=None, description="The cover: the frame this many milliseconds in (thumbnailUrl changes shortly)."
+    )
     idempotency_key: str | None = idempotency_key_field()
 
 
@@ -117,8 +120,8 @@ class Mutation:
         return VideoPayload(errors=failure.errors)
 
     @strawberry_django.mutation(
-        description="Edit one of your videos: caption, visibility, who may comment. Hearts, comments and views "
-        "stay; a caption that now needs a human look sends a published video back to review."
+        description="Edit one of your videos: caption, visibility, who may comment, cover frame. Hearts, comments "
+        "and views stay; a caption that now needs a human look sends a published video back to review."
     )
     @idempotent
     def update_video(self, info: Info, input: UpdateVideoInput) -> VideoPayload:
@@ -131,6 +134,7 @@ class Mutation:
                 caption=input.caption,
                 visibility=input.visibility.value if input.visibility else None,
                 comment_policy=input.comment_policy.value if input.comment_policy else None,
+                cover_at_ms=input.cover_at_ms,
             )
             return VideoPayload(video=Video.objects.get(pk=video.pk))
         return VideoPayload(errors=failure.errors)

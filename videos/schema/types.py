@@ -223,6 +223,7 @@ class VideoType(relay.Node):
     sound: SoundType | None
     status: VideoStatus
     visibility: Visibility
+    cover_at_ms: int | None = strawberry_django.field(description="Where its author chose the cover frame.")
     duration_ms: int | None
     width: int | None
     height: int | None

@@ -31,15 +31,39 @@ def _own_video(user, video_id) -> Video:
     return video
 
 
+def _seconds(ms: int | None) -> str:
+    return "automatic" if ms is None else f"{ms / 1000:g} s"
+
+
+def _check_cover(video: Video, at_ms: int) -> None:
+    if video.status == Video.Status.PROCESSING or not video.duration_ms:
+        raise _invalid("cover_at_ms", "Choose the cover once the video has been processed.", "invalid_state")
+    if not 0 <= at_ms < video.duration_ms:
+        limit = f"{video.duration_ms / 1000:g}"
+        raise _invalid("cover_at_ms", f"Choose a moment between 0 and {limit} s into the video.", "out_of_range")
+
+
 @transaction.atomic
 def update_video(
-    user, video_id, *, caption: str | None = None, visibility: str | None = None, comment_policy: str | None = None
+    user,
+    video_id,
+    *,
+    caption: str | None = None,
+    visibility: str | None = None,
+    comment_policy: str | None = None,
+    cover_at_ms: int | None = None,
 ) -> Video:
-    """Change a video's caption, visibility and/or who may comment. A published video whose new caption needs a
-    human look (a policy term) goes back to review, as a new upload would."""
+    """Change a video's caption, visibility, who may comment and/or its cover frame. A
+    published video whose new caption needs a human look (a policy term) goes back to review,
+    as a new upload would. A new cover is made on the task queue; the old one shows until then."""
     require_signed_in(user, "edit videos")
     video = _own_video(user, video_id)
     changes, fields = [], set()
+    if cover_at_ms is not None and cover_at_ms != video.cover_at_ms:
+        _check_cover(video, cover_at_ms)
+        changes.append(f"cover: {_seconds(video.cover_at_ms)} → {_seconds(cover_at_ms)}")
+        video.cover_at_ms = cover_at_ms
+        fields.add("cover_at_ms")
     if caption is not None and caption.strip() != video.caption:
         caption = caption.strip()
         if len(caption) > settings.CAPTION_MAX_LENGTH:
@@ -67,6 +91,10 @@ def update_video(
         video.status, video.rejection_reasons = Video.Status.IN_REVIEW, reasons
         fields |= {"status", "rejection_reasons"}
     video.save(update_fields=sorted(fields))
+    if "cover_at_ms" in fields:
+        from ..tasks import make_cover
+
+        transaction.on_commit(lambda: make_cover.enqueue(video.pk, cover_at_ms))
     if "caption" in fields and video.status != Video.Status.PROCESSING:
         tag_from_caption(video)  # a video still in its first review gets its tags from the review
     ModerationDecision.objects.create(video=video, action=ModerationDecision.Action.EDITED, reason="; ".join(changes))

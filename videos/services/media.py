@@ -18,7 +18,7 @@ def bounds() -> Bounds:
     )
 
 
-def _budget(seconds: int) -> Budget:
+def media_budget(seconds: int) -> Budget:
     return Budget(memory_bytes=settings.VIDEO_SANDBOX_MEMORY_MB * 2**20, cpu_seconds=seconds, wall_seconds=seconds + 5)
 
 
@@ -26,7 +26,9 @@ def check_upload(path: str) -> Header:
     """Refuse (NotAVideo, with the reason) a file out of bounds or that does not decode, while
     the upload request is still open."""
     try:
-        return run_limited(_budget(settings.VIDEO_UPLOAD_CHECK_SECONDS), inspect_upload, path, bounds=bounds()).value
+        return run_limited(
+            media_budget(settings.VIDEO_UPLOAD_CHECK_SECONDS), inspect_upload, path, bounds=bounds()
+        ).value
     except OverBudget as exc:
         raise NotAVideo(f"The file could not be read: it {exc}.") from exc
 
@@ -37,7 +39,7 @@ def examine(path: str) -> tuple[MediaFindings, int]:
     over its budget comes back as `unreadable`."""
     try:
         outcome = run_limited(
-            _budget(settings.VIDEO_REVIEW_SECONDS),
+            media_budget(settings.VIDEO_REVIEW_SECONDS),
             examine_file,
             path,
             bounds=bounds(),
