@@ -45,6 +45,7 @@ Mutation = merge_types(
         accounts.schema.FollowRequestMutation,
         videos.schema.Mutation,
         videos.schema.CommentControlsMutation,
+        videos.schema.CollectionMutation,
         feed.schema.Mutation,
         notifications.schema.Mutation,
     ),

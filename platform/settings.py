@@ -213,6 +213,8 @@ ACCOUNT_DELETION_GRACE = timedelta(days=env_int("ACCOUNT_DELETION_GRACE_DAYS", 3
 # videos published in this window, recomputed at most this often (shared through the cache).
 TRENDING_WINDOW_DAYS = env_int("TRENDING_WINDOW_DAYS", 7)
 TRENDING_CACHE_SECONDS = env_int("TRENDING_CACHE_SECONDS", 300)
+# COLLECTIONS_MAX: named lists of saved videos one account may keep.
+COLLECTIONS_MAX = env_int("COLLECTIONS_MAX", 100)
 # SITE_URL: this server's public address, for links in emails (data exports).
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
 # DATA_EXPORT_LINK_DAYS: how long the emailed link to an account's data export works.

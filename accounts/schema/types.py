@@ -207,6 +207,13 @@ class UserType(relay.Node):
         return _videos().saved_by(root, current_user(info))
 
     @strawberry_django.connection(
+        DjangoCursorConnection[Annotated["CollectionType", strawberry.lazy("videos.schema.collections")]],  # noqa: F821
+        description="Its named collections of saved videos, newest first. Private: empty for anyone else.",
+    )
+    def collections(self, root: User, info: Info) -> QuerySet:
+        return _videos().collections_of(root, current_user(info))
+
+    @strawberry_django.connection(
         DjangoCursorConnection[Annotated["HeartedVideoType", strawberry.lazy("videos.schema.types")]],  # noqa: F821
         description="Videos this account hearted, newest first (its liked tab): empty for others unless "
         "heartsPublic, and only videos the viewer may see.",

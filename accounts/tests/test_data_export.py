@@ -17,7 +17,7 @@ from accounts.models import DataExport, User
 from accounts.services import social_graph
 from conftest import global_id, make_user
 from videos.models import Report, WatchEvent
-from videos.services import engagement
+from videos.services import collections, engagement
 from videos.services.comments import add_comment
 
 EXPORT = "mutation { requestDataExport { ok errors { code } } }"
@@ -41,6 +41,7 @@ def exporter(user, make_published):
     mias = make_published(mia, "mia's recipe")
     engagement.heart(user, mias.pk)
     engagement.save(user, mias.pk)
+    collections.add(user, collections.create(user, "Recipes").pk, mias.pk)
     add_comment(user, mias.pk, "looks tasty")
     WatchEvent.objects.create(video=mias, user=user, watched_ms=12_000, completed=True, loops=1)
     Report.objects.create(reporter=user, account=bo, reason=Report.Reason.SPAM, details="sells followers")
@@ -79,6 +80,7 @@ def test_the_export_holds_what_the_database_holds(api, user, exporter, django_ca
     assert [row["text"] for row in document("comments")] == ["looks tasty"]
     assert [row["video"] for row in document("hearts")] == [global_id(exporter["mias"])]
     assert [row["video"] for row in document("saved")] == [global_id(exporter["mias"])]
+    assert [(c["name"], c["videos"]) for c in document("collections")] == [("Recipes", [global_id(exporter["mias"])])]
     [watched] = document("watch_history")
     assert (watched["video"], watched["watched_ms"], watched["completed"]) == (global_id(exporter["mias"]), 12000, True)
     [report] = document("reports_filed")

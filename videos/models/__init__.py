@@ -1,11 +1,13 @@
 from .comment import Comment, CommentHeart
-from .engagement import Heart, NotInterested, SavedVideo, Share
+from .engagement import Collection, CollectionEntry, Heart, NotInterested, SavedVideo, Share
 from .moderation import ModerationDecision, PolicyTerm, Report
 from .tagging import Hashtag, Sound
 from .video import Video, VideoInReview
 from .watch import VideoImpression, VideoView, WatchBatch, WatchEvent, WatchRollup, WorkerHeartbeat
 
 __all__ = [
+    "Collection",
+    "CollectionEntry",
     "Comment",
     "CommentHeart",
     "Hashtag",

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 
 class Heart(models.Model):
@@ -70,3 +71,41 @@ class SavedVideo(models.Model):
 
     def __str__(self):
         return f"{self.user_id} saved {self.video_id}"
+
+
+class Collection(models.Model):
+    """A named list of its owner's saved videos ("Recipes to try"). Private to the owner."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="collections")
+    name = models.CharField(max_length=50)
+    created_at = models.DateTimeField(auto_now_add=True)
+    saves = models.ManyToManyField(SavedVideo, through="CollectionEntry", related_name="collections", blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                "user",
+                Lower("name"),
+                name="videos_collection_name_unique",
+                violation_error_code="unique",
+                violation_error_message="You already have a collection with that name.",
+            )
+        ]
+        indexes = [models.Index(fields=["user", "-created_at", "-id"], name="videos_collection_recent")]
+
+    def __str__(self):
+        return self.name
+
+
+class CollectionEntry(models.Model):
+    """A saved video in a collection; unsaving the video takes it out of every collection."""
+
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="entries")
+    saved = models.ForeignKey(SavedVideo, on_delete=models.CASCADE, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["collection", "saved"], name="videos_collectionentry_unique")]
+
+    def __str__(self):
+        return f"{self.saved_id} in {self.collection_id}"

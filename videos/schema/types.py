@@ -333,6 +333,12 @@ class SavedVideoType(relay.Node):
     saved_at: datetime = strawberry_django.field(field_name="created_at")
     video: VideoType
 
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet[SavedVideo], info: Info, **kwargs) -> QuerySet[SavedVideo]:
+        """Saves are their owner's alone, and show only videos the owner may still see."""
+        viewer = current_user(info)
+        return queryset.filter(video_visible(viewer), user=viewer) if viewer else queryset.none()
+
 
 @strawberry.type
 class SearchResults:

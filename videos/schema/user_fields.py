@@ -3,7 +3,7 @@
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from ..models import Heart, SavedVideo, Video
+from ..models import Collection, Heart, SavedVideo, Video
 from ..models.video import video_visible, visible_videos
 
 
@@ -25,10 +25,11 @@ def videos_of(user):
 
 
 def saved_by(user, viewer):
-    """`user`'s saved videos that are still visible to them, newest save first; nobody else's."""
+    """`user`'s saved videos, newest save first; nobody else's. (SavedVideoType.get_queryset
+    keeps those they may still see.)"""
     if viewer is None or viewer.pk != user.pk:
         return SavedVideo.objects.none()
-    return SavedVideo.objects.filter(video_visible(viewer), user=user).order_by("-created_at", "-id")
+    return SavedVideo.objects.filter(user=user).order_by("-created_at", "-id")
 
 
 def hearted_by(user, viewer):
@@ -38,3 +39,10 @@ def hearted_by(user, viewer):
         return Heart.objects.none()
     published = Video.objects.filter(status=Video.Status.PUBLISHED)
     return Heart.objects.filter(video_visible(viewer, among=published), user=user).order_by("-created_at", "-id")
+
+
+def collections_of(user, viewer):
+    """`user`'s collections, newest first; nobody else sees them."""
+    if viewer is None or viewer.pk != user.pk:
+        return Collection.objects.none()
+    return Collection.objects.filter(user=user).order_by("-created_at", "-id")

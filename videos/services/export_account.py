@@ -2,7 +2,7 @@
 
 from accounts.services.data_export import ExportPart, extension, global_id
 
-from ..models import Comment, Heart, Report, SavedVideo, Video, WatchEvent
+from ..models import Collection, Comment, Heart, Report, SavedVideo, Video, WatchEvent
 
 
 def _video_ids(rows, key: str = "video_id") -> list[dict]:
@@ -47,6 +47,14 @@ def export_account(user) -> ExportPart:
         ],
         "hearts": _video_ids(list(Heart.objects.filter(user=user).order_by("pk").values("video_id", "created_at"))),
         "saved": _video_ids(list(SavedVideo.objects.filter(user=user).order_by("pk").values("video_id", "created_at"))),
+        "collections": [
+            {
+                "name": collection.name,
+                "created_at": collection.created_at,
+                "videos": [global_id("Video", pk) for pk in collection.saves.values_list("video_id", flat=True)],
+            }
+            for collection in Collection.objects.filter(user=user).order_by("pk")
+        ],
         "watch_history": _video_ids(
             list(
                 WatchEvent.objects.filter(user=user)
