@@ -58,7 +58,9 @@ def log(make_published):
     WatchEvent.objects.bulk_create(events)
     with connection.cursor() as cursor:  # spread the log over the ten days before the last three
         cursor.execute(
-            "UPDATE videos_watchevent SET created_at = now() - interval '4 days' - (id % 144) * interval '1 hour'"
+            # by position, not raw id: ids depend on how many events earlier tests made
+            "UPDATE videos_watchevent SET created_at = now() - interval '4 days' "
+            "- ((id - (SELECT min(id) FROM videos_watchevent)) % 144) * interval '1 hour'"
         )
     roll_up(settle_seconds=0)
     new = [make_published(chef, f"chef new {n}") for n in range(2)]
