@@ -25,8 +25,10 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.core import signing
 from django.core.files.storage import FileSystemStorage, default_storage
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_safe
+
+from .media_streaming import CONTENT_TYPES, content_type, ranged, rewrite_playlist
 
 _SALT = "flywheel.media"
 
@@ -81,12 +83,33 @@ def _may_fetch(claims: dict) -> bool:
         return True
     from accounts.models import User
     from videos.models import Video
+    from videos.services.playback import belongs_to
 
-    video = Video.objects.filter(pk=claims["v"]).only("file", "thumbnail").first()
-    if video is None or claims["f"] not in (video.file.name, video.thumbnail.name):
+    video = Video.objects.filter(pk=claims["v"]).only("file", "thumbnail", "playback", "author_id").first()
+    if video is None:
         return False
     viewer = User.objects.filter(pk=claims["u"], is_active=True).first() if "u" in claims else None
+    name = claims["f"]
+    if name == video.file.name:  # the original upload: its author's and the moderators' only
+        return viewer is not None and (viewer.pk == video.author_id or viewer.is_staff)
+    if name != video.thumbnail.name and not belongs_to(video.playback, name):
+        return False
     return Video.objects.visible_to(viewer).filter(pk=video.pk).exists()
+
+
+def _playlist(request, claims: dict, storage, name: str) -> HttpResponse:
+    """The playlist with each file it names behind a URL carrying this one's claims."""
+
+    def sign(sibling: str) -> str:
+        token = media_token(sibling, video_id=claims["v"], viewer_id=claims.get("u"), expires_at=claims["e"])
+        return f"/{settings.MEDIA_URL.strip('/')}/{token}"
+
+    try:
+        with storage.open(name, "rb") as handle:
+            text = handle.read(1024 * 1024).decode()
+    except FileNotFoundError:
+        raise Http404 from None
+    return HttpResponse(rewrite_playlist(text, name, sign), content_type=CONTENT_TYPES[".m3u8"])
 
 
 @require_safe
@@ -96,15 +119,19 @@ def serve_media(request, token: str):
         raise Http404
     name = claims["f"]
     storage = default_storage
-    cache_control = f"private, max-age={max(0, int(claims['e'] - time.time()))}"
-    if not isinstance(storage, FileSystemStorage):
+    shared = "u" not in claims and "x" not in claims  # the same URL for everyone: caches may keep it
+    cache_control = f"{'public' if shared else 'private'}, max-age={max(0, int(claims['e'] - time.time()))}"
+    kind = content_type(name, mimetypes.guess_type(name)[0] or "application/octet-stream")
+    if name.endswith(".m3u8"):
+        response = _playlist(request, claims, storage, name)
+    elif not isinstance(storage, FileSystemStorage):
         response = HttpResponseRedirect(storage.url(name))
     elif settings.MEDIA_ACCEL_REDIRECT:
-        response = HttpResponse(content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
+        response = HttpResponse(content_type=kind)
         response["X-Accel-Redirect"] = urljoin(settings.MEDIA_ACCEL_REDIRECT, name)
     else:
         try:
-            response = FileResponse(storage.open(name, "rb"))
+            response = ranged(request, storage.open(name, "rb"), storage.size(name), kind)
         except FileNotFoundError:
             raise Http404 from None
     response["Cache-Control"] = cache_control

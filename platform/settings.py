@@ -273,9 +273,23 @@ VIDEO_ANALYSIS_SECONDS = env_int("VIDEO_ANALYSIS_SECONDS", 60)
 VIDEO_SANDBOX_MEMORY_MB = env_int("VIDEO_SANDBOX_MEMORY_MB", 1024)
 VIDEO_UPLOAD_CHECK_SECONDS = env_int("VIDEO_UPLOAD_CHECK_SECONDS", 20)
 VIDEO_REVIEW_SECONDS = env_int("VIDEO_REVIEW_SECONDS", 300)
+# Playback (videos/media/transcode.py): every published video is encoded to a ladder of
+# H.264/AAC renditions, "height:crf:max_kbps" each (never above the source's short side), with
+# keyframes every VIDEO_KEYFRAME_SECONDS at the same instants in all, as HLS (fMP4 segments)
+# plus a fast-start MP4 of the middle rendition; the sound at VIDEO_LOUDNESS_LUFS integrated
+# loudness (EBU R128), its peak at most VIDEO_PEAK_DBFS. The encode runs in the sandbox with
+# VIDEO_TRANSCODE_SECONDS of CPU time.
+VIDEO_LADDER = env_list("VIDEO_LADDER", ["360:26:1000", "540:24:2000", "720:23:3500", "1080:22:6000"])
+VIDEO_KEYFRAME_SECONDS = float(os.environ.get("VIDEO_KEYFRAME_SECONDS", "2"))
+VIDEO_LOUDNESS_LUFS = float(os.environ.get("VIDEO_LOUDNESS_LUFS", "-14"))
+VIDEO_PEAK_DBFS = float(os.environ.get("VIDEO_PEAK_DBFS", "-1"))
+VIDEO_X264_PRESET = os.environ.get("VIDEO_X264_PRESET", "veryfast")
+VIDEO_TRANSCODE_SECONDS = env_int("VIDEO_TRANSCODE_SECONDS", 900)
+# x264 keeps several frames per rendition in flight: the encode gets its own memory ceiling
+VIDEO_TRANSCODE_MEMORY_MB = env_int("VIDEO_TRANSCODE_MEMORY_MB", 3072)
 # A video still PROCESSING this long after upload with no review queued or running lost its
 # review (an outage between the upload and the task, or in the middle of it): it is queued again.
-REVIEW_STALL_SECONDS = env_int("REVIEW_STALL_SECONDS", VIDEO_REVIEW_SECONDS + 60)
+REVIEW_STALL_SECONDS = env_int("REVIEW_STALL_SECONDS", VIDEO_REVIEW_SECONDS + VIDEO_TRANSCODE_SECONDS + 60)
 CAPTION_MAX_LENGTH = 2200
 COMMENT_MAX_LENGTH = 500
 # A view counts after this much watching (or half of a shorter video), once per viewer,

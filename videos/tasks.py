@@ -28,3 +28,14 @@ def make_cover(video_id: int, at_ms: int) -> bool:
     from .services.covers import make_cover as remake
 
     return remake(video_id, at_ms)
+
+
+@task()
+def encode_renditions(video_id: int) -> bool:
+    """Make the renditions of a video that has none (see services.playback.encode_missing)."""
+    from .services.playback import TranscodeFailed, encode_missing
+
+    try:
+        return encode_missing(video_id)
+    except TranscodeFailed:
+        return False

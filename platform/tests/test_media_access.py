@@ -27,8 +27,11 @@ def stored(media_root, creator, make_published):
         video = make_published(creator, visibility, visibility=visibility)
         video.file.name = f"videos/test/{visibility}.mp4"
         video.thumbnail.name = f"thumbnails/test/{visibility}.jpg"
-        video.save(update_fields=["file", "thumbnail"])
-        for name in (video.file.name, video.thumbnail.name):
+        folder = f"renditions/{video.pk}/test"
+        video.playback = {"folder": folder, "master": f"{folder}/master.m3u8", "mp4": f"{folder}/540p.mp4",
+                          "renditions": []}  # fmt: skip
+        video.save(update_fields=["file", "thumbnail", "playback"])
+        for name in (video.file.name, video.thumbnail.name, video.playback["mp4"]):
             (media_root / name).parent.mkdir(parents=True, exist_ok=True)
             (media_root / name).write_bytes(f"the bytes of {name}".encode())
         return video
@@ -45,7 +48,7 @@ def fetch(url: str):
 def test_a_public_video_plays_from_its_signed_url_for_anyone(anon, stored):
     video = stored("PUBLIC")
     urls = anon.execute(VIDEO, {"id": global_id(video)})["video"]
-    assert fetch(urls["videoUrl"]) == (200, b"the bytes of videos/test/PUBLIC.mp4")
+    assert fetch(urls["videoUrl"]) == (200, f"the bytes of renditions/{video.pk}/test/540p.mp4".encode())
     assert fetch(urls["thumbnailUrl"]) == (200, b"the bytes of thumbnails/test/PUBLIC.jpg")
 
 
@@ -102,7 +105,7 @@ def test_urls_stay_the_same_for_a_while_so_caches_can_share_them(anon, stored):
     first = anon.execute(VIDEO, {"id": global_id(video)})["video"]["videoUrl"]
     assert anon.execute(VIDEO, {"id": global_id(video)})["video"]["videoUrl"] == first
     response = Client().get(first.removeprefix("http://testserver"))
-    assert response["Cache-Control"].startswith("private, max-age=")
+    assert response["Cache-Control"].startswith("public, max-age=")
 
 
 def test_behind_nginx_django_checks_and_the_web_server_sends(anon, stored, settings):
@@ -110,5 +113,31 @@ def test_behind_nginx_django_checks_and_the_web_server_sends(anon, stored, setti
     video = stored("PUBLIC")
     url = anon.execute(VIDEO, {"id": global_id(video)})["video"]["videoUrl"]
     response = Client().get(url.removeprefix("http://testserver"))
-    assert response["X-Accel-Redirect"] == "/protected-media/videos/test/PUBLIC.mp4"
+    assert response["X-Accel-Redirect"] == f"/protected-media/renditions/{video.pk}/test/540p.mp4"
     assert response["Content-Type"] == "video/mp4"
+
+
+def test_the_original_upload_is_for_its_author_and_moderators_only(anon, client_for, creator, stored):
+    from conftest import make_user
+
+    video = stored("PUBLIC")
+    query = "query($id: ID!) { video(id: $id) { originalUrl } }"
+    assert anon.execute(query, {"id": global_id(video)})["video"]["originalUrl"] is None
+    url = client_for(creator).execute(query, {"id": global_id(video)})["video"]["originalUrl"]
+    assert fetch(url) == (200, b"the bytes of videos/test/PUBLIC.mp4")
+    moderator = make_user("moderator", is_staff=True)
+    assert fetch(client_for(moderator).execute(query, {"id": global_id(video)})["video"]["originalUrl"])[0] == 200
+    # a public URL for the original, as the API once gave, opens nothing
+    assert Client().get(f"/media/{media_token(video.file.name, video_id=video.pk)}").status_code == 404
+
+
+def test_an_mp4_is_served_in_the_byte_ranges_players_ask_for(anon, stored):
+    video = stored("PUBLIC")
+    path = anon.execute(VIDEO, {"id": global_id(video)})["video"]["videoUrl"].removeprefix("http://testserver")
+    whole = f"the bytes of renditions/{video.pk}/test/540p.mp4".encode()
+    part = Client().get(path, HTTP_RANGE="bytes=4-8")
+    assert part.status_code == 206 and b"".join(part.streaming_content) == whole[4:9]
+    assert part["Content-Range"] == f"bytes 4-8/{len(whole)}" and part["Content-Type"] == "video/mp4"
+    tail = Client().get(path, HTTP_RANGE="bytes=-3")
+    assert b"".join(tail.streaming_content) == whole[-3:]
+    assert Client().get(path, HTTP_RANGE=f"bytes={len(whole)}-").status_code == 416

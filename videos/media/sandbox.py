@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 # the modules every child needs, imported once in the fork server
-_PRELOAD = ["numpy.fft", "videos.media.examine"]
+_PRELOAD = ["numpy.fft", "videos.media.examine", "videos.media.transcode"]
 _context = multiprocessing.get_context("forkserver")
 _context.set_forkserver_preload(_PRELOAD)
 # one BLAS thread in the fork server and its children: thread pools reserve address space per

@@ -67,6 +67,19 @@ def make_declared_marathon(path: Path | str, *, seconds: int = 7200) -> Path:
     return path
 
 
+def _frame_times(seconds: float, fps: int, variable: bool):
+    """(pts, time base) of each frame: every 1/fps s, or (variable) gaps of 33, 33, 100 and
+    67 ms in turn, as a phone that drops its frame rate in the dark records."""
+    if not variable:
+        yield from ((index, Fraction(1, fps)) for index in range(round(seconds * fps)))
+        return
+    gaps, elapsed, index = (33, 33, 100, 67), 0, 0
+    while elapsed < seconds * 1000:
+        yield elapsed, Fraction(1, 1000)
+        elapsed += gaps[index % len(gaps)]
+        index += 1
+
+
 def make_video(
     path: Path | str,
     *,
@@ -77,6 +90,7 @@ def make_video(
     seed: int = 0,
     crf: int = 28,
     audio_seed: int | None = None,
+    variable_rate: bool = False,
 ) -> Path:
     """Write an H.264/AAC video. `audio`: "tone" (a melody), "silent", "clipping" or None.
     The picture follows `seed`, the melody `audio_seed` (default: `seed`)."""
@@ -84,13 +98,17 @@ def make_video(
     width, height = size
     with av.open(str(path), mode="w") as container:
         video = container.add_stream("libx264", rate=fps, options={"crf": str(crf), "preset": "ultrafast"})
-        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
+        if variable_rate:
+            video.codec_context.time_base = Fraction(1, 1000)
+        # 4:2:0 needs even sizes; an odd-sized source (some phones' crops) is 4:4:4
+        odd = width % 2 or height % 2
+        video.width, video.height, video.pix_fmt = width, height, "yuv444p" if odd else "yuv420p"
         sound = container.add_stream("aac", rate=22050) if audio else None
         if sound is not None:
             sound.layout = "mono"
-        for index in range(round(seconds * fps)):
+        for index, (pts, time_base) in enumerate(_frame_times(seconds, fps, variable_rate)):
             frame = av.VideoFrame.from_ndarray(_frame(index, fps, width, height, seed), format="rgb24")
-            frame.pts, frame.time_base = index, Fraction(1, fps)
+            frame.pts, frame.time_base = pts, time_base
             container.mux(video.encode(frame))
         container.mux(video.encode(None))
         if sound is not None:

@@ -93,6 +93,11 @@ class Video(models.Model):
     )
     file = models.FileField(upload_to="videos/%Y/%m/")
     thumbnail = models.ImageField(upload_to="thumbnails/%Y/%m/", blank=True)
+    playback = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="Where its renditions are (folder, master playlist, MP4, the ladder); empty until encoded.",
+    )
     cover_at_ms = models.PositiveIntegerField(
         null=True, blank=True, help_text="Where in the video its author chose the cover (thumbnail) frame."
     )

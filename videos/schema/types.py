@@ -19,6 +19,7 @@ from ..models import Comment, CommentHeart, Hashtag, Heart, Report, SavedVideo, 
 from ..models.video import public_videos, video_visible, visible_sounds, visible_videos
 from ..services import comment_controls, trending
 from . import comment_fields
+from .playback import Playback, playback_of
 
 # Where trendingHashtags and trendingSounds leave each item's count for its trendReason.
 HASHTAG_TRENDS = "_hashtag_trends"
@@ -286,10 +287,30 @@ class VideoType(relay.Node):
         return list(root.review_notes) if _is_author(root, info) else []
 
     @strawberry_django.field(
-        only=["file", *_ACCESS_FIELDS], description="A signed URL of the video, valid for a while."
+        only=["playback", *_ACCESS_FIELDS],
+        description="A signed URL of a playable MP4 (the fast-start rendition), valid for a while; null until "
+        "its renditions are made. Prefer playback.hlsUrl.",
     )
     def video_url(self, root: Video, info: Info) -> str | None:
-        return file_url(info, root.file, **_media_claims(root, info))
+        playback = playback_of(root, info, _media_claims(root, info))
+        return playback.mp4_url if playback else None
+
+    @strawberry_django.field(
+        only=["file", "author_id"],
+        description="The file as uploaded: for its author (and moderators) only, never for viewers.",
+    )
+    def original_url(self, root: Video, info: Info) -> str | None:
+        viewer = current_user(info)
+        if viewer is None or not (viewer.pk == root.author_id or viewer.is_staff):
+            return None
+        return file_url(info, root.file, video_id=root.pk, viewer_id=viewer.pk)
+
+    @strawberry_django.field(
+        only=["playback", "thumbnail", *_ACCESS_FIELDS],
+        description="How to play it (HLS, MP4, poster, the ladder); null until its renditions are made.",
+    )
+    def playback(self, root: Video, info: Info) -> Playback | None:
+        return playback_of(root, info, _media_claims(root, info))
 
     @strawberry_django.field(only=["thumbnail", *_ACCESS_FIELDS], description="A signed URL of its thumbnail.")
     def thumbnail_url(self, root: Video, info: Info) -> str | None:

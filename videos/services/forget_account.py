@@ -5,12 +5,12 @@ stays in the statistics under a pseudonym; its videos go with their files."""
 
 import secrets
 
-from django.db import transaction
 from django.db.models import Count, F
 
 from accounts.models import User
 
 from ..models import Comment, CommentHeart, Heart, Video, VideoImpression, VideoView, WatchBatch, WatchEvent
+from .uploads import forget_files
 
 
 def forget_account(user: User) -> None:
@@ -68,6 +68,5 @@ def _anonymise_watching(user: User) -> None:
 
 
 def _delete_videos(user: User) -> None:
-    files = [field for video in Video.objects.filter(author=user) for field in (video.file, video.thumbnail) if field]
+    forget_files(Video.objects.filter(author=user))
     Video.objects.filter(author=user).delete()
-    transaction.on_commit(lambda: [field.storage.delete(field.name) for field in files])

@@ -29,6 +29,10 @@ def _decide(video: Video, moderator, *, status: str, action: str, reason: str, a
         video.rejection_reasons = [reason]
     video.save(update_fields=["status", "rejection_reasons", "published_at"])
     ModerationDecision.objects.create(video=video, moderator=moderator, action=action, reason=reason)
+    if status == Video.Status.PUBLISHED and not video.playback and video.file:
+        from ..tasks import encode_renditions  # its encode failed at review: try again now
+
+        transaction.on_commit(lambda: encode_renditions.enqueue(video.pk))
     return video
 
 

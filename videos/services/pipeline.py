@@ -22,6 +22,8 @@ from ..media.examine import MediaFindings
 from ..media.probe import Probe
 from ..models import Hashtag, ModerationDecision, PolicyTerm, Sound, Video
 from .media import examine
+from .playback import TranscodeFailed, delete_playback
+from .playback import encode as encode_playback
 
 logger = logging.getLogger(__name__)
 
@@ -140,15 +142,30 @@ def review(video_id: int) -> str:
     video = Video.objects.select_related("author").filter(pk=video_id).first()
     if video is None or video.status != Video.Status.PROCESSING:
         return video.status if video else "MISSING"
+    playback, unplayable = None, None
     with stored_file_path(video.file) as path:
         findings, peak_rss = examine(path)
+        problems = problems_of(findings)
+        if not problems:
+            try:
+                playback = encode_playback(video.pk, path)
+            except TranscodeFailed as exc:
+                unplayable = str(exc)
     logger.debug("reviewed video %s: the file's reader peaked at %d MB", video_id, peak_rss // 2**20)
-    problems = problems_of(findings)
+    try:
+        return _decide(video_id, findings, problems, playback, unplayable)
+    except BaseException:
+        delete_playback(playback)  # nothing recorded it: no orphans
+        raise
 
+
+def _decide(video_id: int, findings, problems: list[str], playback: dict | None, unplayable: str | None) -> str:
     with transaction.atomic():
         video = Video.objects.select_for_update().select_related("author").get(pk=video_id)
         if video.status != Video.Status.PROCESSING:
+            delete_playback(playback)  # another run of this review decided first
             return video.status
+        video.playback = playback
         if findings.probe is not None:
             found = findings.probe
             video.duration_ms, video.width, video.height, video.fps = (
@@ -175,6 +192,8 @@ def review(video_id: int) -> str:
             video.review_notes = ["This looks like a re-upload of an earlier video, so it will be shown less."]
         _attach_tags(video, findings)
         review_reasons = policy_matches(video.caption, caption_parser.hashtags(video.caption))
+        if unplayable:
+            review_reasons = [*review_reasons, unplayable]
 
         if problems:
             video.status, video.rejection_reasons = Video.Status.REJECTED, problems

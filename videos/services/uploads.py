@@ -119,7 +119,18 @@ def delete_video(user, video_id) -> None:
         raise ValidationError({"video_id": ValidationError("No such video.", code="not_found")})
     if video.author_id != user.pk:
         raise PermissionDenied("Only the author can delete a video.")
-    files = [f for f in (video.file, video.thumbnail) if f]
     User.objects.filter(pk=video.author_id).update(heart_count=F("heart_count") - video.heart_count)
+    forget_files([video])
     video.delete()
-    transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
+
+
+def forget_files(videos) -> None:
+    """Delete every file of `videos` (original, thumbnail, renditions) once the transaction
+    deleting their rows commits."""
+    from django.core.files.storage import default_storage
+
+    from .playback import files_of
+
+    names = [f.name for video in videos for f in (video.file, video.thumbnail) if f]
+    names += [name for video in videos for name in files_of(video.playback)]
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in names])

@@ -51,7 +51,7 @@ def video_upload(video_library):
 
 
 FIELDS = """
-  id status rejectionReasons reviewNotes isOriginal durationMs width height videoUrl thumbnailUrl
+  id status rejectionReasons reviewNotes isOriginal durationMs width height videoUrl originalUrl thumbnailUrl
   hashtags { name } sound { title }
 """
 UPLOAD = (

@@ -21,7 +21,9 @@ def test_a_good_video_is_published_with_metadata_and_a_thumbnail(upload, media_r
     thumbnail = Client().get(video["thumbnailUrl"].removeprefix("http://testserver"))
     assert b"".join(thumbnail.streaming_content)[:3] == b"\xff\xd8\xff"
     played = Client().get(video["videoUrl"].removeprefix("http://testserver"))
-    assert b"".join(played.streaming_content) == (media_root / stored.file.name).read_bytes()
+    assert b"".join(played.streaming_content) == (media_root / stored.playback["mp4"]).read_bytes()  # a rendition
+    original = Client().get(video["originalUrl"].removeprefix("http://testserver"))  # the author asks
+    assert b"".join(original.streaming_content) == (media_root / stored.file.name).read_bytes()
     assert {tag["name"] for tag in video["hashtags"]} == {"food", "quick"}
     assert stored.decisions.get().action == ModerationDecision.Action.PUBLISHED
 

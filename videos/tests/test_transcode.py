@@ -1,0 +1,130 @@
+"""The rendition ladder, made from real files the tests write: every rendition decodes at its
+size, nothing is upscaled, keyframes fall at the same instants in every rendition, the
+playlists parse, and the sound lands at the target loudness."""
+
+import math
+
+import av
+import m3u8
+import numpy as np
+import pyloudnorm
+import pytest
+
+from videos.media.synthetic import make_video
+from videos.media.transcode import LadderSettings, Rung, encode_ladder
+
+LADDER = LadderSettings(
+    rungs=(Rung(360, 30, 1000), Rung(540, 30, 2000), Rung(720, 30, 3500), Rung(1080, 30, 6000)),
+    preset="ultrafast",
+)
+
+
+def _keyframes(path) -> list[float]:
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        return [round(float(p.pts * stream.time_base), 3) for p in container.demux(stream) if p.is_keyframe]
+
+
+def _decoded(path) -> tuple[int, tuple[int, int]]:
+    with av.open(str(path)) as container:
+        frames = list(container.decode(video=0))
+    return len(frames), (frames[0].width, frames[0].height)
+
+
+def _loudness(path) -> float:
+    with av.open(str(path)) as container:
+        resampler = av.AudioResampler(format="flt", layout="stereo", rate=48000)
+        chunks = [
+            f.to_ndarray().reshape(-1, 2) for frame in container.decode(audio=0) for f in resampler.resample(frame)
+        ]
+    return pyloudnorm.Meter(48000).integrated_loudness(np.concatenate(chunks).astype(np.float64))
+
+
+def _joined(folder, rendition):
+    """The rendition as its playlist delivers it: the init segment, then every media segment."""
+    playlist = m3u8.load(str(folder / rendition.playlist))
+    parts = [playlist.segment_map[0].uri, *(segment.uri for segment in playlist.segments)]
+    joined = folder / f"{rendition.name}-joined.mp4"
+    joined.write_bytes(b"".join((folder / part).read_bytes() for part in parts))
+    return joined
+
+
+@pytest.fixture(scope="module")
+def ladders(tmp_path_factory):
+    """Sources of the shapes phones send, each encoded once."""
+    root = tmp_path_factory.mktemp("ladders")
+    sources = {
+        "portrait": {"size": (1080, 1920), "seconds": 5},
+        "landscape": {"size": (1280, 720), "seconds": 5},
+        "odd": {"size": (333, 591), "seconds": 3},
+        "variable": {"size": (480, 854), "seconds": 5, "variable_rate": True},
+    }
+    made = {}
+    for name, spec in sources.items():
+        source = make_video(root / f"{name}.mp4", **spec)
+        folder = root / name
+        folder.mkdir()
+        made[name] = (source, folder, encode_ladder(str(source), str(folder), LADDER))
+    return made
+
+
+@pytest.mark.parametrize(
+    ("name", "sizes"),
+    [
+        ("portrait", [(360, 640), (540, 960), (720, 1280), (1080, 1920)]),
+        ("landscape", [(640, 360), (960, 540), (1280, 720)]),  # no 1080p from a 720p source
+        ("odd", [(332, 590)]),  # smaller than the lowest rung: its own size, never more
+        ("variable", [(360, 640)]),
+    ],
+)
+def test_each_rendition_decodes_at_its_size_and_none_is_upscaled(ladders, name, sizes):
+    source, folder, ladder = ladders[name]
+    assert [(r.width, r.height) for r in ladder.renditions] == sizes
+    with av.open(str(source)) as container:
+        source_frames = container.streams.video[0].frames or sum(1 for _ in container.decode(video=0))
+    for rendition in ladder.renditions:
+        playlist = m3u8.load(str(folder / rendition.playlist))
+        joined = folder / f"{rendition.name}-check.mp4"
+        joined.write_bytes(
+            b"".join(
+                (folder / part).read_bytes()
+                for part in [playlist.segment_map[0].uri, *[s.uri for s in playlist.segments]]
+            )
+        )
+        frames, size = _decoded(joined)
+        assert size == (rendition.width, rendition.height) and frames == source_frames
+
+
+@pytest.mark.parametrize("name", ["portrait", "landscape", "variable"])
+def test_keyframes_fall_at_the_same_instants_in_every_rendition(ladders, name):
+    _, folder, ladder = ladders[name]
+    instants = [[round(t, 2) for t in _keyframes(_joined(folder, r))] for r in ladder.renditions]
+    assert len(instants[0]) >= 3 and all(found == instants[0] for found in instants)
+    # every 2 s of the source's own clock (the first frame at or after it, whatever the frame rate did)
+    assert all(0 <= t - 2 * n <= 0.11 for n, t in enumerate(instants[0]))
+
+
+def test_the_progressive_mp4_starts_with_its_index_and_keeps_the_keyframes(ladders):
+    _, folder, ladder = ladders["portrait"]
+    data = (folder / ladder.mp4).read_bytes()
+    assert data.find(b"moov") < data.find(b"mdat")  # fast start: playable before fully downloaded
+    assert [round(t) for t in _keyframes(folder / ladder.mp4)] == [0, 2, 4]
+
+
+def test_the_playlists_parse_and_the_master_names_every_rendition(ladders):
+    _, folder, ladder = ladders["portrait"]
+    master = m3u8.load(str(folder / ladder.master))
+    assert [p.stream_info.resolution for p in master.playlists] == [(r.width, r.height) for r in ladder.renditions]
+    assert all(
+        p.stream_info.average_bandwidth == r.bitrate > 0
+        for p, r in zip(master.playlists, ladder.renditions, strict=True)
+    )
+    media = m3u8.load(str(folder / ladder.renditions[0].playlist))
+    assert media.playlist_type == "vod" and media.is_endlist and media.target_duration <= 2
+    assert math.isclose(sum(s.duration for s in media.segments), 5.0, abs_tol=0.1)
+
+
+def test_the_sound_lands_within_one_lu_of_the_target(ladders):
+    for name in ("portrait", "odd"):
+        _, folder, ladder = ladders[name]
+        assert abs(_loudness(folder / ladder.mp4) - LADDER.loudness_lufs) <= 1.0, name
