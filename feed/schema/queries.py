@@ -21,12 +21,17 @@ from .types import FeedConnection, FeedEdge, FeedItem, FeedReason, PageVideos, V
 MAX_PAGE = 50
 
 
+def _check_page_size(first: int, lowest: int) -> None:
+    if not lowest <= first <= MAX_PAGE:
+        message = f"Argument 'first' must be between {lowest} and {MAX_PAGE}."
+        raise ClientError(message, ErrorCode.OUT_OF_RANGE, field="first")
+
+
 @strawberry.type
 class Query:
     @strawberry_django.field(description="Videos of the accounts you follow, newest first. Empty when signed out.")
     def following(self, info: Info, first: int = 10, after: str | None = None) -> FeedConnection:
-        if not 0 <= first <= MAX_PAGE:
-            raise ClientError(f"Argument 'first' must be between 0 and {MAX_PAGE}.", ErrorCode.INVALID, field="first")
+        _check_page_size(first, lowest=0)
         try:
             page = following_page(current_user(info), first=first, after=after)
         except ValidationError as exc:
@@ -56,8 +61,7 @@ class Query:
 
     @strawberry_django.field(description="Your For You feed: followed accounts, interests, trends and discoveries.")
     def for_you(self, info: Info, first: int = 10, after: str | None = None) -> FeedConnection:
-        if not 1 <= first <= MAX_PAGE:
-            raise ClientError(f"Argument 'first' must be between 1 and {MAX_PAGE}.", ErrorCode.INVALID, field="first")
+        _check_page_size(first, lowest=1)
         viewer = current_user(info)
         session_key = ""
         if viewer is None:

@@ -49,6 +49,7 @@ from .errors import ClientError, ErrorCode
 from .ids import is_key, parse_global_id
 
 CURSOR_ARGUMENTS = ("after", "before")
+PAGE_ARGUMENTS = ("first", "last")
 
 
 @strawberry.schema_directive(
@@ -168,6 +169,15 @@ class _Walk:
         if self.strict_ids:
             raise ClientError(f"{path}: that is not a valid ID.", ErrorCode.INVALID_ID, field=path)
 
+    def page_size(self, node: ValueNode, path: str) -> None:
+        """A negative page size (`first: -1`) is the client's mistake, not our error."""
+        if isinstance(node, VariableNode):
+            value = self.variables.get(node.name.value)
+        else:
+            value = int(node.value) if isinstance(node, IntValueNode) else None
+        if isinstance(value, int) and value < 0:
+            raise ClientError(f"{path}: must be 0 or more.", ErrorCode.OUT_OF_RANGE, field=path)
+
     @staticmethod
     def _size(count: int, limit: int, path: str) -> None:
         if count > limit:
@@ -193,6 +203,8 @@ class _Arguments(Visitor):
         name = node.name.value
         keyset = name in CURSOR_ARGUMENTS and field is not None and _is_keyset_connection(field.type)
         self.walk.value(node.value, argument.type, argument, name, cursor_of=field if keyset else None)
+        if name in PAGE_ARGUMENTS:
+            self.walk.page_size(node.value, name)
 
 
 def check_inputs(schema: GraphQLSchema, document, operation, variables: dict | None) -> None:
