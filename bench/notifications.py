@@ -9,7 +9,7 @@
     by node(id) through the same endpoint.
 
     eval "$(./flywheel env)" && python bench/notifications.py               # full size
-    python bench/notifications.py --followers 2000 --hearts 100 --reads 30 --other-videos 50000   # smoke (CI)
+    python bench/notifications.py --followers 2000 --hearts 100 --reads 30 --other-videos 20000   # smoke (CI)
 """
 
 import argparse
