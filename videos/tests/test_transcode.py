@@ -54,8 +54,9 @@ def ladders(tmp_path_factory):
     """Sources of the shapes phones send, each encoded once."""
     root = tmp_path_factory.mktemp("ladders")
     sources = {
-        "portrait": {"size": (1080, 1920), "seconds": 5},
-        "landscape": {"size": (1280, 720), "seconds": 5},
+        # few frames per second: what is checked is sizes and instants, and big frames are slow to make
+        "portrait": {"size": (1080, 1920), "seconds": 5, "fps": 6},
+        "landscape": {"size": (1280, 720), "seconds": 5, "fps": 6},
         "odd": {"size": (333, 591), "seconds": 3},
         "variable": {"size": (480, 854), "seconds": 5, "variable_rate": True},
     }
