@@ -97,6 +97,7 @@ class CollectionMutation:
     def rename_collection(self, info: Info, input: RenameCollectionInput) -> CollectionPayload:
         with collect_user_errors() as failure:
             viewer = require_user(info, "rename collections")
+            rate_limit(info, "save")
             collection = collections.rename(viewer, _ids(input)[0], input.name)
             return CollectionPayload(collection=_fresh(collection))
         return CollectionPayload(errors=failure.errors)
@@ -104,7 +105,9 @@ class CollectionMutation:
     @strawberry_django.mutation(description="Delete one of your collections; its videos stay saved.")
     def delete_collection(self, info: Info, input: CollectionInput) -> DeletePayload:
         with collect_user_errors() as failure:
-            collections.delete(require_user(info, "delete collections"), _ids(input)[0])
+            viewer = require_user(info, "delete collections")
+            rate_limit(info, "save")
+            collections.delete(viewer, _ids(input)[0])
             return DeletePayload(deleted_id=input.collection_id)
         return DeletePayload(errors=failure.errors)
 
@@ -123,6 +126,7 @@ class CollectionMutation:
     def remove_from_collection(self, info: Info, input: CollectionVideoInput) -> CollectionPayload:
         with collect_user_errors() as failure:
             viewer = require_user(info, "change collections")
+            rate_limit(info, "save")
             collection = collections.remove(viewer, *_ids(input))
             return CollectionPayload(collection=_fresh(collection))
         return CollectionPayload(errors=failure.errors)

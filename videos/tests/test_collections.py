@@ -96,3 +96,12 @@ def test_collections_take_constant_queries(api, user, make_published, page, djan
             collection.entries.create(saved=saved)
     with django_assert_max_num_queries(8):
         assert len(_mine(api, page)) == page
+
+
+def test_collection_changes_are_rate_limited_and_a_refused_one_changes_nothing(api, settings):
+    shelf = _create(api, "Shelf")
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "save": {"account": "3/h"}}  # creating was one
+    answers = [api.execute(RENAME, {"c": shelf, "name": f"Shelf {n}"})["renameCollection"] for n in range(3)]
+    assert [answer["errors"] for answer in answers[:2]] == [[], []]
+    assert answers[2]["errors"] == [{"field": None, "code": "RATE_LIMITED"}]
+    assert Collection.objects.get().name == "Shelf 1"
