@@ -9,7 +9,7 @@ from platform.graphql.viewer import stash
 
 from ..models import Hashtag, Sound
 from ..services import trending
-from .types import HASHTAG_TRENDS, SOUND_TRENDS, HashtagType, SoundType
+from .tag_types import HASHTAG_TRENDS, SOUND_TRENDS, HashtagType, SoundType
 
 TRENDING_PAGE_MAX = 50
 

@@ -15,7 +15,8 @@ from platform.graphql.lists import first_visible
 from platform.graphql.viewer import current_user
 
 from ..models import Hashtag, Sound, Video
-from .types import HashtagType, SoundType, VideoType
+from .tag_types import HashtagType, SoundType
+from .types import VideoType
 
 SEARCH_MAX = 50
 

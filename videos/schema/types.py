@@ -3,7 +3,7 @@ from typing import Annotated
 
 import strawberry
 import strawberry_django
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from strawberry import Info, relay
 from strawberry_django.relay import DjangoCursorConnection
 
@@ -15,15 +15,12 @@ from platform.graphql.errors import Payload
 from platform.graphql.urls import file_url
 from platform.graphql.viewer import VIEWER, current_user, viewer_flag
 
-from ..models import Comment, CommentHeart, Hashtag, Heart, Report, SavedVideo, Sound, Video
-from ..models.video import public_videos, video_visible, visible_sounds, visible_videos
-from ..services import comment_controls, trending
+from ..models import Comment, CommentHeart, Heart, Report, SavedVideo, Video
+from ..models.video import video_visible, visible_videos
+from ..services import comment_controls
 from . import comment_fields
 from .playback import Playback, playback_of
-
-# Where trendingHashtags and trendingSounds leave each item's count for its trendReason.
-HASHTAG_TRENDS = "_hashtag_trends"
-SOUND_TRENDS = "_sound_trends"
+from .tag_types import HashtagType, SoundType
 
 # Keyset cursors are built from the ordering columns; load them even when not selected.
 CURSOR_FIELDS = ["created_at", "id"]
@@ -57,114 +54,6 @@ def _media_claims(root: Video, info: Info) -> dict:
 def _is_author(root: Video, info: Info) -> bool:
     viewer = current_user(info)
     return viewer is not None and viewer.pk == root.author_id
-
-
-@strawberry_django.type(Sound, name="Sound")
-class SoundType(relay.Node):
-    """A soundtrack; videos that use the same audio share one."""
-
-    # Strawberry otherwise re-derives the id attribute from type hints on every resolve.
-    _id_attr = "pk"
-
-    title: str
-    duration_ms: int | None
-    author: UserType | None
-
-    @strawberry_django.field(
-        annotate={"public_use_count": lambda info: _public_count("videos")},
-        description="Published public videos that use this sound.",
-    )
-    def use_count(self, root: Sound) -> int:
-        if hasattr(root, "public_use_count"):
-            return root.public_use_count
-        return public_videos().filter(sound=root).count()
-
-    @strawberry_django.field(description="Why it is in trendingSounds; null anywhere else.")
-    def trend_reason(self, root: Sound, info: Info) -> str | None:
-        count = getattr(info.context, SOUND_TRENDS, {}).get(root.pk)
-        return trending.sound_reason(count) if count else None
-
-    @strawberry_django.field(
-        only=["original_video"],  # the key the prefetch joins on, else each sound loads it
-        prefetch_related=[
-            lambda info: Prefetch(
-                "original_video",
-                queryset=visible_videos(Video.objects.select_related("author"), current_user(info)),
-            )
-        ],
-        description="The video that first used this sound, if the viewer may see it.",
-    )
-    def original_video(self, root: Sound) -> Annotated["VideoType", strawberry.lazy("videos.schema.types")] | None:
-        # prefetched through the visibility rule: a hidden original is None, the sound stays
-        return root.original_video
-
-    @strawberry_django.connection(
-        DjangoCursorConnection[Annotated["VideoType", strawberry.lazy("videos.schema.types")]],
-        description="Videos with this sound the viewer may see, newest first: the sound's page.",
-    )
-    def videos(self, root: Sound) -> QuerySet[Video]:
-        return Video.objects.filter(sound=root).order_by("-published_at", "-id")
-
-    @classmethod
-    def get_queryset(cls, queryset: QuerySet[Sound], info: Info, **kwargs) -> QuerySet[Sound]:
-        return visible_sounds(queryset, current_user(info))
-
-
-def _public_count(relation: str) -> Count:
-    """Published public videos by active accounts along `relation`, as one aggregate."""
-    return Count(
-        relation,
-        filter=Q(
-            **{
-                f"{relation}__status": Video.Status.PUBLISHED,
-                f"{relation}__visibility": Video.Visibility.PUBLIC,
-                f"{relation}__author__is_active": True,
-                f"{relation}__author__is_private": False,
-            }
-        ),
-    )
-
-
-@strawberry_django.type(Hashtag, name="Hashtag")
-class HashtagType(relay.Node):
-    """A topic. A hashtag exists for a viewer through a public, published video that uses it
-    (or one of their own): a tag written only in private captions is not discoverable."""
-
-    # Strawberry otherwise re-derives the id attribute from type hints on every resolve.
-    _id_attr = "pk"
-
-    name: str
-
-    @strawberry_django.field(
-        annotate={"public_video_count": lambda info: _public_count("videos")},
-        description="Published public videos with this hashtag.",
-    )
-    def video_count(self, root: Hashtag) -> int:
-        if hasattr(root, "public_video_count"):
-            return root.public_video_count
-        return public_videos().filter(hashtags=root).count()
-
-    @strawberry_django.field(description="Why it is in trendingHashtags; null anywhere else.")
-    def trend_reason(self, root: Hashtag, info: Info) -> str | None:
-        count = getattr(info.context, HASHTAG_TRENDS, {}).get(root.pk)
-        return trending.hashtag_reason(count) if count else None
-
-    @classmethod
-    def get_queryset(cls, queryset: QuerySet[Hashtag], info: Info, **kwargs) -> QuerySet[Hashtag]:
-        # Two cheap look-ups (the first public video with the tag; else one of the viewer's own)
-        # rather than the full visibility rule per tag, which cost ~9 ms per video on a page.
-        public = Exists(public_videos().filter(hashtags=OuterRef("pk")))
-        viewer = current_user(info)
-        if viewer is None:
-            return queryset.filter(public)
-        return queryset.filter(public | Exists(Video.objects.filter(hashtags=OuterRef("pk"), author=viewer)))
-
-    @strawberry_django.connection(
-        DjangoCursorConnection[Annotated["VideoType", strawberry.lazy("videos.schema.types")]],
-        description="Videos with this hashtag the viewer may see, newest first.",
-    )
-    def videos(self, root: Hashtag) -> QuerySet[Video]:
-        return Video.objects.filter(hashtags=root).order_by("-published_at", "-id")
 
 
 @strawberry_django.type(Comment, name="Comment", only=CURSOR_FIELDS)
@@ -359,13 +248,6 @@ class SavedVideoType(relay.Node):
         """Saves are their owner's alone, and show only videos the owner may still see."""
         viewer = current_user(info)
         return queryset.filter(video_visible(viewer), user=viewer) if viewer else queryset.none()
-
-
-@strawberry.type
-class SearchResults:
-    users: list[UserType]
-    hashtags: list[HashtagType]
-    videos: list[VideoType]
 
 
 @strawberry.type

@@ -1,0 +1,128 @@
+"""Hashtags and sounds: what videos are tagged with, with the visibility rules of their videos."""
+
+from typing import Annotated
+
+import strawberry
+import strawberry_django
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from strawberry import Info, relay
+from strawberry_django.relay import DjangoCursorConnection
+
+from accounts.schema.types import UserType
+from platform.graphql.viewer import current_user
+
+from ..models import Hashtag, Sound, Video
+from ..models.video import public_videos, visible_sounds, visible_videos
+from ..services import trending
+
+# Where trendingHashtags and trendingSounds leave each item's count for its trendReason.
+HASHTAG_TRENDS = "_hashtag_trends"
+SOUND_TRENDS = "_sound_trends"
+
+
+@strawberry_django.type(Sound, name="Sound")
+class SoundType(relay.Node):
+    """A soundtrack; videos that use the same audio share one."""
+
+    # Strawberry otherwise re-derives the id attribute from type hints on every resolve.
+    _id_attr = "pk"
+
+    title: str
+    duration_ms: int | None
+    author: UserType | None
+
+    @strawberry_django.field(
+        annotate={"public_use_count": lambda info: public_count("videos")},
+        description="Published public videos that use this sound.",
+    )
+    def use_count(self, root: Sound) -> int:
+        if hasattr(root, "public_use_count"):
+            return root.public_use_count
+        return public_videos().filter(sound=root).count()
+
+    @strawberry_django.field(description="Why it is in trendingSounds; null anywhere else.")
+    def trend_reason(self, root: Sound, info: Info) -> str | None:
+        count = getattr(info.context, SOUND_TRENDS, {}).get(root.pk)
+        return trending.sound_reason(count) if count else None
+
+    @strawberry_django.field(
+        only=["original_video"],  # the key the prefetch joins on, else each sound loads it
+        prefetch_related=[
+            lambda info: Prefetch(
+                "original_video",
+                queryset=visible_videos(Video.objects.select_related("author"), current_user(info)),
+            )
+        ],
+        description="The video that first used this sound, if the viewer may see it.",
+    )
+    def original_video(self, root: Sound) -> Annotated["VideoType", strawberry.lazy("videos.schema.types")] | None:  # noqa: F821
+        # prefetched through the visibility rule: a hidden original is None, the sound stays
+        return root.original_video
+
+    @strawberry_django.connection(
+        DjangoCursorConnection[Annotated["VideoType", strawberry.lazy("videos.schema.types")]],  # noqa: F821
+        description="Videos with this sound the viewer may see, newest first: the sound's page.",
+    )
+    def videos(self, root: Sound) -> QuerySet[Video]:
+        return Video.objects.filter(sound=root).order_by("-published_at", "-id")
+
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet[Sound], info: Info, **kwargs) -> QuerySet[Sound]:
+        return visible_sounds(queryset, current_user(info))
+
+
+def public_count(relation: str) -> Count:
+    """Published public videos by active accounts along `relation`, as one aggregate."""
+    return Count(
+        relation,
+        filter=Q(
+            **{
+                f"{relation}__status": Video.Status.PUBLISHED,
+                f"{relation}__visibility": Video.Visibility.PUBLIC,
+                f"{relation}__author__is_active": True,
+                f"{relation}__author__is_private": False,
+            }
+        ),
+    )
+
+
+@strawberry_django.type(Hashtag, name="Hashtag")
+class HashtagType(relay.Node):
+    """A topic. A hashtag exists for a viewer through a public, published video that uses it
+    (or one of their own): a tag written only in private captions is not discoverable."""
+
+    # Strawberry otherwise re-derives the id attribute from type hints on every resolve.
+    _id_attr = "pk"
+
+    name: str
+
+    @strawberry_django.field(
+        annotate={"public_video_count": lambda info: public_count("videos")},
+        description="Published public videos with this hashtag.",
+    )
+    def video_count(self, root: Hashtag) -> int:
+        if hasattr(root, "public_video_count"):
+            return root.public_video_count
+        return public_videos().filter(hashtags=root).count()
+
+    @strawberry_django.field(description="Why it is in trendingHashtags; null anywhere else.")
+    def trend_reason(self, root: Hashtag, info: Info) -> str | None:
+        count = getattr(info.context, HASHTAG_TRENDS, {}).get(root.pk)
+        return trending.hashtag_reason(count) if count else None
+
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet[Hashtag], info: Info, **kwargs) -> QuerySet[Hashtag]:
+        # Two cheap look-ups (the first public video with the tag; else one of the viewer's own)
+        # rather than the full visibility rule per tag, which cost ~9 ms per video on a page.
+        public = Exists(public_videos().filter(hashtags=OuterRef("pk")))
+        viewer = current_user(info)
+        if viewer is None:
+            return queryset.filter(public)
+        return queryset.filter(public | Exists(Video.objects.filter(hashtags=OuterRef("pk"), author=viewer)))
+
+    @strawberry_django.connection(
+        DjangoCursorConnection[Annotated["VideoType", strawberry.lazy("videos.schema.types")]],  # noqa: F821
+        description="Videos with this hashtag the viewer may see, newest first.",
+    )
+    def videos(self, root: Hashtag) -> QuerySet[Video]:
+        return Video.objects.filter(hashtags=root).order_by("-published_at", "-id")
