@@ -6,6 +6,8 @@ import av
 import numpy as np
 from PIL import Image
 
+from .orientation import upright_image
+
 FRAME_SAMPLES = 8
 BANDS = 4  # 64-bit hash cut into four 16-bit bands for indexed candidate look-up
 
@@ -51,7 +53,7 @@ def frame_hashes(path: str, duration_ms: int, samples: int = FRAME_SAMPLES) -> l
             frame = frame_at(container, duration_ms * (i + 1) / (samples + 1) / 1000)
             if frame is None:
                 break
-            hashes.append(dhash(frame.to_image()))
+            hashes.append(dhash(upright_image(frame)))
     return hashes
 
 

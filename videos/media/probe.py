@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 import av
 import numpy as np
 
+from .orientation import display_size, first_turn
+
 # Audio is analysed at a low rate in mono: plenty for loudness, cheap to decode.
 ANALYSIS_RATE = 8000
 # Lossy codecs smear hard clipping, so "clipped" means held near full scale, not exactly at it.
@@ -116,7 +118,7 @@ class AudioLevels:
 @dataclass(frozen=True)
 class Probe:
     duration_ms: int
-    width: int
+    width: int  # as shown: a phone's portrait clip is 1080 wide whatever its sensor stored
     height: int
     fps: float
     video_codec: str
@@ -202,10 +204,11 @@ def probe(path: str, bounds: Bounds | None = None, analysis_seconds: float = 60.
                 raise NotAVideo(" ".join(problems))
             stream = container.streams.video[0]
             audio_codec = container.streams.audio[0].codec_context.name if container.streams.audio else None
+            width, height = display_size(header.width, header.height, first_turn(path))
             result = dict(
                 duration_ms=header.duration_ms,
-                width=header.width,
-                height=header.height,
+                width=width,
+                height=height,
                 fps=header.fps,
                 video_codec=stream.codec_context.name,
                 audio_codec=audio_codec,

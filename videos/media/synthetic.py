@@ -91,9 +91,12 @@ def make_video(
     crf: int = 28,
     audio_seed: int | None = None,
     variable_rate: bool = False,
+    rotation: int = 0,
 ) -> Path:
     """Write an H.264/AAC video. `audio`: "tone" (a melody), "silent", "clipping" or None.
-    The picture follows `seed`, the melody `audio_seed` (default: `seed`)."""
+    The picture follows `seed`, the melody `audio_seed` (default: `seed`). `rotation` is a
+    display matrix's counterclockwise angle, as phones write: `size` is then the stored
+    picture, and players show it turned (-90 shows a 1920x1080 picture as 1080x1920)."""
     path = Path(path)
     width, height = size
     with av.open(str(path), mode="w") as container:
@@ -103,6 +106,8 @@ def make_video(
         # 4:2:0 needs even sizes; an odd-sized source (some phones' crops) is 4:4:4
         odd = width % 2 or height % 2
         video.width, video.height, video.pix_fmt = width, height, "yuv444p" if odd else "yuv420p"
+        if rotation:
+            video.set_display_rotation(rotation)
         sound = container.add_stream("aac", rate=22050) if audio else None
         if sound is not None:
             sound.layout = "mono"

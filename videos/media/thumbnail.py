@@ -4,6 +4,7 @@ import av
 from PIL import Image
 
 from .fingerprint import frame_at
+from .orientation import upright_image
 
 MAX_WIDTH = 540
 
@@ -15,7 +16,7 @@ def thumbnail_jpeg(path: str, at_seconds: float) -> bytes:
         frame = frame_at(container, at_seconds) or frame_at(container, 0.0)
         if frame is None:
             raise ValueError("no frame to make a thumbnail from")
-        image = frame.to_image()
+        image = upright_image(frame)
     if image.width > MAX_WIDTH:
         image = image.resize((MAX_WIDTH, round(image.height * MAX_WIDTH / image.width)), Image.Resampling.LANCZOS)
     buffer = io.BytesIO()

@@ -19,6 +19,8 @@ import av
 import numpy as np
 import pyloudnorm
 
+from .orientation import Upright, display_size, first_turn
+
 AUDIO_RATE = 48_000
 AUDIO_LAYOUT = "stereo"
 
@@ -178,10 +180,13 @@ def encode_ladder(path: str, folder: str, settings: LadderSettings) -> Ladder:
     """Write the ladder of the video at `path` into `folder` (which must exist)."""
     gain_db = measure_gain_db(path, settings)
     gain = 10 ** (gain_db / 20)
+    turn = first_turn(path)
     with av.open(path) as container:
         source = container.streams.video[0]
         source.thread_type = "AUTO"
-        sizes = rendition_sizes(source.codec_context.width, source.codec_context.height, settings.rungs)
+        upright = Upright(source, turn)
+        shown = display_size(source.codec_context.width, source.codec_context.height, turn)
+        sizes = rendition_sizes(*shown, settings.rungs)
         outputs = [
             _Output(folder, Rendition(f"{rung.height}p", width, height), rung, settings, source)
             for rung, width, height in sizes
@@ -192,6 +197,7 @@ def encode_ladder(path: str, folder: str, settings: LadderSettings) -> Ladder:
         for packet in container.demux(*streams):
             for frame in packet.decode():
                 if packet.stream.type == "video":
+                    frame = upright(frame)
                     time = float(frame.pts * frame.time_base) if frame.pts is not None else last_time
                     key = time >= next_key - 1e-6
                     while time >= next_key - 1e-6:
