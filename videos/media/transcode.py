@@ -20,6 +20,8 @@ import numpy as np
 import pyloudnorm
 
 from .orientation import Upright, display_size, first_turn
+from .preview import FILE_NAME as PREVIEW_FILE
+from .preview import PreviewSettings, PreviewWriter
 
 AUDIO_RATE = 48_000
 AUDIO_LAYOUT = "stereo"
@@ -40,6 +42,7 @@ class LadderSettings:
     loudness_lufs: float = -14.0
     peak_dbfs: float = -1.0
     preset: str = "veryfast"
+    preview: PreviewSettings = field(default_factory=PreviewSettings)
 
 
 @dataclass
@@ -57,6 +60,7 @@ class Ladder:
     renditions: list[Rendition]
     master: str
     mp4: str
+    preview: str
     duration_ms: int
     loudness_gain_db: float
 
@@ -191,6 +195,7 @@ def encode_ladder(path: str, folder: str, settings: LadderSettings) -> Ladder:
             _Output(folder, Rendition(f"{rung.height}p", width, height), rung, settings, source)
             for rung, width, height in sizes
         ]
+        preview = PreviewWriter(os.path.join(folder, PREVIEW_FILE), *shown, settings.preview)
         streams = [source, *container.streams.audio[:1]]
         resampler = av.AudioResampler(format="fltp", layout=AUDIO_LAYOUT, rate=AUDIO_RATE)
         next_key, last_time = 0.0, 0.0
@@ -203,6 +208,7 @@ def encode_ladder(path: str, folder: str, settings: LadderSettings) -> Ladder:
                     while time >= next_key - 1e-6:
                         next_key += settings.keyframe_seconds
                     last_time = max(last_time, time)
+                    preview.offer(frame, time)
                     for output in outputs:
                         output.encode_video(_scaled(frame, output.rendition, key))
                 else:
@@ -212,6 +218,7 @@ def encode_ladder(path: str, folder: str, settings: LadderSettings) -> Ladder:
         duration_s = max(last_time, float(container.duration or 0) / av.time_base)
     for output in outputs:
         output.close(duration_s)
+    preview.close()
     renditions = [output.rendition for output in outputs]
     for rendition in renditions:
         prefix = f"{rendition.name}_"
@@ -219,7 +226,7 @@ def encode_ladder(path: str, folder: str, settings: LadderSettings) -> Ladder:
     master = write_master(folder, renditions, settings)
     middle = renditions[(len(renditions) - 1) // 2]
     mp4 = progressive_mp4(folder, middle)
-    return Ladder(renditions, master, mp4, int(duration_s * 1000), gain_db)
+    return Ladder(renditions, master, mp4, PREVIEW_FILE, int(duration_s * 1000), gain_db)
 
 
 def write_master(folder: str, renditions: list[Rendition], settings: LadderSettings) -> str:

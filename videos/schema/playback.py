@@ -1,5 +1,5 @@
 """What a player needs to play a video: its HLS master playlist, a progressive MP4 for players
-without HLS, the poster, and the ladder. Every URL is signed (platform.media)."""
+without HLS, the poster, an animated preview, and the ladder. Every URL is signed (platform.media)."""
 
 import strawberry
 from strawberry import Info
@@ -21,6 +21,10 @@ class Playback:
     hls_url: str = strawberry.field(description="The HLS master playlist (fMP4 segments, 2 s keyframes).")
     mp4_url: str = strawberry.field(description="A fast-start MP4 of the middle rendition, for players without HLS.")
     poster_url: str | None = strawberry.field(description="A still to show before it plays.")
+    preview_url: str | None = strawberry.field(
+        description="The first seconds as a small, silent, looping animated WebP, for feed grids "
+        "(an <img>, no player). Null for videos encoded before previews existed."
+    )
     renditions: list[Rendition]
 
 
@@ -39,6 +43,7 @@ def playback_of(video, info: Info, claims: dict) -> Playback | None:
         hls_url=url(record["master"]),
         mp4_url=url(record["mp4"]),
         poster_url=url(video.thumbnail.name) if video.thumbnail else None,
+        preview_url=url(record["preview"]) if record.get("preview") else None,
         renditions=[
             Rendition(width=r["width"], height=r["height"], bitrate=r["bitrate"], url=url(r["playlist"]))
             for r in record["renditions"]

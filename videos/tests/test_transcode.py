@@ -9,6 +9,7 @@ import m3u8
 import numpy as np
 import pyloudnorm
 import pytest
+from PIL import Image
 
 from videos.media.synthetic import make_video
 from videos.media.transcode import LadderSettings, Rung, encode_ladder
@@ -129,3 +130,43 @@ def test_the_sound_lands_within_one_lu_of_the_target(ladders):
     for name in ("portrait", "odd"):
         _, folder, ladder = ladders[name]
         assert abs(_loudness(folder / ladder.mp4) - LADDER.loudness_lufs) <= 1.0, name
+
+
+def _preview_frames(path) -> list[tuple[np.ndarray, int]]:
+    """Each frame of an animated WebP with how long it shows (ms)."""
+    frames = []
+    with Image.open(path) as image:
+        assert image.is_animated and image.info["loop"] == 0  # loops for ever
+        for index in range(image.n_frames):
+            image.seek(index)
+            image.load()
+            frames.append((np.asarray(image.convert("L"), dtype=float), image.info["duration"]))
+    return frames
+
+
+@pytest.mark.parametrize(("name", "size"), [("portrait", (270, 480)), ("landscape", (480, 270)), ("odd", (270, 478))])
+def test_the_preview_is_a_small_looping_animation_of_the_first_seconds(ladders, name, size):
+    _, folder, ladder = ladders[name]
+    with Image.open(folder / ladder.preview) as image:
+        assert image.size == size
+    frames = _preview_frames(folder / ladder.preview)
+    # 3 s at 10 ticks a second; the encoder merges a tick that repeats its frame into the one before
+    assert sum(duration for _, duration in frames) == 3000 and all(duration % 100 == 0 for _, duration in frames)
+    assert not all(np.array_equal(frames[0][0], picture) for picture, _ in frames)  # it moves
+
+
+def test_the_preview_keeps_the_pace_of_a_variable_frame_rate_source(ladders):
+    """Tick k of the preview (every 100 ms) shows the source's first frame at or after k/10 s,
+    even where the source skipped 100 ms: it neither drifts nor speeds up."""
+    source, folder, ladder = ladders["variable"]
+    frames = _preview_frames(folder / ladder.preview)
+    with av.open(str(source)) as container:
+        shown = [
+            (frame.time, np.asarray(frame.to_image().convert("L").resize(frames[0][0].shape[::-1]), dtype=float))
+            for frame in container.decode(video=0)
+            if frame.time < 3.1
+        ]
+    starts = np.cumsum([0] + [duration for _, duration in frames[:-1]]) / 1000
+    for start, (picture, _) in zip(starts, frames, strict=True):
+        closest = min(shown, key=lambda item: np.mean(np.abs(item[1] - picture)))[0]
+        assert start - 1e-6 <= closest < start + 0.1, start
