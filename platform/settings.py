@@ -284,6 +284,13 @@ VIDEO_KEYFRAME_SECONDS = float(os.environ.get("VIDEO_KEYFRAME_SECONDS", "2"))
 VIDEO_LOUDNESS_LUFS = float(os.environ.get("VIDEO_LOUDNESS_LUFS", "-14"))
 VIDEO_PEAK_DBFS = float(os.environ.get("VIDEO_PEAK_DBFS", "-1"))
 VIDEO_X264_PRESET = os.environ.get("VIDEO_X264_PRESET", "veryfast")
+# A deleted video's files (never served once its row is gone) are kept this long before they
+# are deleted (videos/services/media_trash.py; `purge_discarded_media` is the cron backstop).
+VIDEO_FILE_GRACE = timedelta(hours=env_int("VIDEO_FILE_GRACE_HOURS", 24))
+# The animated preview feeds show in a grid (videos/media/preview.py): the first
+# VIDEO_PREVIEW_SECONDS as a looping WebP, VIDEO_PREVIEW_SHORT_SIDE pixels on its short side.
+VIDEO_PREVIEW_SECONDS = float(os.environ.get("VIDEO_PREVIEW_SECONDS", "3"))
+VIDEO_PREVIEW_SHORT_SIDE = env_int("VIDEO_PREVIEW_SHORT_SIDE", 270)
 VIDEO_TRANSCODE_SECONDS = env_int("VIDEO_TRANSCODE_SECONDS", 900)
 # x264 keeps several frames per rendition in flight: the encode gets its own memory ceiling
 VIDEO_TRANSCODE_MEMORY_MB = env_int("VIDEO_TRANSCODE_MEMORY_MB", 3072)

@@ -5,7 +5,17 @@ from django.utils.html import format_html
 
 from accounts.admin import ReadOnlyAdmin
 
-from .models import Comment, Hashtag, ModerationDecision, PolicyTerm, Report, Sound, Video, VideoInReview
+from .models import (
+    Comment,
+    DiscardedMedia,
+    Hashtag,
+    ModerationDecision,
+    PolicyTerm,
+    Report,
+    Sound,
+    Video,
+    VideoInReview,
+)
 from .services import moderation
 
 
@@ -149,6 +159,15 @@ class ModerationDecisionAdmin(ReadOnlyAdmin):
     list_filter = ("action",)
     search_fields = ("video__caption", "moderator__username", "reason")
     list_select_related = ("video__author", "moderator")
+
+
+@admin.register(DiscardedMedia)
+class DiscardedMediaAdmin(ReadOnlyAdmin):
+    """Files of deleted videos waiting out their grace period: what storage still holds, and why."""
+
+    list_display = ("discarded_at", "reason", "delete_after")
+    date_hierarchy = "discarded_at"
+    search_fields = ("reason",)
 
 
 @admin.register(Report)

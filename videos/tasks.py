@@ -39,3 +39,11 @@ def encode_renditions(video_id: int) -> bool:
         return encode_missing(video_id)
     except TranscodeFailed:
         return False
+
+
+@task()
+def purge_discarded_media(row_id: int) -> bool:
+    """Delete the files of a deleted video once their grace period has passed."""
+    from .services.media_trash import purge
+
+    return purge(row_id)

@@ -1,4 +1,5 @@
 from .comment import Comment, CommentHeart
+from .discarded import DiscardedMedia
 from .engagement import Collection, CollectionEntry, Heart, NotInterested, SavedVideo, Share
 from .moderation import ModerationDecision, PolicyTerm, Report
 from .tagging import Hashtag, Sound
@@ -10,6 +11,7 @@ __all__ = [
     "CollectionEntry",
     "Comment",
     "CommentHeart",
+    "DiscardedMedia",
     "Hashtag",
     "Heart",
     "ModerationDecision",

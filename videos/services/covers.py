@@ -2,6 +2,7 @@
 point, in the media sandbox on the task queue, replacing the old file once it is saved."""
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -11,6 +12,7 @@ from ..media.sandbox import OverBudget, run_limited
 from ..media.thumbnail import thumbnail_jpeg
 from ..models import Video
 from .media import media_budget
+from .media_trash import discard
 from .pipeline import stored_file_path
 
 logger = logging.getLogger(__name__)
@@ -37,6 +39,5 @@ def make_cover(video_id: int, at_ms: int) -> bool:
         video.thumbnail.save(f"{video.file.name.rsplit('/', 1)[-1]}-{at_ms}.jpg", ContentFile(jpeg), save=False)
         video.save(update_fields=["thumbnail"])
         if old and old != video.thumbnail.name:
-            storage = video.thumbnail.storage
-            transaction.on_commit(lambda: storage.delete(old))
+            discard([old], f"cover of video {video_id} replaced", grace=timedelta(0))
     return True

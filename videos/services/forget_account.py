@@ -4,6 +4,7 @@ answered stay, blanked and without author, so the thread keeps its shape; its wa
 stays in the statistics under a pseudonym; its videos go with their files."""
 
 import secrets
+from datetime import timedelta
 
 from django.db.models import Count, F
 
@@ -68,5 +69,6 @@ def _anonymise_watching(user: User) -> None:
 
 
 def _delete_videos(user: User) -> None:
-    forget_files(Video.objects.filter(author=user))
+    # the account has had its grace period; its files need no other
+    forget_files(Video.objects.filter(author=user), f"account {user.pk} erased", grace=timedelta(0))
     Video.objects.filter(author=user).delete()

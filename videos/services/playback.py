@@ -14,6 +14,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 
+from ..media.preview import PreviewSettings
 from ..media.sandbox import Budget, OverBudget, run_limited
 from ..media.transcode import LadderSettings, Rung, encode_ladder
 
@@ -35,6 +36,7 @@ def ladder_settings() -> LadderSettings:
         loudness_lufs=settings.VIDEO_LOUDNESS_LUFS,
         peak_dbfs=settings.VIDEO_PEAK_DBFS,
         preset=settings.VIDEO_X264_PRESET,
+        preview=PreviewSettings(seconds=settings.VIDEO_PREVIEW_SECONDS, short_side=settings.VIDEO_PREVIEW_SHORT_SIDE),
     )
 
 
@@ -62,6 +64,7 @@ def encode(video_id: int, path: str) -> dict:
         "folder": folder,
         "master": f"{folder}/{ladder.master}",
         "mp4": f"{folder}/{ladder.mp4}",
+        "preview": f"{folder}/{ladder.preview}",
         "loudness_gain_db": round(float(ladder.loudness_gain_db), 2),
         "renditions": [
             {

@@ -110,7 +110,7 @@ def upload_video(
 
 @transaction.atomic
 def delete_video(user, video_id) -> None:
-    """Authors delete their own videos; the files go once the deletion has committed."""
+    """Authors delete their own videos; the files go after a grace period (media_trash)."""
     require_signed_in(user, "delete videos")
     video = Video.objects.select_for_update().filter(pk=video_id).first() if str(video_id).isdigit() else None
     if video is None or (
@@ -120,17 +120,16 @@ def delete_video(user, video_id) -> None:
     if video.author_id != user.pk:
         raise PermissionDenied("Only the author can delete a video.")
     User.objects.filter(pk=video.author_id).update(heart_count=F("heart_count") - video.heart_count)
-    forget_files([video])
+    forget_files([video], f"video {video.pk} deleted by its author")
     video.delete()
 
 
-def forget_files(videos) -> None:
+def forget_files(videos, reason: str, grace=None) -> None:
     """Delete every file of `videos` (original, thumbnail, renditions) once the transaction
-    deleting their rows commits."""
-    from django.core.files.storage import default_storage
-
+    deleting their rows commits and the grace period (VIDEO_FILE_GRACE) has passed."""
+    from .media_trash import discard
     from .playback import files_of
 
     names = [f.name for video in videos for f in (video.file, video.thumbnail) if f]
     names += [name for video in videos for name in files_of(video.playback)]
-    transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+    discard(names, reason, grace)

@@ -2,15 +2,21 @@
 fetched through signed URLs, and no file outlives its video or a review that lost a race."""
 
 import re
+from datetime import timedelta
+from io import StringIO
 
+from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from conftest import global_id
-from videos.models import Video
-from videos.services import pipeline
+from videos.models import DiscardedMedia, Video
+from videos.services import media_trash, pipeline, uploads
 
 PLAYBACK = """query($id: ID!) { video(id: $id) { status videoUrl
-  playback { hlsUrl mp4Url posterUrl renditions { width height bitrate url } } } }"""
+  playback { hlsUrl mp4Url posterUrl previewUrl renditions { width height bitrate url } } } }"""
 
 
 def _get(url: str, **headers):
@@ -45,15 +51,54 @@ def test_a_published_video_plays_over_hls_through_signed_urls(api, upload, media
     response, head = _get(playback["mp4Url"], HTTP_RANGE="bytes=0-99")
     assert response.status_code == 206 and len(head) == 100 and response["Content-Type"] == "video/mp4"
     assert video["videoUrl"] == playback["mp4Url"]
+    response, preview = _get(playback["previewUrl"])
+    assert response.status_code == 200 and response["Content-Type"] == "image/webp"
+    assert preview[:4] == b"RIFF" and preview[8:12] == b"WEBP"
 
 
-def test_deleting_a_video_leaves_no_file_behind(api, upload, media_root, django_capture_on_commit_callbacks):
+def _stored(media_root) -> set:
+    return {path for path in media_root.rglob("*") if path.is_file()}
+
+
+def test_a_deleted_videos_files_stop_being_served_at_once_and_go_after_the_grace_period(
+    api, upload, media_root, settings, django_capture_on_commit_callbacks
+):
     video_id = upload("good")["video"]["id"]
-    assert any((media_root / "renditions").rglob("*.m4s"))
+    playback = api.execute(PLAYBACK, {"id": video_id})["video"]["playback"]
+    files = _stored(media_root)
+    assert any(path.suffix == ".m4s" for path in files) and any(path.name == "preview.webp" for path in files)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     with django_capture_on_commit_callbacks(execute=True):
         data = api.execute("mutation($id: ID!) { deleteVideo(input: {videoId: $id}) { deletedId } }", {"id": video_id})
     assert data["deleteVideo"]["deletedId"] == video_id
-    assert [path for path in media_root.rglob("*") if path.is_file()] == []
+    assert _get(playback["hlsUrl"])[0].status_code == 404  # nothing of it is served any more
+    assert _get(playback["previewUrl"])[0].status_code == 404
+    assert _stored(media_root) == files  # but storage keeps it for the grace period
+    [row] = DiscardedMedia.objects.all()
+    assert {media_root / name for name in row.names} == files
+    purge = DBTaskResult.objects.get(task_path="videos.tasks.purge_discarded_media")
+    assert purge.run_after == row.delete_after == row.discarded_at + settings.VIDEO_FILE_GRACE
+    assert media_trash.purge(row.pk) is False and _stored(media_root) == files  # not yet due
+    call_command("purge_orphan_media", min_age_minutes=0, stdout=StringIO())
+    assert _stored(media_root) == files  # waiting out its grace is not being an orphan
+    DiscardedMedia.objects.update(delete_after=timezone.now())
+    assert media_trash.purge(row.pk) is True
+    assert _stored(media_root) == set() and not DiscardedMedia.objects.exists()
+
+
+def test_the_cron_backstop_finishes_a_purge_that_died_half_way(api, upload, media_root):
+    """A purge killed after deleting some files leaves its row; the daily command finishes it."""
+    upload("good")
+    video = Video.objects.get()
+    with transaction.atomic():
+        uploads.forget_files([video], "test", grace=timedelta(0))
+        video.delete()
+    [row] = DiscardedMedia.objects.all()
+    (media_root / row.names[0]).unlink()  # the part that got done before the kill
+    out = StringIO()
+    call_command("purge_discarded_media", stdout=out)
+    assert _stored(media_root) == set() and not DiscardedMedia.objects.exists()
+    assert out.getvalue().startswith("1 deleted video")
 
 
 def test_a_review_that_lost_the_race_leaves_no_renditions(upload, media_root, monkeypatch):

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from videos.models import Video
+from videos.services.media_trash import awaiting
 from videos.services.playback import ROOT, delete_files
 
 BATCH = 1000
@@ -13,8 +14,8 @@ BATCH = 1000
 class Command(BaseCommand):
     help = (
         "Delete rendition folders no video records (left by a worker killed between storing an encode and "
-        "recording it, or by a video deleted while its files could not be removed). Folders younger than "
-        "--min-age-minutes are left alone: their encode may still be about to be recorded."
+        "recording it). Folders younger than --min-age-minutes are left alone: their encode may still be about "
+        "to be recorded; so are a deleted video's, which wait out their grace period (purge_discarded_media)."
     )
 
     def add_arguments(self, parser):
@@ -34,6 +35,8 @@ class Command(BaseCommand):
                     folder = f"{ROOT}/{video_folder}/{encode}"
                     files = [f"{folder}/{name}" for name in default_storage.listdir(folder)[1]]
                     if folder in recorded or any(default_storage.get_modified_time(f) > cutoff for f in files):
+                        continue
+                    if files and awaiting(files[0]):
                         continue
                     removed += 1
                     self.stdout.write(f"{'would remove' if dry_run else 'removing'} {folder} ({len(files)} files)")
