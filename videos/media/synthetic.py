@@ -7,21 +7,26 @@ import av
 import numpy as np
 
 
-def _frame(index: int, fps: int, width: int, height: int, seed: int) -> np.ndarray:
+def _field(width: int, height: int, seed: int) -> np.ndarray:
+    """A coarse random colour field, smoothly upscaled: distinct per seed, stable across encodings."""
     rng = np.random.default_rng(seed)
     base = rng.integers(0, 255, size=(4, 4, 3)).astype(np.float32)
-    # a coarse random colour field, smoothly upscaled, with a bar sweeping across:
-    # distinct per seed, stable across encodings
     ys = np.linspace(0, 3, height)[:, None]
     xs = np.linspace(0, 3, width)[None, :]
     y0, x0 = np.floor(ys).astype(int).clip(0, 2), np.floor(xs).astype(int).clip(0, 2)
     fy, fx = (ys - y0)[..., None], (xs - x0)[..., None]
     top = base[y0, x0] * (1 - fx) + base[y0, x0 + 1] * fx
     bottom = base[y0 + 1, x0] * (1 - fx) + base[y0 + 1, x0 + 1] * fx
-    image = top * (1 - fy) + bottom * fy
-    bar = int((index / fps * 0.25 % 1) * width)
-    image[:, max(0, bar - 8) : bar + 8] = 255 - image[:, max(0, bar - 8) : bar + 8]
-    return image.clip(0, 255).astype(np.uint8)
+    return (top * (1 - fy) + bottom * fy).clip(0, 255).astype(np.uint8)
+
+
+def _frame(field: np.ndarray, index: int, fps: int) -> np.ndarray:
+    """The field with a bar sweeping across it, a quarter of the width per second."""
+    image = field.copy()
+    width = field.shape[1]
+    bar = slice(max(0, int((index / fps * 0.25 % 1) * width) - 8), int((index / fps * 0.25 % 1) * width) + 8)
+    image[:, bar] = 255 - image[:, bar]
+    return image
 
 
 def _melody(t: np.ndarray, seed: int) -> np.ndarray:
@@ -111,8 +116,9 @@ def make_video(
         sound = container.add_stream("aac", rate=22050) if audio else None
         if sound is not None:
             sound.layout = "mono"
+        field = _field(width, height, seed)
         for index, (pts, time_base) in enumerate(_frame_times(seconds, fps, variable_rate)):
-            frame = av.VideoFrame.from_ndarray(_frame(index, fps, width, height, seed), format="rgb24")
+            frame = av.VideoFrame.from_ndarray(_frame(field, index, fps), format="rgb24")
             frame.pts, frame.time_base = pts, time_base
             container.mux(video.encode(frame))
         container.mux(video.encode(None))
