@@ -11,6 +11,9 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 SMALL_TEST = "platform/tests/test_schema_sdl.py"
+# collecting is enough: it starts Django through pytest-django and imports the project and its
+# tests, which is where a shadowed `platform` breaks; running them again would only cost time
+COLLECT = ("-q", "--collect-only", "-p", "no:cacheprovider", SMALL_TEST)
 
 
 def run(*args, **kwargs) -> subprocess.CompletedProcess:
@@ -26,11 +29,11 @@ def test_manage_py():
 
 
 def test_python_dash_m_pytest():
-    assert_ok(run(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", SMALL_TEST))
+    assert_ok(run(sys.executable, "-m", "pytest", *COLLECT))
 
 
 def test_pytest_console_script():
-    assert_ok(run(str(Path(sys.executable).with_name("pytest")), "-q", "-p", "no:cacheprovider", SMALL_TEST))
+    assert_ok(run(str(Path(sys.executable).with_name("pytest")), *COLLECT))
 
 
 def test_pytest_when_the_standard_module_was_imported_first_and_no_pth_helps():
@@ -39,7 +42,7 @@ def test_pytest_when_the_standard_module_was_imported_first_and_no_pth_helps():
     site_packages = sysconfig.get_path("purelib")
     code = f"import platform, sys\nsys.path.append({site_packages!r})\nimport pytest\nsys.exit(pytest.console_main())\n"
     # -S: no site (so no .pth files), -P: the current directory is not put on sys.path
-    result = run(sys.executable, "-S", "-P", "-c", code, "-q", "-p", "no:cacheprovider", SMALL_TEST)
+    result = run(sys.executable, "-S", "-P", "-c", code, *COLLECT)
     assert_ok(result)
 
 
