@@ -13,9 +13,11 @@ from PIL import Image, ImageChops, ImageStat
 
 from conftest import global_id, make_user
 from platform.tests.live_server import LiveServer
-from videos.media.synthetic import make_video
+from videos.management.commands.seed_demo_videos import DEMO_VIDEOS, PHONE, make_demo_source
 from videos.services import uploads
 from videos.services.pipeline import review
+
+PHONE_CLIP = next(number for number, spec in enumerate(DEMO_VIDEOS, start=1) if spec[-1] is PHONE)
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
 
@@ -52,9 +54,10 @@ def test_hls_js_in_chromium_plays_a_published_video(media_server, tmp_path):
 
     assert (HLS_JS / "hls.min.js").exists(), "npm install --prefix platform/tests/player (see .ci/run)"
     assert CHROMIUM and Path(CHROMIUM).exists(), "install Chromium (Debian package chromium)"
-    author = make_user("dancer")
-    source = make_video(tmp_path / "dance.mp4", seconds=6, size=(540, 960), fps=24)
-    video = uploads.upload_video(author, SimpleUploadedFile("dance.mp4", source.read_bytes(), "video/mp4"))
+    author = make_user("nomad")
+    # the demo's phone clip (`./flywheel up` seeds it): a landscape sensor picture turned by its matrix
+    source = make_demo_source(tmp_path, PHONE_CLIP)
+    video = uploads.upload_video(author, SimpleUploadedFile("dunes.mp4", source.read_bytes(), "video/mp4"))
     assert review(video.pk) == "PUBLISHED"
     query = '{ video(id: "%s") { playback { hlsUrl renditions { height } } } }' % global_id(video)
     playback = httpx.post(f"{media_server.url}/graphql", json={"query": query}).json()["data"]["video"]["playback"]
@@ -74,6 +77,8 @@ def test_hls_js_in_chromium_plays_a_published_video(media_server, tmp_path):
         first = _still(page)
         page.wait_for_function("video.currentTime > 3", timeout=30_000)
         later = _still(page)
+        shown = page.evaluate("[video.videoWidth, video.videoHeight]")
         browser.close()
     assert max(ImageStat.Stat(first).mean) > 20  # a picture, not a black frame
     assert ImageStat.Stat(ImageChops.difference(first, later)).mean != [0.0, 0.0, 0.0]  # and it moves
+    assert shown in ([360, 640], [540, 960])  # upright: the player got a portrait rung, turned once

@@ -14,14 +14,18 @@ from videos.services.pipeline import review
 from videos.services.watch import WatchEventInput, record_watch_events
 from videos.services.watch_rollup import roll_up
 
-# (author, caption, picture seed, melody seed, seconds) — the accounts come from `seed_demo`
+# (author, caption, picture seed, melody seed, seconds[, how it was recorded]); the accounts come
+# from `seed_demo`. Demo videos are 540x960, so the ladder has two rungs to switch between.
+PORTRAIT = {"size": (540, 960)}
+# as a phone stores a portrait clip: the sensor's landscape picture and a matrix to turn it
+PHONE = {"size": (960, 540), "rotation": -90}
 DEMO_VIDEOS = [
     ("mia.cooks", "15-second carbonara #food #pasta #quickmeals", 11, 11, 4.0),
     ("mia.cooks", "Crispy rice, three ways #food #streetfood", 12, 12, 3.0),
     ("mia.cooks", "One-pan shakshuka with @nomad.nora #food #breakfast", 13, 13, 5.0),
     ("dancewithleo", "New routine, try it! #dance #challenge", 21, 21, 4.0),
     ("dancewithleo", "Same song, new moves #dance #challenge", 22, 21, 4.0),  # reuses his sound
-    ("nomad.nora", "Sunrise over the dunes #travel #desert", 31, 31, 5.0),
+    ("nomad.nora", "Sunrise over the dunes #travel #desert", 31, 31, 5.0, PHONE),
     ("nomad.nora", "How I fly for cheap #travel #tips", 32, 32, 3.0),
     ("pixel.pete", "Any% speedrun, new personal best #gaming #speedrun", 41, 41, 4.0),
     ("pixel.pete", "Retro console unboxing #gaming #retro", 42, 42, 3.0),
@@ -41,6 +45,19 @@ DEMO_COMMENTS = [
 ]
 
 
+def make_demo_source(folder: Path, number: int) -> Path:
+    """The file of demo video `number` (1-based, as seeding counts them), as its author recorded it."""
+    _, _, seed, melody, seconds, *recorded = DEMO_VIDEOS[number - 1]
+    return make_video(
+        Path(folder) / f"demo{number}.mp4",
+        seed=seed,
+        audio_seed=melody,
+        seconds=seconds,
+        audio="tone" if melody is not None else "silent",
+        **(recorded[0] if recorded else PORTRAIT),
+    )
+
+
 class Command(BaseCommand):
     help = "Demo videos (real files, through the review pipeline), comments, hearts and watch events."
 
@@ -58,16 +75,10 @@ class Command(BaseCommand):
             PolicyTerm.objects.get_or_create(term=term, kind=PolicyTerm.Kind.TERM, defaults={"note": note})
         videos = []
         with tempfile.TemporaryDirectory() as folder:
-            for index, (author, caption, seed, melody, seconds) in enumerate(DEMO_VIDEOS, start=1):
-                self.stdout.write(f"  [{index:2}/{len(DEMO_VIDEOS)}] {author}: {caption[:50]:<50}", ending="\r")
+            for number, (author, caption, *_) in enumerate(DEMO_VIDEOS, start=1):
+                self.stdout.write(f"  [{number:2}/{len(DEMO_VIDEOS)}] {author}: {caption[:50]:<50}", ending="\r")
                 self.stdout.flush()
-                path = make_video(
-                    Path(folder) / f"demo{index}.mp4",
-                    seed=seed,
-                    audio_seed=melody,
-                    seconds=seconds,
-                    audio="tone" if melody is not None else "silent",
-                )
+                path = make_demo_source(Path(folder), number)
                 upload = SimpleUploadedFile(path.name, path.read_bytes(), content_type="video/mp4")
                 video = uploads.upload_video(accounts[author], upload, caption=caption)
                 review(video.pk)  # the worker would do this a moment later
