@@ -1,13 +1,11 @@
 """Playback through the API: a published video has its ladder, every playlist and segment is
 fetched through signed URLs, and no file outlives its video or a review that lost a race."""
 
-import re
 from datetime import timedelta
 from io import StringIO
 
 from django.core.management import call_command
 from django.db import transaction
-from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -15,20 +13,7 @@ from conftest import global_id
 from videos.models import DiscardedMedia, Video
 from videos.services import media_trash, pipeline, uploads
 
-PLAYBACK = """query($id: ID!) { video(id: $id) { status videoUrl
-  playback { hlsUrl mp4Url posterUrl previewUrl renditions { width height bitrate url } } } }"""
-
-
-def _get(url: str, **headers):
-    response = Client().get(url.removeprefix("http://testserver"), **headers)
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    return response, body
-
-
-def _uris(playlist: str) -> list[str]:
-    return [line for line in playlist.splitlines() if line and not line.startswith("#")] + re.findall(
-        r'URI="([^"]+)"', playlist
-    )
+from .media_client import PLAYBACK, get, uris
 
 
 def test_a_published_video_plays_over_hls_through_signed_urls(api, upload, media_root):
@@ -37,21 +22,21 @@ def test_a_published_video_plays_over_hls_through_signed_urls(api, upload, media
     playback = video["playback"]
     assert video["status"] == "PUBLISHED" and playback["renditions"]
     assert [(r["width"], r["height"]) for r in playback["renditions"]] == [(320, 568)]  # never upscaled
-    response, master = _get(playback["hlsUrl"])
+    response, master = get(playback["hlsUrl"])
     assert response.status_code == 200 and response["Content-Type"] == "application/vnd.apple.mpegurl"
-    [variant] = _uris(master.decode())
+    [variant] = uris(master.decode())
     assert variant.startswith("/media/")  # signed: a storage path is never a URL
-    response, media = _get(variant)
-    parts = _uris(media.decode())
+    response, media = get(variant)
+    parts = uris(media.decode())
     assert len(parts) >= 3  # the init segment and 2 s segments of a 3 s video
     for part in parts:
-        response, body = _get(part)
+        response, body = get(part)
         assert response.status_code == 200 and body
         assert response["Content-Type"] in ("video/mp4", "video/iso.segment")
-    response, head = _get(playback["mp4Url"], HTTP_RANGE="bytes=0-99")
+    response, head = get(playback["mp4Url"], HTTP_RANGE="bytes=0-99")
     assert response.status_code == 206 and len(head) == 100 and response["Content-Type"] == "video/mp4"
     assert video["videoUrl"] == playback["mp4Url"]
-    response, preview = _get(playback["previewUrl"])
+    response, preview = get(playback["previewUrl"])
     assert response.status_code == 200 and response["Content-Type"] == "image/webp"
     assert preview[:4] == b"RIFF" and preview[8:12] == b"WEBP"
 
@@ -71,8 +56,8 @@ def test_a_deleted_videos_files_stop_being_served_at_once_and_go_after_the_grace
     with django_capture_on_commit_callbacks(execute=True):
         data = api.execute("mutation($id: ID!) { deleteVideo(input: {videoId: $id}) { deletedId } }", {"id": video_id})
     assert data["deleteVideo"]["deletedId"] == video_id
-    assert _get(playback["hlsUrl"])[0].status_code == 404  # nothing of it is served any more
-    assert _get(playback["previewUrl"])[0].status_code == 404
+    assert get(playback["hlsUrl"])[0].status_code == 404  # nothing of it is served any more
+    assert get(playback["previewUrl"])[0].status_code == 404
     assert _stored(media_root) == files  # but storage keeps it for the grace period
     [row] = DiscardedMedia.objects.all()
     assert {media_root / name for name in row.names} == files
@@ -126,6 +111,6 @@ def test_a_video_that_cannot_be_encoded_waits_for_a_moderator_with_the_reason(up
 def test_an_anonymous_viewer_of_a_public_video_gets_shared_cacheable_urls(anon, upload):
     payload = upload("good")
     playback = anon.execute(PLAYBACK, {"id": payload["video"]["id"]})["video"]["playback"]
-    response, _ = _get(playback["renditions"][0]["url"])
+    response, _ = get(playback["renditions"][0]["url"])
     assert response["Cache-Control"].startswith("public, max-age=")
     assert global_id(Video.objects.get()) == payload["video"]["id"]
