@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
@@ -16,7 +17,7 @@ from .models import (
     Video,
     VideoInReview,
 )
-from .services import moderation
+from .services import moderation, uploads
 
 
 class DecisionInline(admin.TabularInline):
@@ -109,6 +110,21 @@ class VideoAdmin(admin.ModelAdmin):
     exclude = ("frame_hashes", "phash_bands", "hashtags", "mentions")
     inlines = (DecisionInline,)
     actions = ("approve", "reject", "remove")
+
+    # Deleting here deletes as the author's own deletion does: the author's heart total stays
+    # exact and the files go after the grace period (a bare row delete would leave both behind).
+    def delete_model(self, request, obj):
+        uploads.erase_videos([obj], f"deleted in the admin by {request.user}")
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            uploads.erase_videos(list(queryset.select_for_update()), f"deleted in the admin by {request.user}")
+
+    def get_deleted_objects(self, objs, request):
+        # hearts, comments and watch history go with a video whatever the read-only admins of
+        # those models may do by hand
+        deleted, counts, _perms_needed, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, set(), protected
 
     @admin.display(description="")
     def preview(self, obj):

@@ -3,7 +3,7 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import global_id, make_user
-from videos.models import ModerationDecision, PolicyTerm, Report, Video
+from videos.models import DiscardedMedia, ModerationDecision, PolicyTerm, Report, Video
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +128,37 @@ def test_reports_are_rate_limited(api, settings, creator):
 def test_anonymous_visitors_cannot_report(anon, creator):
     errors = anon.execute(REPORT, {"id": global_id(creator), "reason": "SPAM", "details": ""})["report"]["errors"]
     assert errors == [{"field": None, "code": "UNAUTHENTICATED"}]
+
+
+def _hearted_video(creator, make_published, *fans):
+    from videos.services import engagement
+
+    video = make_published(creator, "hearted")
+    for fan in fans:
+        engagement.heart(fan, video.pk)
+    creator.refresh_from_db()
+    return video
+
+
+def test_deleting_a_video_in_the_admin_deletes_as_its_author_would(staff, creator, make_published):
+    video = _hearted_video(creator, make_published, make_user("fan1"), make_user("fan2"))
+    assert creator.heart_count == 2
+    url = reverse("admin:videos_video_delete", args=[video.pk])
+    assert staff.get(url).status_code == 200  # the confirmation page: no permission on hearts needed
+    assert staff.post(url, {"post": "yes"}).status_code == 302
+    creator.refresh_from_db()
+    assert not Video.objects.filter(pk=video.pk).exists() and creator.heart_count == 0
+    [discarded] = DiscardedMedia.objects.all()
+    assert discarded.names == [video.file.name] and "deleted in the admin by mod" in discarded.reason
+
+
+def test_deleting_videos_in_bulk_in_the_admin_keeps_the_totals_exact(staff, creator, make_published):
+    fan = make_user("fan")
+    videos = [_hearted_video(creator, make_published, fan) for _ in range(3)]
+    assert staff.post(
+        reverse("admin:videos_video_changelist"),
+        {"action": "delete_selected", "_selected_action": [v.pk for v in videos], "post": "yes"},
+    ).status_code == 302  # fmt: skip
+    creator.refresh_from_db()
+    assert not Video.objects.exists() and creator.heart_count == 0
+    assert sorted(DiscardedMedia.objects.get().names) == sorted(v.file.name for v in videos)
