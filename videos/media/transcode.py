@@ -53,6 +53,7 @@ class Rendition:
     bitrate: int = 0  # bits per second, measured
     playlist: str = ""  # file names, relative to the output folder
     segments: list[str] = field(default_factory=list)
+    codecs: str = ""  # RFC 6381, as the master playlist's CODECS attribute
 
 
 @dataclass
@@ -111,7 +112,7 @@ def measure_gain_db(path: str, settings: LadderSettings) -> float:
 class _Output:
     """One rendition: its encoders and its HLS muxer."""
 
-    def __init__(self, folder: str, rendition: Rendition, rung: Rung, settings: LadderSettings, source):
+    def __init__(self, folder: str, rendition: Rendition, rung: Rung, settings: LadderSettings, source, sound: bool):
         self.rendition = rendition
         name = rendition.name
         rendition.playlist = f"{name}.m3u8"
@@ -143,8 +144,10 @@ class _Output:
             # keyframes only where we force them: the same instants in every rendition
             "x264-params": "keyint=infinite:scenecut=0:open-gop=0",
         }
-        self.audio = self.container.add_stream("aac", rate=AUDIO_RATE, layout=AUDIO_LAYOUT)
-        self.audio.bit_rate = settings.audio_kbps * 1000
+        self.audio = None  # a silent film (a moderator may publish one) gets no empty sound track
+        if sound:
+            self.audio = self.container.add_stream("aac", rate=AUDIO_RATE, layout=AUDIO_LAYOUT)
+            self.audio.bit_rate = settings.audio_kbps * 1000
         self.bytes = 0
 
     def _mux(self, packets) -> None:
@@ -160,9 +163,28 @@ class _Output:
 
     def close(self, duration_s: float) -> None:
         self._mux(self.video.encode(None))
-        self._mux(self.audio.encode(None))
+        if self.audio is not None:
+            self._mux(self.audio.encode(None))
+        codecs = [avc_codec_string(self.video.codec_context.extradata or b"")]
+        self.rendition.codecs = ",".join(codecs + (["mp4a.40.2"] if self.audio is not None else []))
         self.container.close()
         self.rendition.bitrate = int(self.bytes * 8 / max(duration_s, 0.001))
+
+
+def avc_codec_string(extradata: bytes) -> str:
+    """RFC 6381's "avc1.PPCCLL" (profile, constraint flags, level) from an H.264 encoder's
+    extradata: an avcC record, or Annex B parameter sets as libx264 gives them. Players use it to
+    decide whether they can play a rendition at all, so it names what x264 actually made (a
+    fast preset drops to Constrained Baseline; the level follows the picture size)."""
+    if len(extradata) >= 4 and extradata[0] == 1:  # avcC: version 1, then the three bytes
+        return f"avc1.{extradata[1:4].hex()}"
+    start = extradata.find(b"\x00\x00\x01")
+    while start != -1:
+        nal = extradata[start + 3 : start + 7]
+        if len(nal) == 4 and nal[0] & 0x1F == 7:  # a sequence parameter set
+            return f"avc1.{nal[1:4].hex()}"
+        start = extradata.find(b"\x00\x00\x01", start + 3)
+    return "avc1.640028"  # High 4.0: what the ladder asks of x264, when nothing says otherwise
 
 
 def _scaled(frame, rendition: Rendition, key: bool):
@@ -189,10 +211,11 @@ def encode_ladder(path: str, folder: str, settings: LadderSettings) -> Ladder:
         source = container.streams.video[0]
         source.thread_type = "AUTO"
         upright = Upright(source, turn)
+        sound = bool(container.streams.audio)
         shown = display_size(source.codec_context.width, source.codec_context.height, turn)
         sizes = rendition_sizes(*shown, settings.rungs)
         outputs = [
-            _Output(folder, Rendition(f"{rung.height}p", width, height), rung, settings, source)
+            _Output(folder, Rendition(f"{rung.height}p", width, height), rung, settings, source, sound)
             for rung, width, height in sizes
         ]
         preview = PreviewWriter(os.path.join(folder, PREVIEW_FILE), *shown, settings.preview)
@@ -234,7 +257,7 @@ def write_master(folder: str, renditions: list[Rendition], settings: LadderSetti
     for rendition in renditions:
         lines.append(
             f"#EXT-X-STREAM-INF:BANDWIDTH={int(rendition.bitrate * 1.2)},AVERAGE-BANDWIDTH={rendition.bitrate},"
-            f'RESOLUTION={rendition.width}x{rendition.height},CODECS="avc1.640028,mp4a.40.2"'
+            f'RESOLUTION={rendition.width}x{rendition.height},CODECS="{rendition.codecs}"'
         )
         lines.append(rendition.playlist)
     with open(os.path.join(folder, "master.m3u8"), "w") as handle:

@@ -60,6 +60,7 @@ def ladders(tmp_path_factory):
         "landscape": {"size": (1280, 720), "seconds": 5, "fps": 6},
         "odd": {"size": (333, 591), "seconds": 3},
         "variable": {"size": (480, 854), "seconds": 5, "variable_rate": True},
+        "no_sound": {"size": (320, 568), "seconds": 2, "audio": None},
     }
     made = {}
     for name, spec in sources.items():
@@ -124,6 +125,22 @@ def test_the_playlists_parse_and_the_master_names_every_rendition(ladders):
     media = m3u8.load(str(folder / ladder.renditions[0].playlist))
     assert media.playlist_type == "vod" and media.is_endlist and media.target_duration <= 2
     assert math.isclose(sum(s.duration for s in media.segments), 5.0, abs_tol=0.1)
+
+
+@pytest.mark.parametrize("name", ["portrait", "no_sound"])
+def test_the_master_names_the_codecs_each_rendition_really_has(ladders, name):
+    """A player decides from CODECS whether it can play a variant at all: it must name the
+    profile and level x264 produced (ultrafast here gives Constrained Baseline, not High) and
+    only the tracks that exist."""
+    _, folder, ladder = ladders[name]
+    master = m3u8.load(str(folder / ladder.master))
+    for variant, rendition in zip(master.playlists, ladder.renditions, strict=True):
+        with av.open(str(_joined(folder, rendition))) as container:
+            avcc = container.streams.video[0].codec_context.extradata  # the init segment's avcC record
+            tracks = {stream.type for stream in container.streams}
+        expected = [f"avc1.{avcc[1:4].hex()}", *(["mp4a.40.2"] if "audio" in tracks else [])]
+        assert variant.stream_info.codecs == ",".join(expected)
+    assert ("audio" in tracks) == (name != "no_sound")
 
 
 def test_the_sound_lands_within_one_lu_of_the_target(ladders):
