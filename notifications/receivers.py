@@ -129,6 +129,8 @@ def promoted(sender, instance: PoolDecision, created: bool, **kwargs) -> None:
 @receiver(reports_closed, dispatch_uid="notifications.report")
 def reports_decided(sender, reports, **kwargs) -> None:
     for report in reports:
+        if report.reporter_id is None:  # its reporter's account was erased
+            continue
         # no video: the decision may have been to remove it, and the reporter must still hear
         notify(report.reporter_id, Kind.REPORT, f"report:{report.pk}", text=report_text(report))
 

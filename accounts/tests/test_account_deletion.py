@@ -159,3 +159,17 @@ def test_an_admin_deleting_accounts_erases_them_the_same_way(leaver, community, 
     assert response.status_code == 302
     assert not User.objects.filter(pk=leaver.pk).exists()
     _assert_counters_match_rows()
+
+
+def test_an_erased_reporters_reports_stay_in_the_moderators_queue(leaver, community):
+    from videos.models import Report
+    from videos.services import moderation, reports
+
+    mias = community["mias"]
+    report = reports.file_report(leaver, reason="SPAM", details="a scam link", subject=("Video", str(mias.pk)))
+    account_deletion.erase(leaver.pk)
+    report.refresh_from_db()
+    assert report.reporter is None and report.status == Report.Status.OPEN and report.video == mias
+    moderator = make_user("mod", is_staff=True, is_superuser=True)
+    assert moderation.close_reports(Report.objects.filter(pk=report.pk), moderator, Report.Status.DISMISSED) == 1
+    assert not NotificationGroup.objects.filter(kind="REPORT").exists()  # nobody left to tell

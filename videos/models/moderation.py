@@ -79,7 +79,11 @@ class Report(models.Model):
         ACTIONED = "ACTIONED", "Actioned"
         DISMISSED = "DISMISSED", "Dismissed"
 
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports_made")
+    # An erased reporter's reports stay in the moderators' queue, no longer linked to anyone:
+    # what was reported still needs a look.
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="reports_made"
+    )
     video = models.ForeignKey("videos.Video", null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
     comment = models.ForeignKey(
         "videos.Comment", null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
