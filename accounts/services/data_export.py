@@ -6,6 +6,7 @@ chunks so memory stays flat however large the videos; the owner gets an email wi
 works until DATA_EXPORT_LINK_DAYS have passed (a signed media URL bound to the export). A new
 export replaces the old one; expired ones are removed by `purge_expired_exports`."""
 
+import io
 import json
 import shutil
 import tempfile
@@ -34,7 +35,10 @@ Your videos' original files and thumbnails are under videos/.
 
 @dataclass
 class ExportPart:
-    """One app's share of an export: JSON documents by name, and stored files by archive path."""
+    """One app's share of an export: JSON documents by name, and stored files by archive path.
+    A document is a dict (one record), or any iterable of records: a generator over a
+    queryset's `.iterator()` is written a record at a time, so a watch history of millions of
+    events costs the memory of one chunk, not of the whole list."""
 
     documents: dict[str, object] = field(default_factory=dict)
     files: list[tuple[str, object]] = field(default_factory=list)
@@ -86,11 +90,29 @@ def extension(name: str) -> str:
     return name[dot:] if dot > name.rfind("/") else ""
 
 
+def _dumps(value) -> str:
+    return json.dumps(value, default=str, ensure_ascii=False)
+
+
+def _write_document(archive: zipfile.ZipFile, name: str, document) -> None:
+    # zip64 from the start: a streamed entry's size is unknown until it is written
+    with archive.open(f"{name}.json", "w", force_zip64=True) as raw, io.TextIOWrapper(raw, "utf-8") as out:
+        if isinstance(document, dict):
+            out.write(json.dumps(document, indent=2, default=str, ensure_ascii=False))
+        else:
+            separator = "[\n  "
+            for record in document:
+                out.write(separator + _dumps(record))
+                separator = ",\n  "
+            out.write("[]" if separator.startswith("[") else "\n]")
+        out.write("\n")
+
+
 def _write(archive: zipfile.ZipFile, parts: list[ExportPart]) -> None:
     archive.writestr("README.txt", README.format(when=f"{timezone.now():%Y-%m-%d %H:%M}"))
     for part in parts:
         for name, document in part.documents.items():
-            archive.writestr(f"{name}.json", json.dumps(document, indent=2, default=str, ensure_ascii=False))
+            _write_document(archive, name, document)
         for arcname, stored in part.files:
             # media is compressed already: stored as is, copied in chunks
             info = zipfile.ZipInfo(arcname, date_time=timezone.now().timetuple()[:6])

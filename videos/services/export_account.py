@@ -4,11 +4,25 @@ from accounts.services.data_export import ExportPart, extension, global_id
 
 from ..models import Collection, Comment, Heart, Report, SavedVideo, Video, WatchEvent
 
+CHUNK = 2000  # rows fetched at a time: the export streams, whatever the history's length
 
-def _video_ids(rows, key: str = "video_id") -> list[dict]:
-    for row in rows:
+
+def _video_ids(rows, key: str = "video_id"):
+    for row in rows.iterator(chunk_size=CHUNK):
         row["video"] = global_id("Video", row.pop(key))
-    return rows
+        yield row
+
+
+def _comments(user):
+    rows = Comment.objects.filter(author=user).order_by("created_at", "pk")
+    for row in rows.values("pk", "video_id", "parent_id", "text", "created_at").iterator(chunk_size=CHUNK):
+        yield {
+            "id": global_id("Comment", row["pk"]),
+            "video": global_id("Video", row["video_id"]),
+            "reply_to": global_id("Comment", row["parent_id"]),
+            "text": row["text"],
+            "created_at": row["created_at"],
+        }
 
 
 def export_account(user) -> ExportPart:
@@ -32,21 +46,11 @@ def export_account(user) -> ExportPart:
                 record[name] = f"videos/{video.pk}-{name}{extension(stored.name)}"
                 part.files.append((record[name], stored))
         videos.append(record)
-    comments = Comment.objects.filter(author=user).order_by("created_at", "pk")
     part.documents = {
         "videos": videos,
-        "comments": [
-            {
-                "id": global_id("Comment", row["pk"]),
-                "video": global_id("Video", row["video_id"]),
-                "reply_to": global_id("Comment", row["parent_id"]),
-                "text": row["text"],
-                "created_at": row["created_at"],
-            }
-            for row in comments.values("pk", "video_id", "parent_id", "text", "created_at")
-        ],
-        "hearts": _video_ids(list(Heart.objects.filter(user=user).order_by("pk").values("video_id", "created_at"))),
-        "saved": _video_ids(list(SavedVideo.objects.filter(user=user).order_by("pk").values("video_id", "created_at"))),
+        "comments": _comments(user),
+        "hearts": _video_ids(Heart.objects.filter(user=user).order_by("pk").values("video_id", "created_at")),
+        "saved": _video_ids(SavedVideo.objects.filter(user=user).order_by("pk").values("video_id", "created_at")),
         "collections": [
             {
                 "name": collection.name,
@@ -56,11 +60,9 @@ def export_account(user) -> ExportPart:
             for collection in Collection.objects.filter(user=user).order_by("pk")
         ],
         "watch_history": _video_ids(
-            list(
-                WatchEvent.objects.filter(user=user)
-                .order_by("created_at", "pk")
-                .values("video_id", "watched_ms", "completed", "loops", "created_at")
-            )
+            WatchEvent.objects.filter(user=user)
+            .order_by("created_at", "pk")
+            .values("video_id", "watched_ms", "completed", "loops", "created_at")
         ),
         "reports_filed": [
             {
