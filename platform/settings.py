@@ -278,7 +278,9 @@ VIDEO_REVIEW_SECONDS = env_int("VIDEO_REVIEW_SECONDS", 300)
 # keyframes every VIDEO_KEYFRAME_SECONDS at the same instants in all, as HLS (fMP4 segments)
 # plus a fast-start MP4 of the middle rendition; the sound at VIDEO_LOUDNESS_LUFS integrated
 # loudness (EBU R128), its peak at most VIDEO_PEAK_DBFS. The encode runs in the sandbox with
-# VIDEO_TRANSCODE_SECONDS of CPU time.
+# CPU time in proportion to the video's length: VIDEO_TRANSCODE_CPU_PER_SECOND per second of
+# it (2.5x what the ladder costs for 1080p30 on veryfast: bench/transcode.py) and at least
+# VIDEO_TRANSCODE_MIN_SECONDS, so a 10-minute video fits and a 5-second one cannot cost an hour.
 VIDEO_LADDER = env_list("VIDEO_LADDER", ["360:26:1000", "540:24:2000", "720:23:3500", "1080:22:6000"])
 VIDEO_KEYFRAME_SECONDS = float(os.environ.get("VIDEO_KEYFRAME_SECONDS", "2"))
 VIDEO_LOUDNESS_LUFS = float(os.environ.get("VIDEO_LOUDNESS_LUFS", "-14"))
@@ -291,12 +293,14 @@ VIDEO_FILE_GRACE = timedelta(hours=env_int("VIDEO_FILE_GRACE_HOURS", 24))
 # VIDEO_PREVIEW_SECONDS as a looping WebP, VIDEO_PREVIEW_SHORT_SIDE pixels on its short side.
 VIDEO_PREVIEW_SECONDS = float(os.environ.get("VIDEO_PREVIEW_SECONDS", "3"))
 VIDEO_PREVIEW_SHORT_SIDE = env_int("VIDEO_PREVIEW_SHORT_SIDE", 270)
-VIDEO_TRANSCODE_SECONDS = env_int("VIDEO_TRANSCODE_SECONDS", 900)
+VIDEO_TRANSCODE_CPU_PER_SECOND = float(os.environ.get("VIDEO_TRANSCODE_CPU_PER_SECOND", "6"))
+VIDEO_TRANSCODE_MIN_SECONDS = env_int("VIDEO_TRANSCODE_MIN_SECONDS", 60)
 # x264 keeps several frames per rendition in flight: the encode gets its own memory ceiling
 VIDEO_TRANSCODE_MEMORY_MB = env_int("VIDEO_TRANSCODE_MEMORY_MB", 3072)
 # A video still PROCESSING this long after upload with no review queued or running lost its
 # review (an outage between the upload and the task, or in the middle of it): it is queued again.
-REVIEW_STALL_SECONDS = env_int("REVIEW_STALL_SECONDS", VIDEO_REVIEW_SECONDS + VIDEO_TRANSCODE_SECONDS + 60)
+_LONGEST_TRANSCODE = VIDEO_TRANSCODE_MIN_SECONDS + VIDEO_TRANSCODE_CPU_PER_SECOND * VIDEO_MAX_DURATION_MS / 1000
+REVIEW_STALL_SECONDS = env_int("REVIEW_STALL_SECONDS", int(VIDEO_REVIEW_SECONDS + _LONGEST_TRANSCODE + 60))
 CAPTION_MAX_LENGTH = 2200
 COMMENT_MAX_LENGTH = 500
 # A view counts after this much watching (or half of a shorter video), once per viewer,

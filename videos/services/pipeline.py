@@ -148,7 +148,7 @@ def review(video_id: int) -> str:
         problems = problems_of(findings)
         if not problems:
             try:
-                playback = encode_playback(video.pk, path)
+                playback = encode_playback(video.pk, path, findings.probe.duration_ms)
             except TranscodeFailed as exc:
                 unplayable = str(exc)
     logger.debug("reviewed video %s: the file's reader peaked at %d MB", video_id, peak_rss // 2**20)

@@ -5,6 +5,7 @@ An encode writes to a fresh folder and only then is recorded on the video, under
 an encode that lost (a review run twice) deletes its own folder, so a retried review leaves no
 orphans. `purge_orphan_media` finds what a killed worker left behind."""
 
+import math
 import os
 import tempfile
 import uuid
@@ -40,13 +41,21 @@ def ladder_settings() -> LadderSettings:
     )
 
 
-def encode(video_id: int, path: str) -> dict:
-    """Encode the ladder of the file at `path` and store it; the video's `playback` record."""
+def transcode_budget(duration_ms: int) -> Budget:
+    """What an encode may spend: CPU in proportion to the video's length (bounded, as the
+    length is, by VIDEO_MAX_DURATION_MS), memory by the encoders' ceiling."""
+    length = min(max(duration_ms, 0), settings.VIDEO_MAX_DURATION_MS) / 1000
+    seconds = math.ceil(settings.VIDEO_TRANSCODE_MIN_SECONDS + settings.VIDEO_TRANSCODE_CPU_PER_SECOND * length)
+    return Budget(settings.VIDEO_TRANSCODE_MEMORY_MB * 2**20, cpu_seconds=seconds, wall_seconds=seconds + 5)
+
+
+def encode(video_id: int, path: str, duration_ms: int) -> dict:
+    """Encode the ladder of the file at `path` (`duration_ms` long, as its probe found) and store
+    it; the video's `playback` record."""
     folder = f"{ROOT}/{video_id}/{uuid.uuid4().hex}"
     with tempfile.TemporaryDirectory(prefix="ladder-") as scratch:
         try:
-            seconds = settings.VIDEO_TRANSCODE_SECONDS
-            budget = Budget(settings.VIDEO_TRANSCODE_MEMORY_MB * 2**20, cpu_seconds=seconds, wall_seconds=seconds + 5)
+            budget = transcode_budget(duration_ms)
             ladder = run_limited(budget, encode_ladder, path, scratch, ladder_settings()).value
         except OverBudget as exc:
             raise TranscodeFailed(f"The video could not be prepared for playback: it {exc}.") from exc
@@ -115,7 +124,7 @@ def encode_missing(video_id: int) -> bool:
     if video is None or not video.file:
         return False
     with stored_file_path(video.file) as path:
-        playback = encode(video.pk, path)
+        playback = encode(video.pk, path, video.duration_ms)
     with transaction.atomic():
         video = Video.objects.select_for_update().filter(pk=video_id, playback__isnull=True).first()
         if video is None:  # gone, or encoded by another run meanwhile

@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from conftest import global_id
 from videos.models import DiscardedMedia, Video
 from videos.services import media_trash, pipeline, uploads
+from videos.services import playback as playback_service
 
 from .media_client import PLAYBACK, get, uris
 
@@ -89,8 +90,8 @@ def test_the_cron_backstop_finishes_a_purge_that_died_half_way(api, upload, medi
 def test_a_review_that_lost_the_race_leaves_no_renditions(upload, media_root, monkeypatch):
     real = pipeline.encode_playback
 
-    def encode_while_another_run_decides(video_id, path):
-        made = real(video_id, path)
+    def encode_while_another_run_decides(video_id, path, duration_ms):
+        made = real(video_id, path, duration_ms)
         Video.objects.filter(pk=video_id).update(status=Video.Status.IN_REVIEW)
         return made
 
@@ -114,3 +115,23 @@ def test_an_anonymous_viewer_of_a_public_video_gets_shared_cacheable_urls(anon, 
     response, _ = get(playback["renditions"][0]["url"])
     assert response["Cache-Control"].startswith("public, max-age=")
     assert global_id(Video.objects.get()) == payload["video"]["id"]
+
+
+def test_the_encode_gets_cpu_time_in_proportion_to_the_videos_length(settings):
+    """A 10-minute video needs ~25 min of CPU for its ladder (bench/transcode.py: 2.4 s per
+    second of 1080p); a flat ceiling made of it either a failure or an hour for a 5 s file."""
+    settings.VIDEO_TRANSCODE_CPU_PER_SECOND, settings.VIDEO_TRANSCODE_MIN_SECONDS = 6, 60
+    assert playback_service.transcode_budget(5_000).cpu_seconds == 90
+    longest = playback_service.transcode_budget(settings.VIDEO_MAX_DURATION_MS).cpu_seconds
+    assert longest == 60 + 6 * settings.VIDEO_MAX_DURATION_MS // 1000
+    assert (
+        playback_service.transcode_budget(10 * settings.VIDEO_MAX_DURATION_MS).cpu_seconds == longest
+    )  # a lying header
+    assert longest < settings.REVIEW_STALL_SECONDS  # a long encode is not mistaken for a lost review
+
+
+def test_an_encode_over_its_cpu_budget_waits_for_a_moderator(upload, media_root, settings):
+    settings.VIDEO_TRANSCODE_CPU_PER_SECOND, settings.VIDEO_TRANSCODE_MIN_SECONDS = 0, 0
+    payload = upload("good")
+    assert payload["video"]["status"] == "IN_REVIEW"
+    assert any("could not be prepared for playback" in reason for reason in payload["video"]["rejectionReasons"])
