@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from ..models import ModerationDecision, Report, Video
 from ..signals import reports_closed
+from .playback import outdated
 
 Action = ModerationDecision.Action
 
@@ -29,8 +30,8 @@ def _decide(video: Video, moderator, *, status: str, action: str, reason: str, a
         video.rejection_reasons = [reason]
     video.save(update_fields=["status", "rejection_reasons", "published_at"])
     ModerationDecision.objects.create(video=video, moderator=moderator, action=action, reason=reason)
-    if status == Video.Status.PUBLISHED and not video.playback and video.file:
-        from ..tasks import encode_renditions  # its encode failed at review: try again now
+    if status == Video.Status.PUBLISHED and outdated(video.playback) and video.file:
+        from ..tasks import encode_renditions  # its encode failed at review, or is an old encoder's
 
         transaction.on_commit(lambda: encode_renditions.enqueue(video.pk))
     return video

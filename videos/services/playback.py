@@ -20,6 +20,9 @@ from ..media.sandbox import Budget, OverBudget, run_limited
 from ..media.transcode import LadderSettings, Rung, encode_ladder
 
 ROOT = "renditions"
+# Raised when the encoder makes something players should have for videos encoded before:
+# `encode_renditions` then re-encodes those. 2: previews, upright phone video, true CODECS.
+ENCODER_VERSION = 2
 
 
 class TranscodeFailed(Exception):
@@ -70,6 +73,7 @@ def encode(video_id: int, path: str, duration_ms: int) -> dict:
             delete_files(stored)
             raise
     return {
+        "version": ENCODER_VERSION,
         "folder": folder,
         "master": f"{folder}/{ladder.master}",
         "mp4": f"{folder}/{ladder.mp4}",
@@ -114,22 +118,31 @@ def belongs_to(playback: dict | None, name: str) -> bool:
     return bool(playback) and name.startswith(playback["folder"] + "/") and ".." not in name
 
 
+def outdated(playback: dict | None) -> bool:
+    """Whether a video needs encoding: it has no renditions, or an older encoder made them."""
+    return playback is None or playback.get("version", 1) < ENCODER_VERSION
+
+
 def encode_missing(video_id: int) -> bool:
-    """Give a video that has none its renditions (approved by a moderator after its encode
-    failed, or published before playback existed); whether it now has them."""
+    """Give a video current renditions: one approved by a moderator after its encode failed,
+    published before playback existed, or encoded by an older ENCODER_VERSION. The old encode's
+    files go after the grace period (players in the middle of it finish); whether it was done."""
     from ..models import Video
+    from .media_trash import discard
     from .pipeline import stored_file_path
 
-    video = Video.objects.filter(pk=video_id, playback__isnull=True).first()
-    if video is None or not video.file:
+    video = Video.objects.filter(pk=video_id).first()
+    if video is None or not video.file or not outdated(video.playback):
         return False
+    before = (video.playback or {}).get("folder")
     with stored_file_path(video.file) as path:
         playback = encode(video.pk, path, video.duration_ms)
     with transaction.atomic():
-        video = Video.objects.select_for_update().filter(pk=video_id, playback__isnull=True).first()
-        if video is None:  # gone, or encoded by another run meanwhile
+        video = Video.objects.select_for_update().filter(pk=video_id).first()
+        if video is None or (video.playback or {}).get("folder") != before:  # gone, or another run was first
             delete_playback(playback)
             return False
+        discard(files_of(video.playback), f"video {video_id} re-encoded")
         video.playback = playback
         video.save(update_fields=["playback"])
     return True

@@ -135,3 +135,24 @@ def test_an_encode_over_its_cpu_budget_waits_for_a_moderator(upload, media_root,
     payload = upload("good")
     assert payload["video"]["status"] == "IN_REVIEW"
     assert any("could not be prepared for playback" in reason for reason in payload["video"]["rejectionReasons"])
+
+
+def test_videos_an_older_encoder_made_are_encoded_again_and_their_old_files_discarded(api, upload, media_root):
+    video_id = upload("good")["video"]["id"]
+    video = Video.objects.get()
+    before = {key: value for key, value in video.playback.items() if key not in ("version", "preview")}
+    Video.objects.filter(pk=video.pk).update(playback=before)  # as the first encoder recorded it
+    assert api.execute(PLAYBACK, {"id": video_id})["video"]["playback"]["previewUrl"] is None
+    out = StringIO()
+    call_command("encode_renditions", stdout=out)
+    assert "Encoded 1;" in out.getvalue()
+    video.refresh_from_db()
+    assert video.playback["version"] == playback_service.ENCODER_VERSION
+    assert video.playback["folder"] != before["folder"]
+    response, _ = get(api.execute(PLAYBACK, {"id": video_id})["video"]["playback"]["previewUrl"])
+    assert response.status_code == 200
+    [discarded] = DiscardedMedia.objects.all()  # players in the middle of the old encode finish it
+    assert discarded.names and all(name.startswith(before["folder"] + "/") for name in discarded.names)
+    again = StringIO()
+    call_command("encode_renditions", stdout=again)
+    assert "Encoded 0;" in again.getvalue()
