@@ -2,6 +2,7 @@
 through the real HTTP endpoint (middleware, sessions, CSRF, bearer tokens)."""
 
 import json
+import logging
 
 import pytest
 from django.core.cache import cache
@@ -92,6 +93,14 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def no_errors_logged(caplog):
+    """The test's requests log nothing at ERROR: a client's mistake is not our failure."""
+    caplog.set_level(logging.WARNING)
+    yield
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
 
 
 @pytest.fixture

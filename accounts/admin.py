@@ -5,9 +5,13 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 
+from .admin_login import ThrottledAdminAuthenticationForm
 from .models import AccessToken, Block, Follow, FollowRequest, KeywordFilter, Mute, User
 from .services import account_deletion
 from .signals import accounts_deactivated
+
+# the admin's sign-in page goes through the same limiter and back-off as the API's login
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 def _account_links(users, more_url: str, total: int):
@@ -45,6 +49,7 @@ class UserAdmin(DjangoUserAdmin):
         "last_login",
         "date_joined",
         "deletion_due_at",
+        "suspended_at",
     )
     fieldsets = (
         (None, {"fields": ("username", "email", "password")}),
@@ -52,7 +57,17 @@ class UserAdmin(DjangoUserAdmin):
         ("Audience", {"fields": ("follower_count", "following_count", "recent_followers", "recent_following")}),
         (
             "Access",
-            {"fields": ("is_active", "deletion_due_at", "is_staff", "is_superuser", "groups", "user_permissions")},
+            {
+                "fields": (
+                    "is_active",
+                    "suspended_at",
+                    "deletion_due_at",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                )
+            },
         ),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
@@ -94,13 +109,16 @@ class UserAdmin(DjangoUserAdmin):
     def deactivate(self, request, queryset):
         deactivated = queryset.exclude(pk=request.user.pk)
         user_ids = list(deactivated.filter(is_active=True).values_list("pk", flat=True))
-        # their tokens are revoked by the database (accounts migration 0004)
-        self._update(request, deactivated, "deactivated", is_active=False)
+        # their tokens are revoked by the database (accounts migration 0004). A moderator's
+        # decision wins over the owner's pending deletion: no signing in to undo it.
+        self._update(
+            request, deactivated, "deactivated", is_active=False, suspended_at=timezone.now(), deletion_due_at=None
+        )
         accounts_deactivated.send(sender=User, user_ids=user_ids)
 
     @admin.action(description="Reactivate selected accounts (and cancel their deletion)")
     def reactivate(self, request, queryset):
-        self._update(request, queryset, "reactivated", is_active=True, deletion_due_at=None)
+        self._update(request, queryset, "reactivated", is_active=True, deletion_due_at=None, suspended_at=None)
 
     @admin.action(description="Delete selected accounts after the grace period (signing in cancels)")
     def schedule_deletion(self, request, queryset):
@@ -110,6 +128,13 @@ class UserAdmin(DjangoUserAdmin):
         count = len(accounts)
         message = ngettext(f"{count} account will be deleted.", f"{count} accounts will be deleted.", count)
         self.message_user(request, message, messages.SUCCESS)
+
+    def save_model(self, request, obj, form, change):
+        # unticking "active" on the form is the same moderator decision as the deactivate action
+        if change and "is_active" in form.changed_data:
+            obj.suspended_at = None if obj.is_active else timezone.now()
+            obj.deletion_due_at = None
+        super().save_model(request, obj, form, change)
 
     # Deleting here erases as the owner's own deletion does, so counters elsewhere stay exact
     # (a bare row delete would leave hearts and follows counted).

@@ -6,8 +6,9 @@ from .models import User
 
 class UsernameOrEmailBackend(ModelBackend):
     """Sign in with either the username or the email address, ignoring case. An account
-    waiting to be deleted may sign in, which cancels the deletion (sessions.sign_in); its old
-    sessions stay ended, as `get_user` still refuses inactive accounts."""
+    waiting to be deleted at its owner's request may sign in, which cancels the deletion
+    (sessions.sign_in); its old sessions stay ended, as `get_user` still refuses inactive
+    accounts. An account staff deactivated never may (User.suspended_at)."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not username or password is None:
@@ -19,6 +20,6 @@ class UsernameOrEmailBackend(ModelBackend):
             # reveal which names exist.
             User().set_password(password)
             return None
-        if user.check_password(password) and (self.user_can_authenticate(user) or user.deletion_pending):
+        if user.check_password(password) and (self.user_can_authenticate(user) or user.may_come_back_by_signing_in):
             return user
         return None

@@ -48,7 +48,7 @@ class World:
     """PostgreSQL, Redis, two servers and a worker, each of which can be restarted."""
 
     def __init__(self, media: Path):
-        from platform.tests.live_server import LiveServer, RedisServer, start_worker
+        from platform.tests.live_server import MANY_CLIENTS_ONE_ADDRESS, LiveServer, RedisServer, start_worker
         from platform.tests.private_postgres import PrivatePostgres
 
         self.pg = PrivatePostgres()
@@ -62,6 +62,7 @@ class World:
             "WORKER_HEARTBEAT_SECONDS": "1",
             "REVIEW_STALL_SECONDS": "8",
             **UNLIMITED,
+            **MANY_CLIENTS_ONE_ADDRESS,
         }
         self.servers = [LiveServer(self.env) for _ in range(2)]
         self._start_worker = lambda: start_worker(self.pg.url, **self.env)

@@ -118,7 +118,7 @@ def main() -> int:
 
         from accounts.models import User
         from accounts.services.tokens import issue_token
-        from platform.tests.live_server import LiveServer, RedisServer
+        from platform.tests.live_server import MANY_CLIENTS_ONE_ADDRESS, LiveServer, RedisServer
         from videos.models import Video
 
         author = User.objects.create(username="streamer", email="streamer@bench.test")
@@ -141,6 +141,7 @@ def main() -> int:
                     {
                         **env,
                         "GRAPHQL_WS_IDLE_SECONDS": "600",
+                        **MANY_CLIENTS_ONE_ADDRESS,
                         "RATE_LIMIT_COMMENT_ACCOUNT": "",
                         "RATE_LIMIT_COMMENT_ADDRESS": "",
                     },

@@ -303,6 +303,11 @@ _LONGEST_TRANSCODE = VIDEO_TRANSCODE_MIN_SECONDS + VIDEO_TRANSCODE_CPU_PER_SECON
 REVIEW_STALL_SECONDS = env_int("REVIEW_STALL_SECONDS", int(VIDEO_REVIEW_SECONDS + _LONGEST_TRANSCODE + 60))
 CAPTION_MAX_LENGTH = 2200
 COMMENT_MAX_LENGTH = 500
+# A product rule, and what lets the API's cost model count a video's hashtags honestly: a
+# caption of 2,200 characters could otherwise carry 733 of them. Mentions notify, so a caption
+# or comment naming hundreds of accounts would be a notification spray.
+CAPTION_MAX_HASHTAGS = 10
+MENTIONS_MAX = 10
 # A view counts after this much watching (or half of a shorter video), once per viewer,
 # video and hour. Watch events reach the counters through a roll-up that waits this long for
 # in-flight transactions (see videos/services/watch_rollup.py).
@@ -412,6 +417,17 @@ GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", DEBUG)
 # Websocket limits: live subscriptions per connection, largest client message, seconds to
 # send connection_init, and seconds a client may stay silent (clients ping to stay connected).
 GRAPHQL_WS_MAX_SUBSCRIPTIONS = env_int("GRAPHQL_WS_MAX_SUBSCRIPTIONS", 20)
+# GRAPHQL_MAX_SUBSCRIPTION_COST: a subscription's selection runs on every event for as long as it
+# is open, so it gets a far smaller budget than a query (a comment with its author and video is ~5).
+GRAPHQL_MAX_SUBSCRIPTION_COST = env_int("GRAPHQL_MAX_SUBSCRIPTION_COST", 25)
+# Open websockets and subscriptions per server process (platform/graphql/live_limits.py).
+LIVE_LIMITS = {
+    "sockets_per_address": env_int("LIVE_SOCKETS_PER_ADDRESS", 50),
+    "anonymous_sockets_per_address": env_int("LIVE_ANONYMOUS_SOCKETS_PER_ADDRESS", 4),
+    "sockets_per_account": env_int("LIVE_SOCKETS_PER_ACCOUNT", 10),
+    "anonymous_subscriptions_per_address": env_int("LIVE_ANONYMOUS_SUBSCRIPTIONS_PER_ADDRESS", 10),
+    "subscriptions_per_account": env_int("LIVE_SUBSCRIPTIONS_PER_ACCOUNT", 40),
+}
 GRAPHQL_WS_MAX_MESSAGE_BYTES = env_int("GRAPHQL_WS_MAX_MESSAGE_BYTES", 64 * 1024)
 GRAPHQL_WS_INIT_TIMEOUT = env_int("GRAPHQL_WS_INIT_TIMEOUT", 10)
 GRAPHQL_WS_IDLE_SECONDS = env_int("GRAPHQL_WS_IDLE_SECONDS", 300)

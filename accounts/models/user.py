@@ -84,6 +84,12 @@ class User(AbstractUser):
         help_text="The owner asked to delete the account: it is hidden now and erased at this time, "
         "unless they sign in before.",
     )
+    suspended_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When staff deactivated the account. A moderator's decision: signing in never brings it back "
+        "(only staff reactivate), whatever the owner asked before or after.",
+    )
     is_verified = models.BooleanField(
         default=False, help_text="Shown with a badge: an authenticated public figure or brand."
     )
@@ -156,6 +162,11 @@ class User(AbstractUser):
     @property
     def deletion_pending(self) -> bool:
         return self.deletion_due_at is not None
+
+    @property
+    def may_come_back_by_signing_in(self) -> bool:
+        """Deactivated by its owner's own deletion request, and by nothing staff did."""
+        return self.deletion_due_at is not None and self.suspended_at is None
 
     @property
     def email_verified(self) -> bool:

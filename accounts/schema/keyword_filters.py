@@ -4,6 +4,7 @@ import strawberry
 import strawberry_django
 from strawberry import Info
 
+from platform.graphql.cost import ListSize
 from platform.graphql.errors import Payload, collect_user_errors
 from platform.graphql.input_limits import MaxLength
 from platform.graphql.viewer import current_user, rate_limit, require_user
@@ -13,7 +14,11 @@ from ..services import keyword_filters
 
 @strawberry.type
 class KeywordFiltersPayload(Payload):
-    phrases: list[str] | None = strawberry.field(default=None, description="All your filters, alphabetically.")
+    phrases: list[str] | None = strawberry.field(
+        default=None,
+        description="All your filters, alphabetically.",
+        directives=[ListSize(max=keyword_filters.MAX_FILTERS)],
+    )
 
 
 @strawberry.input
@@ -27,7 +32,8 @@ class KeywordFilterInput:
 @strawberry.type
 class KeywordFilterQuery:
     @strawberry_django.field(
-        description="Words and #hashtags you never want to see in For You, Following, search and live comments."
+        description="Words and #hashtags you never want to see in For You, Following, search and live comments.",
+        directives=[ListSize(max=keyword_filters.MAX_FILTERS)],
     )
     def keyword_filters(self, info: Info) -> list[str]:
         viewer = current_user(info)

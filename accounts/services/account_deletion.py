@@ -47,7 +47,8 @@ def schedule_deletion(user: User, due: datetime | None = None) -> datetime:
 
 def cancel_deletion(user: User) -> bool:
     """Bring back an account waiting to be erased (its owner signed in); whether it was."""
-    restored = User.objects.filter(pk=user.pk, deletion_due_at__isnull=False).update(
+    # never an account staff deactivated, even if a deletion request is also pending
+    restored = User.objects.filter(pk=user.pk, deletion_due_at__isnull=False, suspended_at__isnull=True).update(
         is_active=True, deletion_due_at=None
     )
     if restored:

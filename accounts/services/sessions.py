@@ -13,7 +13,19 @@ def _password_backoff() -> Backoff:
 
 
 def sign_in(request: HttpRequest, *, identifier: str, password: str) -> tuple[User, str, AccessToken]:
-    """Check the credentials, start a browser session and issue a bearer token for apps.
+    """Check the credentials, start a browser session and issue a bearer token for apps."""
+    user = checked_credentials(request, identifier=identifier, password=password)
+    if user.may_come_back_by_signing_in:
+        from .account_deletion import cancel_deletion
+
+        cancel_deletion(user)  # coming back within the grace period keeps the account
+    raw, token = start_session(request, user)
+    return user, raw, token
+
+
+def checked_credentials(request: HttpRequest, *, identifier: str, password: str) -> User:
+    """The account these credentials open, or ValidationError (invalid_credentials) or
+    RateLimited. Every way in (the API's login, the admin's sign-in page) comes through here.
 
     Guessing is throttled two ways, neither of which lets a stranger lock the owner out:
     wrong passwords for one account *from one address* back off exponentially, and one
@@ -35,12 +47,7 @@ def sign_in(request: HttpRequest, *, identifier: str, password: str) -> tuple[Us
             attempt.refund()  # the address budget counts failures only
     if user is None:
         raise ValidationError("Wrong username, email or password.", code="invalid_credentials")
-    if user.deletion_pending:
-        from .account_deletion import cancel_deletion
-
-        cancel_deletion(user)  # coming back within the grace period keeps the account
-    raw, token = start_session(request, user)
-    return user, raw, token
+    return user
 
 
 def start_session(request: HttpRequest, user: User) -> tuple[str, AccessToken]:

@@ -73,6 +73,46 @@ def test_an_account_an_admin_deactivated_still_cannot_sign_in(leaver, anon):
     assert anon.execute(LOGIN, {"u": "leaver", "p": PASSWORD})["login"]["errors"] == [{"code": "INVALID_CREDENTIALS"}]
 
 
+def _admin_action(admin_client, action: str, account) -> None:
+    answer = admin_client.post(
+        "/admin/accounts/user/", {"action": action, "_selected_action": [account.pk]}, follow=False
+    )
+    assert answer.status_code == 302
+
+
+def test_a_moderators_deactivation_wins_over_a_pending_self_deletion(leaver, client_for, anon, admin_client):
+    """Issue #21, M2: request deletion, get deactivated by a moderator, sign in: came back."""
+    client_for(leaver).execute(DELETE, {"p": PASSWORD})
+    _admin_action(admin_client, "deactivate", leaver)
+    leaver.refresh_from_db()
+    assert leaver.suspended_at is not None and leaver.deletion_due_at is None
+    assert anon.execute(LOGIN, {"u": "leaver", "p": PASSWORD})["login"]["errors"] == [{"code": "INVALID_CREDENTIALS"}]
+    assert not User.objects.get(pk=leaver.pk).is_active
+
+
+def test_a_deletion_scheduled_after_a_suspension_does_not_let_the_owner_back(leaver, anon, admin_client):
+    _admin_action(admin_client, "deactivate", leaver)
+    _admin_action(admin_client, "schedule_deletion", leaver)
+    leaver.refresh_from_db()
+    assert leaver.deletion_due_at is not None and leaver.suspended_at is not None
+    assert anon.execute(LOGIN, {"u": "leaver", "p": PASSWORD})["login"]["errors"] == [{"code": "INVALID_CREDENTIALS"}]
+    assert not User.objects.get(pk=leaver.pk).is_active
+    _admin_action(admin_client, "reactivate", leaver)  # only staff bring it back
+    assert anon.execute(LOGIN, {"u": "leaver", "p": PASSWORD})["login"]["token"]
+
+
+def test_unticking_active_in_the_admin_form_is_a_suspension(leaver, anon, admin_client):
+    page = admin_client.get(f"/admin/accounts/user/{leaver.pk}/change/")
+    form = page.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "is_active"}
+    data.update({"groups": [], "user_permissions": [], "avatar": ""})
+    answer = admin_client.post(f"/admin/accounts/user/{leaver.pk}/change/", data)
+    assert answer.status_code == 302, answer.context["adminform"].form.errors if answer.context else answer
+    assert User.objects.get(pk=leaver.pk).suspended_at is not None
+    _admin_action(admin_client, "schedule_deletion", leaver)
+    assert anon.execute(LOGIN, {"u": "leaver", "p": PASSWORD})["login"]["errors"] == [{"code": "INVALID_CREDENTIALS"}]
+
+
 def _assert_counters_match_rows() -> None:
     for user in User.objects.all():
         assert user.follower_count == Follow.objects.filter(followee=user).count(), user

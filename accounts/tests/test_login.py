@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.models import AccessToken
+from accounts.models import AccessToken, User
 from conftest import PASSWORD, GraphQLClient, make_user
 
 LOGIN = """
@@ -114,3 +114,38 @@ def test_deactivating_revokes_tokens_however_it_is_done_and_reactivating_does_no
     assert GraphQLClient(token=token).post(VIEWER).status_code == 401
     fresh = login(GraphQLClient(), "viewer")["token"]
     assert GraphQLClient(token=fresh).execute(VIEWER)["viewer"] == {"username": "viewer"}
+
+
+@pytest.mark.django_db
+def test_the_admin_sign_in_page_is_throttled_like_login(settings, monkeypatch):
+    """Issue #21, M4: 40 wrong passwords for `admin` from one address were all checked, then
+    the right one worked. Now the back-off refuses guesses before checking them."""
+    from types import SimpleNamespace
+
+    from django.test import Client
+
+    from accounts.services import rate_limits
+
+    monkeypatch.setattr(rate_limits, "time", SimpleNamespace(time=lambda: 1_000_000.0))  # the clock stands still
+    checked = []
+    monkeypatch.setattr(User, "check_password", lambda self, raw: checked.append(raw) or raw == PASSWORD)
+    make_user("boss", is_staff=True, is_superuser=True)
+    browser = Client(REMOTE_ADDR="198.51.100.7")
+    answers = [browser.post("/admin/login/", {"username": "boss", "password": f"guess {i}"}) for i in range(40)]
+    assert all(answer.status_code == 200 for answer in answers)  # the form again, with its error
+    assert len(checked) == settings.LOGIN_FREE_FAILURES + 1  # the rest were refused unchecked
+    assert "Too many failed attempts" in answers[-1].content.decode()
+    right = browser.post("/admin/login/", {"username": "boss", "password": PASSWORD})
+    assert right.status_code == 200 and "Too many failed attempts" in right.content.decode()
+    # from elsewhere, the owner still gets in: a stranger cannot lock them out
+    owner = Client(REMOTE_ADDR="203.0.113.9").post("/admin/login/", {"username": "boss", "password": PASSWORD})
+    assert owner.status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_admin_sign_in_refuses_accounts_that_are_not_staff():
+    from django.test import Client
+
+    make_user("regular")
+    answer = Client().post("/admin/login/", {"username": "regular", "password": PASSWORD})
+    assert answer.status_code == 200 and "staff account" in answer.content.decode()

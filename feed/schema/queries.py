@@ -6,6 +6,7 @@ from strawberry import Info, relay
 from accounts.models import User
 from accounts.schema.types import SUGGESTION_REASONS, UserType
 from accounts.services.rate_limits import RateLimited
+from platform.graphql.cost import ListSize
 from platform.graphql.errors import ClientError, ErrorCode
 from platform.graphql.ids import node_pk
 from platform.graphql.lists import in_given_order
@@ -99,7 +100,8 @@ class Query:
 
     @strawberry_django.field(
         description="Accounts to follow, each with its suggestionReason: followed by people you follow, posting "
-        "about what you watch, or popular. Never ones you follow, asked to follow, blocked or muted."
+        "about what you watch, or popular. Never ones you follow, asked to follow, blocked or muted.",
+        directives=[ListSize(max=MAX_PAGE)],
     )
     def suggested_accounts(self, info: Info, first: int = 10) -> list[UserType]:
         suggestions = suggest(current_user(info), max(0, min(first, MAX_PAGE)))

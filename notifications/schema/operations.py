@@ -12,6 +12,7 @@ from strawberry import Info
 from strawberry_django.relay import DjangoCursorConnection
 
 from platform.graphql.errors import ErrorCode, collect_user_errors
+from platform.graphql.live_limits import limited_stream
 from platform.graphql.viewer import current_user, require_user
 from videos.live import viewer_group
 from videos.live_hub import LiveInterrupted, LiveUnavailable, hub
@@ -119,8 +120,12 @@ class Subscription:
         viewer = current_user(info)
         if viewer is None:
             raise GraphQLError("Sign in to get notifications.", extensions={"code": ErrorCode.UNAUTHENTICATED.value})
-        try:
-            await hub().ready()
-        except LiveUnavailable:
-            raise unavailable_error() from None
-        return _stream(viewer)
+
+        async def open_stream():
+            try:
+                await hub().ready()
+            except LiveUnavailable:
+                raise unavailable_error() from None
+            return _stream(viewer)
+
+        return await limited_stream(info.context.request, viewer, open_stream)

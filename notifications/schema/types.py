@@ -10,6 +10,7 @@ from strawberry import Info, relay
 from accounts.models import Block, Mute
 from accounts.models.mute import in_force
 from accounts.schema.types import UserType
+from platform.graphql.cost import ListSize
 from platform.graphql.errors import Payload
 from platform.graphql.viewer import current_user, per_request_async
 from videos.models.video import video_visible
@@ -108,7 +109,9 @@ class NotificationType(relay.Node):
 
 @strawberry_django.type(NotificationSettings, name="NotificationSettings")
 class NotificationSettingsType:
-    off_kinds: list[NotificationKind] = strawberry_django.field(description="Kinds you do not want in the app.")
+    off_kinds: list[NotificationKind] = strawberry_django.field(
+        description="Kinds you do not want in the app.", directives=[ListSize(max=len(NotificationKind))]
+    )
     only_from_following: bool = strawberry_django.field(description="Only accounts you follow may notify you.")
     read_up_to: datetime | None
 

@@ -5,16 +5,22 @@ takes `first` returns up to that many objects, so it multiplies the cost of ever
 below it: `followers(first: 100) { ... followers(first: 100) { ... } }` costs about 100 x 100.
 Its page is loaded even when only `totalCount` is asked for, so each item counts at least 1.
 When `first` is not given, the field's default counts, or the largest page the server serves.
+A plain list of objects counts its declared bound (``@listSize``): a video's hashtags count as
+the most a caption may hold, never as one object. Lists inside a page (a connection's `edges`,
+search's results) are sized by the page's `first`, which already multiplies them.
 Variables count as their values. Aliases count once each. A fragment on an abstract type counts
 every branch: an upper bound, never an underestimate.
 
 The limit (``GRAPHQL_MAX_COST``) leaves room for every screen of the app: a page of 50 For You
-items with their authors, hashtags and first comments costs about 600."""
+items with their authors, hashtags and first comments costs 1,301."""
 
+import strawberry
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLField,
+    GraphQLList,
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
@@ -22,12 +28,35 @@ from graphql import (
     SelectionSetNode,
     VariableNode,
     get_named_type,
+    get_nullable_type,
     is_leaf_type,
 )
+from strawberry.schema_directive import Location
 
 PAGE_ARGUMENTS = ("first", "last")
 # __schema and __type: what GraphiQL's introspection asks for, counted as a modest flat cost
 INTROSPECTION_COST = 50
+
+
+@strawberry.schema_directive(
+    locations=[Location.FIELD_DEFINITION],
+    description="The most items this list holds (for a list sliced by `first`, the largest `first` it accepts).",
+)
+class ListSize:
+    max: int
+    # the list is one part of a page (search's groups) whose own `first` bounds it
+    sized_by_parent: strawberry.Private[bool] = False
+
+
+def declared_list_size(field: GraphQLField) -> ListSize | None:
+    """The field's @listSize, if it declares one."""
+    own = field.extensions.get("strawberry-definition")
+    return next((d for d in getattr(own, "directives", ()) if isinstance(d, ListSize)), None)
+
+
+def is_page_edges(parent_type, name: str) -> bool:
+    """A connection's `edges`: as many as the `first` of the field that returned the page."""
+    return name == "edges" and "pageInfo" in getattr(parent_type, "fields", {})
 
 
 class _Cost:
@@ -64,8 +93,14 @@ class _Cost:
         if is_leaf_type(named):
             return 0
         below = self.selections(named, node.selection_set)
+        declared = declared_list_size(definition)
         if any(name in definition.args for name in PAGE_ARGUMENTS):
-            return 1 + self.page_size(definition, node) * max(1, below)
+            size = self.page_size(definition, node)
+            return 1 + (min(size, declared.max) if declared else size) * max(1, below)
+        if isinstance(get_nullable_type(definition.type), GraphQLList):
+            if is_page_edges(parent_type, name) or (declared and declared.sized_by_parent):
+                return 1 + below
+            return 1 + (declared.max if declared else self.largest_page) * max(1, below)
         return 1 + below
 
     def page_size(self, definition, node: FieldNode) -> int:

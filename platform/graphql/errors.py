@@ -16,6 +16,8 @@ from strawberry.utils.str_converters import to_camel_case
 
 from accounts.services.rate_limits import RateLimited
 
+from .cost import ListSize
+
 
 @strawberry.enum(description="Why an operation was refused. Stable: clients may branch on it.")
 class ErrorCode(enum.Enum):
@@ -94,7 +96,8 @@ class Payload:
     """What every mutation answers: its result fields (in subclasses) and the problems that
     stopped it; nothing was changed when `errors` is not empty."""
 
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    # one per input field at most, and a few for the whole request
+    errors: list[UserError] = strawberry.field(default_factory=list, directives=[ListSize(max=20)])
 
 
 @strawberry.type

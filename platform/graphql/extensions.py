@@ -5,7 +5,7 @@ import logging
 from functools import partial
 
 from django.conf import settings
-from graphql import GraphQLError, OperationDefinitionNode
+from graphql import GraphQLError, OperationDefinitionNode, OperationType
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
@@ -123,6 +123,12 @@ class RequestChecks(SchemaExtension):
         operation = next((o for o in operations if wanted is None or (o.name and o.name.value == wanted)), None)
         if operation is None:  # an unknown operationName: execution says so
             return
+        live = operation.operation is OperationType.SUBSCRIPTION
+        if live and not _over_websocket(context.context):
+            raise ClientError(
+                "Subscriptions run over a websocket (graphql-transport-ws on /graphql), not over HTTP.",
+                ErrorCode.INVALID,
+            )
         schema, document = context.schema._schema, context.graphql_document
         try:
             check_inputs(schema, document, operation, context.variables)
@@ -131,14 +137,21 @@ class RequestChecks(SchemaExtension):
             raise
         except Exception as exc:  # a bug of ours must not show its message, nor let the request through
             raise GraphQLError("Something went wrong on our side.", original_error=exc) from exc
-        if cost > settings.GRAPHQL_MAX_COST:
+        # a subscription's selection runs again on every event: its budget is far smaller
+        limit = settings.GRAPHQL_MAX_SUBSCRIPTION_COST if live else settings.GRAPHQL_MAX_COST
+        if cost > limit:
             raise ClientError(
-                f"This operation would cost {cost}; the limit is {settings.GRAPHQL_MAX_COST}. "
+                f"This {'subscription' if live else 'operation'} would cost {cost}; the limit is {limit}. "
                 "Ask for fewer items (a smaller `first`) or fewer nested lists.",
                 ErrorCode.TOO_COMPLEX,
                 cost=cost,
-                limit=settings.GRAPHQL_MAX_COST,
+                limit=limit,
             )
+
+
+def _over_websocket(context) -> bool:
+    request = getattr(context, "request", None)
+    return getattr(request, "scope", {}).get("type") == "websocket"
 
 
 def schema_extensions() -> list:

@@ -21,13 +21,14 @@ import strawberry
 from django.apps import apps
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, models, transaction
-from strawberry import Info
+from strawberry import Info, LazyType
 
 from accounts.models import IdempotentRequest
 from accounts.services.rate_limits import RateLimited
 
 from .errors import ErrorCode, UserError
 from .input_limits import MaxLength
+from .lists import visible_rows
 from .viewer import anonymous_session_key, current_user
 
 MAX_KEY_LENGTH = 64
@@ -89,7 +90,7 @@ def idempotent(resolver):
                 "This idempotency key was already used for another request: use a new key for each action.",
                 ErrorCode.IDEMPOTENCY_KEY_REUSED,
             )
-        return _recall(payload_type, earlier.result)
+        return _recall(payload_type, earlier.result, info)
 
     return wrapper
 
@@ -147,12 +148,27 @@ def _remember(payload) -> dict:
     return kept
 
 
-def _recall(payload_type, kept: dict):
+def _recall(payload_type, kept: dict, info: Info):
     values = {}
     for name, ref in kept.items():
         if "model" in ref:
-            # read afresh: a retry sees today's counters, or null if the object is gone since
-            values[name] = apps.get_model(ref["model"])._default_manager.filter(pk=ref["pk"]).first()
+            # read afresh and as the viewer is now: a retry sees today's counters, or null if the
+            # object is gone or no longer theirs to see (made private, or they were blocked since)
+            rows = apps.get_model(ref["model"])._default_manager.filter(pk=ref["pk"])
+            values[name] = visible_rows(info, rows, _field_type(payload_type, name)).first()
         else:
             values[name] = ref["value"]
     return payload_type(**values)
+
+
+def _field_type(payload_type, name: str):
+    """The Strawberry type a payload's field holds (Video for `video: VideoType | None`)."""
+    field = next(f for f in payload_type.__strawberry_definition__.fields if f.python_name == name)
+    kind = field.type
+    while True:
+        if isinstance(kind, LazyType):
+            kind = kind.resolve_type()
+        elif hasattr(kind, "of_type"):
+            kind = kind.of_type
+        else:
+            return kind

@@ -45,6 +45,7 @@ from strawberry.relay.utils import from_base64
 from strawberry.schema_directive import Location
 from strawberry_django.relay import DjangoCursorConnection
 
+from .cost import declared_list_size
 from .errors import ClientError, ErrorCode
 from .ids import is_key, parse_global_id
 
@@ -169,14 +170,20 @@ class _Walk:
         if self.strict_ids:
             raise ClientError(f"{path}: that is not a valid ID.", ErrorCode.INVALID_ID, field=path)
 
-    def page_size(self, node: ValueNode, path: str) -> None:
-        """A negative page size (`first: -1`) is the client's mistake, not our error."""
+    def page_size(self, node: ValueNode, path: str, field) -> None:
+        """A negative page size (`first: -1`), or one past the list's declared @listSize, is the
+        client's mistake, not our error (nor silently a shorter page)."""
         if isinstance(node, VariableNode):
             value = self.variables.get(node.name.value)
         else:
             value = int(node.value) if isinstance(node, IntValueNode) else None
-        if isinstance(value, int) and value < 0:
+        if not isinstance(value, int) or isinstance(value, bool):
+            return
+        if value < 0:
             raise ClientError(f"{path}: must be 0 or more.", ErrorCode.OUT_OF_RANGE, field=path)
+        declared = declared_list_size(field) if field is not None else None
+        if declared is not None and value > declared.max:
+            raise ClientError(f"{path}: at most {declared.max}.", ErrorCode.OUT_OF_RANGE, field=path)
 
     @staticmethod
     def _size(count: int, limit: int, path: str) -> None:
@@ -204,7 +211,7 @@ class _Arguments(Visitor):
         keyset = name in CURSOR_ARGUMENTS and field is not None and _is_keyset_connection(field.type)
         self.walk.value(node.value, argument.type, argument, name, cursor_of=field if keyset else None)
         if name in PAGE_ARGUMENTS:
-            self.walk.page_size(node.value, name)
+            self.walk.page_size(node.value, name, field)
 
 
 def check_inputs(schema: GraphQLSchema, document, operation, variables: dict | None) -> None:

@@ -3,14 +3,19 @@
 A live comment reaches every local subscriber of its video as the same object (see
 videos.live_hub). Executing each subscriber's selection on it costs about 0.3 ms, so fan-out to
 a thousand viewers spent most of its time building the same JSON a thousand times. Subscribers
-whose operation text and variables are equal, who connected to the same host, and whose
-selection reads nothing about who is asking now share the result of one execution.
+whose operation text and variables are equal and who connected to the same host share the
+result of one execution: all of them when the selection reads nothing about who is asking,
+else those who are the same viewer (every anonymous subscriber is the same viewer: the rules
+give them all the same answer; a signed-in account's subscriptions share with each other).
+A hundred anonymous sockets subscribed with one heavy selection cost one execution, not a
+hundred (issue #21, H2).
 
-A selection is shared only when every field in it is plain data: no custom resolver (it gets
-`info`, and through it the viewer), no field extensions (permissions, pagination), no lists of
-objects (their querysets are filtered per viewer). A resolver whose answer depends on nothing
-about the request but its host says so with ``metadata=SHAREABLE``; anything else falls back
-to running per subscriber, which is slower but never shows one viewer another's answer."""
+A selection is shared across viewers only when every field in it is plain data: no custom
+resolver (it gets `info`, and through it the viewer), no field extensions (permissions,
+pagination), no lists of objects (their querysets are filtered per viewer). A resolver whose
+answer depends on nothing about the request but its host says so with ``metadata=SHAREABLE``.
+Resolvers may read who the viewer is and the request's host, nothing else of the request
+(nothing reachable from a subscription reads the session or the address)."""
 
 import asyncio
 import json
@@ -33,6 +38,7 @@ from strawberry import relay
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from .urls import request_origin
+from .viewer import request_user
 
 _SHAREABLE_KEY = "flywheel.shareable"
 # metadata for a resolver whose answer depends on nothing about the request but its host
@@ -40,6 +46,7 @@ SHAREABLE = {_SHAREABLE_KEY: True}
 
 _RESULTS = "_flywheel_shared_results"
 _UNKNOWN = object()
+_ANYONE, _ANONYMOUS = "anyone", "anonymous"
 # Node.id is computed from the type's name and its id attribute, never from the request.
 _NODE_ID = relay.Node.__dict__["_id"].__func__
 
@@ -141,11 +148,14 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
 
     def _compute_share_key(self):
         location = self.operation.loc
-        if location is None or not selection_is_shareable(
-            self.schema, self.operation, self.fragment_definitions.values()
-        ):
+        if location is None:
             return None
+        request = getattr(self.context_value, "request", None)
+        if selection_is_shareable(self.schema, self.operation, self.fragment_definitions.values()):
+            viewer = _ANYONE
+        else:
+            user = request_user(request)
+            viewer = user.pk if user is not None else _ANONYMOUS
         name = self.operation.name.value if self.operation.name else None
         variables = json.dumps(self.variable_values.coerced, sort_keys=True, default=repr)
-        origin = request_origin(getattr(self.context_value, "request", None))
-        return (location.source.body, name, variables, origin)
+        return (location.source.body, name, variables, request_origin(request), viewer)

@@ -11,7 +11,11 @@ from .errors import SignInRequired
 
 def current_user(info: Info):
     """The signed-in account making the request, or None for an anonymous visitor."""
-    request = info.context.request
+    return request_user(info.context.request)
+
+
+def request_user(request):
+    """The signed-in account behind an HTTP request or a websocket consumer, or None."""
     user = getattr(request, "user", None)
     if user is None:
         # websockets carry the user in the ASGI scope

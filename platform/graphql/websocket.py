@@ -22,12 +22,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from strawberry.channels import GraphQLWSConsumer
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL as TRANSPORT_WS
 
 from accounts.services.tokens import user_for_token
 from videos import live
 from videos.live_hub import LiveInterrupted, LiveUnavailable, hub
 
 from ..unavailable import DATABASE_DOWN
+from .live_limits import TOO_MANY_SOCKETS, SocketCounts
 from .shared_events import encode_once
 
 
@@ -41,7 +43,7 @@ class WebSocketContext:
         return getattr(self, key)
 
 
-class GraphQLWebSocketConsumer(GraphQLWSConsumer):
+class GraphQLWebSocketConsumer(SocketCounts, GraphQLWSConsumer):
     """Strawberry's consumer with our auth and limits: subscriptions per connection, message
     size, and connections whose client has gone quiet (clients send graphql-transport-ws
     pings, e.g. graphql-ws's `keepAlive`, to stay connected)."""
@@ -60,6 +62,12 @@ class GraphQLWebSocketConsumer(GraphQLWSConsumer):
         self._closed = False
 
     async def connect(self) -> None:
+        if not self.admit_socket():
+            # accepted first, so the client gets the close code and its reason, not a bare 403
+            protocols = self.scope.get("subprotocols") or ()
+            await self.accept(TRANSPORT_WS if TRANSPORT_WS in protocols else None)
+            await self.close(code=TOO_MANY_SOCKETS, reason="Too many connections from your address")
+            return
         await super().connect()
         self._watchdog = asyncio.create_task(self._close_when_idle())
 
@@ -81,7 +89,9 @@ class GraphQLWebSocketConsumer(GraphQLWSConsumer):
         for task in (self._watchdog, self._account_watch):
             if task is not None:
                 task.cancel()
-        await super().disconnect(code)
+        self.release_live_counts()
+        if self.run_task is not None:  # None: refused at connect, Strawberry never started
+            await super().disconnect(code)
 
     async def _close_when_deactivated(self, user_id: int) -> None:
         """An account deactivated while connected is disconnected at once (4403). If the
@@ -139,6 +149,9 @@ class GraphQLWebSocketConsumer(GraphQLWSConsumer):
                 raise ConnectionRejectionError({"message": "The bearer token is invalid, expired or revoked."})
             self.scope["user"] = user
         user = self.scope.get("user")
+        if not self.admit_viewer(user):
+            await self.close(code=TOO_MANY_SOCKETS, reason="Too many connections: close some first")
+            raise ConnectionRejectionError()
         if user is not None and user.is_authenticated:
             self._account_watch = asyncio.create_task(self._close_when_deactivated(user.pk))
         return await super().on_ws_connect(context)

@@ -15,6 +15,19 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[2]  # no settings needed to import this module
 
 
+# A load generator is many clients behind one loopback address: lift the per-address live limits.
+MANY_CLIENTS_ONE_ADDRESS = {
+    f"LIVE_{name}": "1000000"
+    for name in (
+        "SOCKETS_PER_ADDRESS",
+        "ANONYMOUS_SOCKETS_PER_ADDRESS",
+        "ANONYMOUS_SUBSCRIPTIONS_PER_ADDRESS",
+        "SOCKETS_PER_ACCOUNT",
+        "SUBSCRIPTIONS_PER_ACCOUNT",
+    )
+}
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

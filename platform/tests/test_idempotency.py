@@ -144,3 +144,21 @@ def test_an_anonymous_key_never_fails_a_mutation_when_no_session_may_be_made(ano
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "session": {"address": "0/h"}}
     shared = anon.execute(SHARE, {"input": {"videoId": global_id(video), "idempotencyKey": "s"}})["shareVideo"]
     assert shared == {"video": {"shareCount": 1}, "errors": []}
+
+
+SAVE = "mutation($input: VideoInput!) { saveVideo(input: $input) { video { caption visibility } errors { code } } }"
+
+
+@pytest.mark.parametrize(("mutation", "field"), [(HEART, "heartVideo"), (SAVE, "saveVideo")])
+def test_a_replay_reads_its_objects_as_the_viewer_is_now(api, user, video, mutation, field):
+    """Issue #21, M1: after the owner made the video private and blocked the replayer, a replay
+    of their key answered the new caption, visibility and counts for the key's 24 h."""
+    from accounts.services.social_graph import block
+
+    variables = {"input": {"videoId": global_id(video), "idempotencyKey": f"{field}-1"}}
+    assert api.execute(mutation, variables)[field]["video"] is not None
+    video.caption, video.visibility = "now a secret", "PRIVATE"
+    video.save(update_fields=["caption", "visibility"])
+    block(video.author, user)
+    replayed = api.execute(mutation, variables)[field]
+    assert replayed == {"video": None, "errors": []}

@@ -4,7 +4,6 @@ and never a line in the error log."""
 
 import base64
 import json
-import logging
 
 import pytest
 from django.test import Client
@@ -21,13 +20,6 @@ query($n: Int, $m: Int, $k: Int) { user(username: "star") { followers(first: $n)
   followers(first: $m) { totalCount edges { node { username videoCount
     followers(first: $k) { totalCount edges { node { username viewerFollows } } } } } } } } } } }
 """
-
-
-@pytest.fixture
-def no_errors_logged(caplog):
-    caplog.set_level(logging.WARNING)
-    yield
-    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
 
 
 @pytest.fixture

@@ -15,9 +15,16 @@ calls: Counter = Counter()
 listeners: list[asyncio.Queue] = []
 
 
+@dataclass(frozen=True)
+class Account:
+    pk: int
+    is_authenticated: bool = True
+
+
 @dataclass
 class Request:
     host: str
+    user: Account | None = None
 
     def build_absolute_uri(self, location: str) -> str:
         return f"http://{self.host}{location}"
@@ -25,7 +32,7 @@ class Request:
 
 @dataclass
 class Context:
-    viewer: str
+    viewer: str  # what seenBy reports: the account's name, or "anonymous"
     request: Request
 
 
@@ -83,8 +90,15 @@ def deliver(query: str, contexts: list[Context], item: Item, variables: dict | N
     return asyncio.run(run())
 
 
+ACCOUNTS = {"ann": 1, "bob": 2, "cy": 3}
+
+
 def viewers(*names: str, host: str = "example.com") -> list[Context]:
-    return [Context(viewer=name, request=Request(host)) for name in names]
+    """A subscriber per name: a signed-in account, or an anonymous visitor for "anonymous"."""
+    return [
+        Context(viewer=name, request=Request(host, Account(ACCOUNTS[name]) if name in ACCOUNTS else None))
+        for name in names
+    ]
 
 
 def test_identical_selections_are_executed_once_per_event():
@@ -97,6 +111,20 @@ def test_fields_that_read_the_request_are_executed_for_each_viewer():
     got = deliver("subscription { items { shout seenBy } }", viewers("ann", "bob"), share(Item(name="hi")))
     assert got == [{"shout": "HI", "seenBy": "ann"}, {"shout": "HI", "seenBy": "bob"}]
     assert calls["seen_by"] == 2
+
+
+def test_anonymous_subscribers_share_even_a_per_viewer_selection():
+    """Every anonymous visitor gets the same answer from the rules: a hundred of them cost one
+    execution of a selection that reads the viewer, not a hundred."""
+    got = deliver("subscription { items { seenBy } }", viewers(*["anonymous"] * 100), share(Item(name="hi")))
+    assert got == [{"seenBy": "anonymous"}] * 100
+    assert calls["seen_by"] == 1
+
+
+def test_one_accounts_subscriptions_share_but_not_with_others():
+    got = deliver("subscription { items { seenBy } }", viewers("ann", "ann", "bob", "anonymous"), share(Item(name="x")))
+    assert got == [{"seenBy": "ann"}, {"seenBy": "ann"}, {"seenBy": "bob"}, {"seenBy": "anonymous"}]
+    assert calls["seen_by"] == 3
 
 
 def test_fragments_are_checked_too():

@@ -4,6 +4,7 @@ import strawberry
 import strawberry_django
 from strawberry import Info
 
+from platform.graphql.cost import ListSize
 from platform.graphql.lists import in_given_order
 from platform.graphql.viewer import stash
 
@@ -24,14 +25,16 @@ def _top(info: Info, ranked: list[tuple[int, int]], first: int, key: str) -> lis
 class DiscoveryQuery:
     @strawberry_django.field(
         description="Hashtags on the most public videos published lately (TRENDING_WINDOW_DAYS), most first; "
-        "each says why in trendReason."
+        "each says why in trendReason.",
+        directives=[ListSize(max=TRENDING_PAGE_MAX)],
     )
     def trending_hashtags(self, info: Info, first: int = 10) -> list[HashtagType]:
         ids = _top(info, trending.trending_hashtags(), first, HASHTAG_TRENDS)
         return in_given_order(info, Hashtag.objects.all(), HashtagType, ids)
 
     @strawberry_django.field(
-        description="Sounds used by the most public videos published lately, most first; each says why in trendReason."
+        description="Sounds used by the most public videos published lately, most first; each says why in trendReason.",
+        directives=[ListSize(max=TRENDING_PAGE_MAX)],
     )
     def trending_sounds(self, info: Info, first: int = 10) -> list[SoundType]:
         ids = _top(info, trending.trending_sounds(), first, SOUND_TRENDS)

@@ -2,10 +2,15 @@
 without HLS, the poster, an animated preview, and the ladder. Every URL is signed (platform.media)."""
 
 import strawberry
+from django.conf import settings
 from strawberry import Info
 
+from platform.graphql.cost import ListSize
 from platform.graphql.urls import request_origin
 from platform.media import media_url
+
+# one per rung of the ladder the video was encoded with
+RENDITIONS_MAX = len(settings.VIDEO_LADDER)
 
 
 @strawberry.type(description="One rung of the ladder.")
@@ -25,7 +30,7 @@ class Playback:
         description="The first seconds as a small, silent, looping animated WebP, for feed grids "
         "(an <img>, no player). Null for videos encoded before previews existed."
     )
-    renditions: list[Rendition]
+    renditions: list[Rendition] = strawberry.field(directives=[ListSize(max=RENDITIONS_MAX)])
 
 
 def playback_of(video, info: Info, claims: dict) -> Playback | None:

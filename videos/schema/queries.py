@@ -9,6 +9,7 @@ from strawberry import Info
 from accounts.models import User
 from accounts.schema.types import UserType
 from accounts.services.keyword_filters import filters_of
+from platform.graphql.cost import ListSize
 from platform.graphql.ids import node_pk
 from platform.graphql.input_limits import MaxLength
 from platform.graphql.lists import first_visible
@@ -19,6 +20,8 @@ from .tag_types import HashtagType, SoundType
 from .types import VideoType
 
 SEARCH_MAX = 50
+# each group holds at most search's `first`, which the cost model already multiplies by
+_IN_PAGE = ListSize(max=SEARCH_MAX, sized_by_parent=True)
 
 
 @strawberry.type(description="What a search found, best first in each group.")
@@ -26,24 +29,29 @@ class SearchResults:
     text: strawberry.Private[str]
     limit: strawberry.Private[int]
 
-    @strawberry_django.field(description="Accounts whose username or display name contains the words.")
+    @strawberry_django.field(
+        description="Accounts whose username or display name contains the words.", directives=[_IN_PAGE]
+    )
     def users(self, info: Info) -> list[UserType]:
         matches = User.objects.filter(Q(username__icontains=self.text) | Q(display_name__icontains=self.text))
         return first_visible(info, matches, UserType, self.limit, "-follower_count")
 
-    @strawberry_django.field(description="Hashtags whose name contains the words.")
+    @strawberry_django.field(description="Hashtags whose name contains the words.", directives=[_IN_PAGE])
     def hashtags(self, info: Info) -> list[HashtagType]:
         matches = Hashtag.objects.filter(name__contains=self.text.lower().lstrip("#"))
         return first_visible(info, matches, HashtagType, self.limit, "name")
 
-    @strawberry_django.field(description="Sounds whose title contains the words, most used first.")
+    @strawberry_django.field(
+        description="Sounds whose title contains the words, most used first.", directives=[_IN_PAGE]
+    )
     def sounds(self, info: Info) -> list[SoundType]:
         matches = Sound.objects.filter(title__icontains=self.text).annotate(uses=Count("videos"))
         return first_visible(info, matches, SoundType, self.limit, "-uses")
 
     @strawberry_django.field(
         description="Public videos the viewer may see whose caption matches the words (full-text), minus the "
-        "viewer's keyword filters."
+        "viewer's keyword filters.",
+        directives=[_IN_PAGE],
     )
     def videos(self, info: Info) -> list[VideoType]:
         viewer = current_user(info)
@@ -76,7 +84,9 @@ class Query:
     ) -> HashtagType | None:
         return Hashtag.objects.filter(name=name.strip().lstrip("#").lower())
 
-    @strawberry.field(description="Accounts, hashtags and videos matching the words.")
+    @strawberry.field(
+        description="Accounts, hashtags and videos matching the words.", directives=[ListSize(max=SEARCH_MAX)]
+    )
     def search(
         self, query: Annotated[str, strawberry.argument(directives=[MaxLength(length=200)])], first: int = 10
     ) -> "SearchResults":

@@ -12,6 +12,7 @@ from accounts.models import User
 from accounts.services.keyword_filters import NOTHING, Filtered, filters_of
 from platform.graphql.errors import ErrorCode
 from platform.graphql.ids import node_pk
+from platform.graphql.live_limits import limited_stream
 from platform.graphql.shared_events import share
 from platform.graphql.viewer import current_user
 
@@ -157,8 +158,14 @@ async def _deleted(watcher: _Watcher) -> AsyncGenerator[CommentDeleted, None]:
 class Subscription:
     @strawberry.subscription(description="Comments posted on a video, live, in the order they were committed.")
     async def comment_added(self, info: Info, video_id: strawberry.ID) -> AsyncGenerator[CommentType, None]:
-        return _added(await _Watcher.start(info, video_id))
+        async def open_stream():
+            return _added(await _Watcher.start(info, video_id))
+
+        return await limited_stream(info.context.request, current_user(info), open_stream)
 
     @strawberry.subscription(description="Comments deleted from a video, live, so clients can remove them.")
     async def comment_deleted(self, info: Info, video_id: strawberry.ID) -> AsyncGenerator[CommentDeleted, None]:
-        return _deleted(await _Watcher.start(info, video_id))
+        async def open_stream():
+            return _deleted(await _Watcher.start(info, video_id))
+
+        return await limited_stream(info.context.request, current_user(info), open_stream)

@@ -9,6 +9,7 @@ from strawberry import Info, relay
 from strawberry_django.relay import DjangoCursorConnection
 
 from accounts.schema.types import UserType
+from platform.graphql.internals import ordered_relation
 from platform.graphql.viewer import current_user
 
 from ..models import Hashtag, Sound, Video
@@ -120,9 +121,12 @@ class HashtagType(relay.Node):
             return queryset.filter(public)
         return queryset.filter(public | Exists(Video.objects.filter(hashtags=OuterRef("pk"), author=viewer)))
 
-    @strawberry_django.connection(
-        DjangoCursorConnection[Annotated["VideoType", strawberry.lazy("videos.schema.types")]],  # noqa: F821
-        description="Videos with this hashtag the viewer may see, newest first.",
+    # a relation field, not a resolver: the videos of a whole list of hashtags (a video's tags,
+    # trending) load in one query per level instead of one per hashtag
+    videos: DjangoCursorConnection[Annotated["VideoType", strawberry.lazy("videos.schema.types")]] = (  # noqa: F821
+        strawberry_django.connection(
+            field_name="videos",
+            field_cls=ordered_relation("-published_at", "-id"),
+            description="Videos with this hashtag the viewer may see, newest first.",
+        )
     )
-    def videos(self, root: Hashtag) -> QuerySet[Video]:
-        return Video.objects.filter(hashtags=root).order_by("-published_at", "-id")

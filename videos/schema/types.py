@@ -3,6 +3,7 @@ from typing import Annotated
 
 import strawberry
 import strawberry_django
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from strawberry import Info, relay
 from strawberry_django.relay import DjangoCursorConnection
@@ -11,19 +12,22 @@ from accounts.models import Block, Follow, Mute
 from accounts.models.mute import in_force
 from accounts.models.user import CommentPolicy
 from accounts.schema.types import CommentPolicyEnum, UserType
+from platform.graphql.cost import ListSize
 from platform.graphql.errors import Payload
 from platform.graphql.urls import file_url
 from platform.graphql.viewer import VIEWER, current_user, viewer_flag
 
 from ..models import Comment, CommentHeart, Heart, Report, SavedVideo, Video
 from ..models.video import video_visible, visible_videos
-from ..services import comment_controls
+from ..services import comment_controls, watch
 from . import comment_fields
 from .playback import Playback, playback_of
 from .tag_types import HashtagType, SoundType
 
 # Keyset cursors are built from the ordering columns; load them even when not selected.
 CURSOR_FIELDS = ["created_at", "id"]
+# the review's findings are one per check that failed: a handful, served at most this many
+REVIEW_FINDINGS_MAX = 20
 
 VideoStatus = strawberry.enum(Video.Status, name="VideoStatus")
 Visibility = strawberry.enum(Video.Visibility, name="Visibility")
@@ -109,7 +113,9 @@ class VideoType(relay.Node):
 
     author: UserType
     caption: str
-    hashtags: list[HashtagType]
+    hashtags: list[HashtagType] = strawberry_django.field(
+        description="The caption's hashtags, in order.", directives=[ListSize(max=settings.CAPTION_MAX_HASHTAGS)]
+    )
     sound: SoundType | None
     status: VideoStatus
     visibility: Visibility
@@ -165,15 +171,18 @@ class VideoType(relay.Node):
     @strawberry_django.field(
         only=["rejection_reasons", "author_id"],
         description="Why the video is not published. Visible to its author only.",
+        directives=[ListSize(max=REVIEW_FINDINGS_MAX)],
     )
     def rejection_reasons(self, root: Video, info: Info) -> list[str]:
-        return list(root.rejection_reasons) if _is_author(root, info) else []
+        return list(root.rejection_reasons)[:REVIEW_FINDINGS_MAX] if _is_author(root, info) else []
 
     @strawberry_django.field(
-        only=["review_notes", "author_id"], description="Review findings that do not block publishing. Author only."
+        only=["review_notes", "author_id"],
+        description="Review findings that do not block publishing. Author only.",
+        directives=[ListSize(max=REVIEW_FINDINGS_MAX)],
     )
     def review_notes(self, root: Video, info: Info) -> list[str]:
-        return list(root.review_notes) if _is_author(root, info) else []
+        return list(root.review_notes)[:REVIEW_FINDINGS_MAX] if _is_author(root, info) else []
 
     @strawberry_django.field(
         only=["playback", *_ACCESS_FIELDS],
@@ -289,4 +298,6 @@ class RejectedWatchEvent:
 @strawberry.type
 class WatchEventsPayload(Payload):
     accepted: int = 0
-    rejected: list[RejectedWatchEvent] = strawberry.field(default_factory=list)
+    rejected: list[RejectedWatchEvent] = strawberry.field(
+        default_factory=list, directives=[ListSize(max=watch.MAX_BATCH)]
+    )

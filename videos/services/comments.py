@@ -1,9 +1,9 @@
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 
 from .. import live
+from ..media import caption
 from ..models import Comment, Video
 from .access import require_signed_in, visible_video
 from .comment_controls import ensure_may_comment
@@ -18,14 +18,7 @@ def add_comment(author, video_id, text: str, parent_id=None) -> Comment:
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": ValidationError("Write something first.", code="required")})
-    if len(text) > settings.COMMENT_MAX_LENGTH:
-        raise ValidationError(
-            {
-                "text": ValidationError(
-                    f"Comments are at most {settings.COMMENT_MAX_LENGTH} characters.", code="max_length"
-                )
-            }
-        )
+    caption.check_comment(text)
     video = visible_video(author, video_id)
     if video.status != Video.Status.PUBLISHED:
         raise ValidationError({"video_id": ValidationError("This video is not open for comments.", code="invalid")})

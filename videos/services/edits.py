@@ -1,7 +1,6 @@
 """Editing a post after it is up: caption (hashtags, mentions and the policy check follow) and
 visibility, with the video's engagement kept and every edit in its audit trail."""
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
@@ -66,9 +65,7 @@ def update_video(
         fields.add("cover_at_ms")
     if caption is not None and caption.strip() != video.caption:
         caption = caption.strip()
-        if len(caption) > settings.CAPTION_MAX_LENGTH:
-            limit = settings.CAPTION_MAX_LENGTH
-            raise _invalid("caption", f"Captions are at most {limit} characters.", "max_length")
+        caption_parser.check_caption(caption)
         changes.append(f"caption: “{video.caption}” → “{caption}”")
         video.caption = caption
         fields.add("caption")

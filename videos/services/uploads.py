@@ -12,6 +12,7 @@ from django.db.models import F
 from accounts.models import User
 from accounts.services.email_address import require_verified_email
 
+from ..media import caption as caption_rules
 from ..media.probe import NotAVideo
 from ..models import Sound, Video
 from ..models.video import visible_sounds
@@ -46,10 +47,10 @@ def _validate(upload: UploadedFile | None, caption: str, visibility: str) -> str
         errors["file"] = ValidationError(
             f"Upload a video file ({', '.join(settings.VIDEO_ALLOWED_EXTENSIONS)}).", code="unsupported_type"
         )
-    if len(caption) > settings.CAPTION_MAX_LENGTH:
-        errors["caption"] = ValidationError(
-            f"Captions are at most {settings.CAPTION_MAX_LENGTH} characters.", code="max_length"
-        )
+    try:
+        caption_rules.check_caption(caption)
+    except ValidationError as problem:
+        errors.update(problem.error_dict)
     if visibility not in Video.Visibility.values:
         errors["visibility"] = ValidationError("Unknown visibility.", code="invalid")
     if errors:
