@@ -6,6 +6,9 @@ children): CPU seconds, peak RSS growth (the kernel's high-water mark, reset bef
 attack) and wall time, beside the same figures for a normal request (a For You page, signed
 in) measured in the same run. Every loop is bounded; nothing leaves 127.0.0.1.
 
+Issue #21's amplifiers (H1 list bombs, H2 live fan-out, M3 pool sabotage) are in
+bench/abuse_amplifiers.py.
+
 Target: no attack costs more than 10x a normal request's CPU or 50 MB of RSS.
 
     eval "$(./flywheel env)" && python bench/abuse.py       # full counts
@@ -26,6 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.abuse_amplifiers import amplifier_attacks, seed_amplifiers
 from bench.scratch_db import scratch_database
 
 CPU_RATIO_TARGET = 10
@@ -182,7 +186,7 @@ LOGIN = 'mutation($p: String!) { login(input: {username: "star", password: $p}) 
 DEEP = '{"query": "{ __typename }", "variables": {"a": ' + "[" * 5000 + "]" * 5000 + "}}"
 
 
-def attacks(server, token, files: dict, counts: dict):
+def attacks(server, token, files: dict, counts: dict, ids: dict):
     """(name, attack) pairs; an attack returns (its answer, how many requests it made)."""
     import httpx
 
@@ -215,9 +219,10 @@ def attacks(server, token, files: dict, counts: dict):
     yield "NUL inside a GraphQL literal", one(lambda: graphql(server, '{ user(username: "a\\u0000b") { id } }'))
     headers = {"content-type": "application/json"}
     yield "variables nested 5,000 deep", one(lambda: httpx.post(f"{server.url}/graphql", content=DEEP, headers=headers))
+    yield from amplifier_attacks(server, graphql, outcome, token, ids, counts)
 
 
-def measure(server, token, files, counts) -> int:
+def measure(server, token, files, counts, ids) -> int:
     page = "{ forYou(first: 10) { edges { node { reason video { id caption author { username } } } } } }"
     for _ in range(3):  # warm: model load, shared lists, caches
         graphql(server, page, token=token)
@@ -236,7 +241,7 @@ def measure(server, token, files, counts) -> int:
     print("\n| attack | answer | requests | cpu per request | vs normal | peak RSS | wall | within target |")
     print("|---|---|---|---|---|---|---|---|")
     failures = 0
-    for name, attack in attacks(server, token, files, counts):
+    for name, attack in attacks(server, token, files, counts, ids):
         with Meter(server.process.pid) as meter:
             answer, requests = attack()
         ratio = meter.cpu / requests / base_cpu
@@ -255,6 +260,7 @@ def main() -> int:
     parser.add_argument("--smoke", action="store_true", help="small counts, for CI")
     args = parser.parse_args()
     counts = {"pages": 40, "guesses": 25, "normal": 10} if args.smoke else {"pages": 400, "guesses": 60, "normal": 30}
+    counts |= {"live_sockets": 5, "live_subscriptions": 20, "saboteurs": 320}
 
     with scratch_database("flywheel_bench_abuse"):
         from feed.models import PoolDecision
@@ -262,6 +268,7 @@ def main() -> int:
         from videos.media.synthetic import make_declared_giant, make_declared_marathon
 
         token = seed()
+        ids = seed_amplifiers()
         folder = Path(tempfile.mkdtemp(prefix="flywheel-abuse-"))
         files = {
             "giant": make_declared_giant(folder / "giant.mov"),
@@ -272,7 +279,7 @@ def main() -> int:
             extra_args=("--proxy-headers", "--forwarded-allow-ips", "127.0.0.1"),
         )
         try:
-            failures = measure(server, token, files, counts)
+            failures = measure(server, token, files, counts, ids)
         finally:
             server.stop()
         print(f"\npool decisions made by the cookie-less pages: {PoolDecision.objects.count()}")

@@ -106,6 +106,10 @@ class VideoDistribution(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.TESTING, db_index=True)
     impressions = models.PositiveIntegerField(default=0, help_text="Times shown in For You, all pools.")
     pool_impressions = models.PositiveIntegerField(default=0)
+    # the current pool's response: distinct pool viewers (accounts, anonymous addresses) the feed
+    # served it to who finished or rewatched it, at most once each per hour
+    pool_completions = models.PositiveIntegerField(default=0, db_default=0)
+    pool_rewatches = models.PositiveIntegerField(default=0, db_default=0)
     # the video's counters when the current pool began, so the pool's response can be told apart
     pool_start_views = models.PositiveIntegerField(default=0)
     pool_start_completions = models.PositiveIntegerField(default=0)

@@ -9,5 +9,5 @@ from .services.pools import record_impressions
 
 
 @receiver(impressions_counted, dispatch_uid="feed.pools.impressions_counted")
-def _advance_traffic_pools(sender, impressions: dict[int, int], **kwargs) -> None:
-    record_impressions(impressions)
+def _advance_traffic_pools(sender, votes: dict, **kwargs) -> None:
+    record_impressions(votes)

@@ -19,7 +19,9 @@ CONTENT_TYPES = {
     ".webp": "image/webp",
 }
 _URI_ATTRIBUTE = re.compile(r'URI="([^"]+)"')
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# at most 19 digits (any file size fits): a longer number is no range we serve, and Python refuses
+# to parse past 4,300 digits at all (a 500 before this bound)
+_RANGE = re.compile(r"^bytes=(\d{0,19})-(\d{0,19})$")
 
 
 def content_type(name: str, default: str) -> str:

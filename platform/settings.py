@@ -180,13 +180,21 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # ACCESS_TOKEN_TTL_DAYS: lifetime of the bearer tokens that `login` returns to apps.
 ACCESS_TOKEN_TTL = timedelta(days=env_int("ACCESS_TOKEN_TTL_DAYS", 30))
-# LOGIN_ATTEMPTS_PER_HOUR: failed sign-ins allowed from one client address (any account names).
-LOGIN_ATTEMPTS_PER_HOUR = env_int("LOGIN_ATTEMPTS_PER_HOUR", 20)
+# LOGIN_ADDRESS_FAILURES: failed sign-ins allowed from one client address (any account names),
+# as count/period. Ten minutes, not an hour: a shared or carrier-NAT address that one guesser
+# exhausts locks its other users out only that long (the per-account back-offs below bound the
+# guessing of any one account).
+LOGIN_ADDRESS_FAILURES = os.environ.get("LOGIN_ADDRESS_FAILURES", "20/10m")
 # LOGIN_FREE_FAILURES: wrong passwords for one account from one address before each further
 # failure doubles the wait (1 s, 2 s, 4 s, ... up to LOGIN_LONGEST_WAIT seconds). Only that
 # address waits: a stranger cannot lock the owner out.
 LOGIN_FREE_FAILURES = env_int("LOGIN_FREE_FAILURES", 5)
 LOGIN_LONGEST_WAIT = env_int("LOGIN_LONGEST_WAIT", 15 * 60)
+# LOGIN_ACCOUNT_FREE_FAILURES: wrong passwords for one account from any addresses before each
+# further one doubles a wait of at most LOGIN_ACCOUNT_LONGEST_WAIT seconds: sixty addresses
+# guessing together get a guess a minute, and the owner waits a minute at worst.
+LOGIN_ACCOUNT_FREE_FAILURES = env_int("LOGIN_ACCOUNT_FREE_FAILURES", 20)
+LOGIN_ACCOUNT_LONGEST_WAIT = env_int("LOGIN_ACCOUNT_LONGEST_WAIT", 60)
 
 # Email leaves from the task queue (accounts.tasks), never inside a request. EMAIL_BACKEND:
 # the console in development; SMTP in production with EMAIL_HOST, EMAIL_PORT,
@@ -316,6 +324,9 @@ WATCH_ROLLUP_SETTLE_SECONDS = 2.0
 # IMPRESSIONS_PER_VIEWER_HOUR: impressions (what traffic pools count: a video a viewer's player
 # reported, however briefly) counted per viewer and hour, at most; each video once an hour.
 IMPRESSIONS_PER_VIEWER_HOUR = env_int("IMPRESSIONS_PER_VIEWER_HOUR", 600)
+# SERVED_VIDEOS_SECONDS: how long the feed remembers what it served to whom; a watch report
+# counts for a video's traffic pool only if the feed served it to that viewer (videos/services/served.py).
+SERVED_VIDEOS_SECONDS = env_int("SERVED_VIDEOS_SECONDS", 6 * 3600)
 # FEED_MODEL_DIR: where `manage.py train_feed_model` writes versioned interest models that
 # server processes load.
 FEED_MODEL_DIR = Path(os.environ.get("FEED_MODEL_DIR", BASE_DIR / "var" / "models"))
@@ -334,12 +345,13 @@ def env_rates(defaults: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 # Rate limits, one mechanism for all (accounts.services.rate_limits): for each action, at most
 # "count/period" (period s, m, h or d; "5/10m") per signed-in account, per client address, and
-# per account or address on one target ("*_target": one video). Over a limit, the request gets
+# per account or address on one target ("*_target": one video), and per target whoever asks
+# ("target": one mailbox). Over a limit, the request gets
 # RATE_LIMITED with the seconds to wait. Watch events count batches, not events.
 RATE_LIMITS = env_rates(
     {
         "register": {"address": "10/h"},
-        "login": {"address": f"{LOGIN_ATTEMPTS_PER_HOUR}/h"},
+        "login": {"address": LOGIN_ADDRESS_FAILURES},
         "upload": {"account": "20/h", "address": "60/h"},
         "comment": {"account": "20/m", "address": "120/m"},
         "share": {"account": "120/h", "address": "240/h", "account_target": "3/h", "address_target": "3/h"},
@@ -352,7 +364,8 @@ RATE_LIMITS = env_rates(
         "session": {"address": "30/h"},  # new anonymous sessions: each is a new viewer to the pools
         "profile": {"account": "60/h", "address": "300/h"},
         # account emails: each is a message to a mailbox, so a target (the address) gets few
-        "email": {"account": "10/h", "address": "30/h", "address_target": "5/h"},
+        # and a mailbox gets few whoever asks: 17 addresses once sent 17 resets to one inbox
+        "email": {"account": "10/h", "address": "30/h", "address_target": "5/h", "target": "5/h"},
         "password": {"account": "10/h", "address": "30/h"},  # checks of the current password
         "export": {"account": "2/d", "address": "10/d"},  # each builds a ZIP of an account's files
     }
@@ -435,6 +448,9 @@ GRAPHQL_WS_IDLE_SECONDS = env_int("GRAPHQL_WS_IDLE_SECONDS", 300)
 # through a group; one not back within the timeout ends its live subscriptions with
 # LIVE_INTERRUPTED (Redis restarted or stopped answering: events may have been lost).
 LIVE_HUB_PROBE_SECONDS = env_int("LIVE_HUB_PROBE_SECONDS", 2)
+# How often a signed-in socket checks that its account is still active (deactivation by SQL or
+# QuerySet.update sends no event).
+LIVE_ACCOUNT_RECHECK_SECONDS = env_int("LIVE_ACCOUNT_RECHECK_SECONDS", 60)
 LIVE_HUB_PROBE_TIMEOUT = env_int("LIVE_HUB_PROBE_TIMEOUT", 3)
 
 STRAWBERRY_DJANGO = {

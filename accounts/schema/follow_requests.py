@@ -4,10 +4,11 @@ from datetime import datetime
 
 import strawberry
 import strawberry_django
+from django.db.models import Q, QuerySet
 from strawberry import Info, relay
 
 from platform.graphql.errors import Payload, collect_user_errors
-from platform.graphql.viewer import rate_limit, require_user
+from platform.graphql.viewer import current_user, rate_limit, require_user
 
 from ..models import FollowRequest
 from ..services import social_graph
@@ -23,6 +24,12 @@ class FollowRequestType(relay.Node):
 
     requester: UserType
     requested_at: datetime = strawberry_django.field(field_name="created_at")
+
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet[FollowRequest], info: Info, **kwargs) -> QuerySet[FollowRequest]:
+        """A request is its two accounts' business: `node(id)` of anyone else's is null."""
+        viewer = current_user(info)
+        return queryset.filter(Q(target=viewer) | Q(requester=viewer)) if viewer else queryset.none()
 
 
 @strawberry.input

@@ -69,7 +69,10 @@ def compose(kind: str, user: User | None, address: str) -> Message | None:
     """The message to send now, or None when there is nothing to say (an address no account
     has asked a reset for, an account gone since)."""
     if kind == RESET:
-        if user is None or not user.is_active or not user.has_usable_password():
+        # an owner waiting out their deletion's grace period may reset too: signing in with the
+        # new password is how they come back (issue #21, L8)
+        may_use = user is not None and (user.is_active or user.may_come_back_by_signing_in)
+        if not may_use or not user.has_usable_password():
             return None
         uid = urlsafe_base64_encode(force_bytes(user.pk))
         link = _link("reset-password", uid=uid, token=default_token_generator.make_token(user))

@@ -1,18 +1,40 @@
 """Keyword filters: words, phrases and #hashtags a viewer never wants to see. One pattern
-serves PostgreSQL (feeds and search filter captions in SQL) and Python (lists already in
-memory, live comments), so both match the same way: whole words, any case."""
+serves PostgreSQL (feeds, search, comment lists and hashtag pages filter in SQL) and Python
+(lists already in memory, live comments), so both match the same way: whole words, any case,
+on text normalised the same way (NFKC, so fullwidth letters are letters; zero-width and soft
+hyphen characters dropped), with the words of a phrase separated by any run of non-letters
+("spoiler alert" hides "Spoiler-Alert", "spoiler  alert" and "spoiler\u00a0alert")."""
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Func, QuerySet, TextField, Value
 
 from ..models import KeywordFilter, User
 
 MAX_FILTERS = 100
 MAX_LENGTH = 50
 _WORD = "[0-9A-Za-z_]"
+_BETWEEN_WORDS = "[^0-9A-Za-z]+"
+# characters that render as nothing: a word with one inside still reads as the word
+_INVISIBLE = "[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
+_INVISIBLE_RE = re.compile(_INVISIBLE)
+
+
+def normalized(text: str) -> str:
+    """The text as filters read it (Python's side of the same rule as `normalized_sql`)."""
+    return _INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text or ""))
+
+
+def normalized_sql(field: str) -> Func:
+    """The column as filters read it, in SQL: NFKC, invisible characters dropped."""
+    nfkc = Func(
+        F(field), function="normalize", template="%(function)s(%(expressions)s, NFKC)", output_field=TextField()
+    )
+    return Func(nfkc, Value(_INVISIBLE), Value(""), Value("g"), function="regexp_replace", output_field=TextField())
 
 
 @dataclass(frozen=True)
@@ -23,7 +45,13 @@ class Filtered:
     python: re.Pattern | None = None
 
     def hides(self, text: str) -> bool:
-        return self.python is not None and self.python.search(text or "") is not None
+        return self.python is not None and self.python.search(normalized(text)) is not None
+
+    def exclude_from(self, queryset: QuerySet, field: str) -> QuerySet:
+        """`queryset` without the rows whose `field` these filters hide."""
+        if self.sql is None:
+            return queryset
+        return queryset.alias(_filtered_text=normalized_sql(field)).exclude(_filtered_text__iregex=self.sql)
 
 
 NOTHING = Filtered()
@@ -32,13 +60,18 @@ NOTHING = Filtered()
 def _pattern(phrases: list[str]) -> Filtered:
     if not phrases:
         return NOTHING
-    # escape every character that is not a letter, digit, space or '#' for both dialects
-    escaped = [re.sub(r"([^0-9A-Za-z #])", r"\\\1", phrase) for phrase in phrases]
-    body = "|".join(escaped)
+    body = "|".join(_phrase_pattern(phrase) for phrase in phrases)
     return Filtered(
         sql=f"(^|[^0-9A-Za-z_])({body})($|[^0-9A-Za-z_])",
         python=re.compile(f"(?<!{_WORD})(?:{body})(?!{_WORD})", re.IGNORECASE),
     )
+
+
+def _phrase_pattern(phrase: str) -> str:
+    words = [word for word in re.split(r"[\s\-_]+", normalized(phrase).lower()) if word]
+    # escape ASCII punctuation but '#' for both dialects (PostgreSQL refuses a backslash before
+    # a letter, non-ASCII ones included)
+    return _BETWEEN_WORDS.join(re.sub(r'([!"$-/:-@\[-`{-~])', r"\\\1", word) for word in words)
 
 
 def filters_of(user: User | None) -> Filtered:
@@ -52,7 +85,7 @@ def phrases_of(user: User) -> list[str]:
 
 
 def _clean(phrase: str) -> str:
-    phrase = " ".join((phrase or "").split()).lower()
+    phrase = " ".join(normalized(phrase).split()).lower()
     if not phrase or phrase == "#":
         raise ValidationError({"phrase": ValidationError("Write a word, a phrase or a #hashtag.", code="required")})
     if len(phrase) > MAX_LENGTH:

@@ -5,6 +5,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.encoding import force_str
@@ -56,7 +57,10 @@ def reset_password(*, uid: str, token: str, new_password: str) -> User:
     """Set a new password from an emailed link. Django's token is bound to the current
     password hash and last sign-in, so the link works once and expires by itself."""
     try:
-        user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uid))), is_active=True)
+        user = User.objects.get(
+            Q(is_active=True) | Q(deletion_due_at__isnull=False, suspended_at__isnull=True),
+            pk=int(force_str(urlsafe_base64_decode(uid))),
+        )
     except (ValueError, TypeError, OverflowError, User.DoesNotExist):
         user = None
     if user is None or not default_token_generator.check_token(user, token):

@@ -6,11 +6,12 @@ burst of concurrent requests cannot slip past a limit by reading the same count.
 counted before it is judged, so the 21st of 60 concurrent requests is refused, not checked.
 
 Limits are settings (``RATE_LIMITS``): per action, a rate for the signed-in account, for the
-client's address (IPv6 clients by their /64, which is what one subscriber controls), and for
-either of those on one target (one video, say). A limited request gets a ``RateLimited`` error
-that says how many seconds to wait; the GraphQL layer turns it into a ``RATE_LIMITED`` payload
-error with ``retryAfter``. If the cache itself is down, limits fail open and say so in the log:
-refusing every request because a counter is unreachable would be a worse outage."""
+client's address (IPv6 clients by their /64, which is what one subscriber controls), for
+either of those on one target (one video, say), and for the target whoever asks (one mailbox).
+A limited request gets a ``RateLimited`` error that says how many seconds to wait; the GraphQL
+layer turns it into a ``RATE_LIMITED`` payload error with ``retryAfter``. If the cache itself
+is down, limits fail open and say so in the log: refusing every request because a counter is
+unreachable would be a worse outage."""
 
 import hashlib
 import ipaddress
@@ -124,9 +125,14 @@ def hit(action: str, *, user=None, address: str | None = None, target: object = 
     try:
         for scope, rate in _rates(action).items():
             base, _, per = scope.partition("_")
-            if base not in subjects or (per == "target") != (target is not None):
+            if scope == "target":  # the target itself, whoever asks from wherever (one mailbox)
+                if target is None:
+                    continue
+                subject = f"t|{target}"
+            elif base not in subjects or (per == "target") != (target is not None):
                 continue
-            subject = subjects[base] + (f"|{target}" if per else "")
+            else:
+                subject = subjects[base] + (f"|{target}" if per else "")
             key, retry_after = _window_key(action, scope, subject, rate, now)
             keys.append(key)
             if _incr(key, rate.seconds + 60) > rate.count:
@@ -165,6 +171,13 @@ class Backoff:
                 raise RateLimited("Another attempt is in progress. Try again in a moment.", 1)
         except CACHE_DOWN:
             logger.warning("backoff %s is not enforced: the cache is unreachable", self.name, exc_info=True)
+
+    def release(self, subject: str) -> None:
+        """Give back the attempt claimed by `begin` without judging it (another check refused it)."""
+        try:
+            cache.delete(list(self._keys(subject))[2])
+        except CACHE_DOWN:
+            logger.warning("backoff %s is not released: the cache is unreachable", self.name, exc_info=True)
 
     def failed(self, subject: str) -> None:
         fails, until, busy = self._keys(subject)

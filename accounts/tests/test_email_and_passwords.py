@@ -195,6 +195,31 @@ def test_one_mailbox_gets_only_a_few_reset_emails_an_hour(user, anon):
     assert answers[-1]["errors"] == [{"code": "RATE_LIMITED"}]
 
 
+def test_a_mailbox_gets_only_a_few_reset_emails_whoever_asks_from_wherever(user):
+    """Issue #21, L5: the limit was per (address, mailbox), so 17 addresses sent 17 resets."""
+    answers = [
+        GraphQLClient(REMOTE_ADDR=f"198.51.100.{n}").execute(REQUEST_RESET, {"email": "viewer@example.com"})
+        for n in range(17)
+    ]
+    assert [a["requestPasswordReset"]["ok"] for a in answers] == [True] * 5 + [False] * 12
+
+
+@pytest.mark.usefixtures("immediate_tasks")
+def test_an_owner_waiting_out_a_deletion_may_reset_and_come_back(user, anon, committed, mailoutbox):
+    """Issue #21, L8: during the grace period an owner who forgot the password got `ok` and no email."""
+    from accounts.services.account_deletion import schedule_deletion
+
+    schedule_deletion(user)
+    mailoutbox.clear()
+    committed(anon.execute, REQUEST_RESET, {"email": "viewer@example.com"})
+    [message] = mailoutbox
+    uid, token = _link(message, "uid"), _link(message, "token")
+    assert anon.execute(RESET, {"uid": uid, "token": token, "new": NEW_PASSWORD})["resetPassword"]["ok"]
+    assert anon.execute(LOGIN, {"u": "viewer", "p": NEW_PASSWORD})["login"]["token"]
+    user.refresh_from_db()
+    assert user.is_active and user.deletion_due_at is None
+
+
 def test_an_address_is_shown_to_its_owner_only(api, client_for, creator):
     query = '{ user(username: "viewer") { email emailVerified } }'
     assert api.execute(query)["user"] == {"email": "viewer@example.com", "emailVerified": True}

@@ -64,3 +64,52 @@ def test_filters_are_validated_idempotent_and_limited(api, user):
         [KeywordFilter(user=user, phrase=f"w{n}") for n in range(keyword_filters.MAX_FILTERS - 1)]
     )
     assert api.execute(ADD_FILTER, {"p": "one more"})["addKeywordFilter"]["errors"][0]["code"] == "OUT_OF_RANGE"
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "huge spoiler-alert tonight",
+        "huge Spoiler  Alert tonight",
+        "huge spoiler\u00a0alert tonight",
+        "huge ｓｐｏｉｌｅｒ ａｌｅｒｔ tonight",
+        "huge spoi\u200bler alert tonight",
+        "huge SPOILER_ALERT tonight",
+    ],
+)
+def test_a_phrase_hides_its_spelling_variants_in_python_and_sql(caption, creator, make_published, db):
+    """Issue #21, L9: filters missed hyphens, double spaces, NBSP, fullwidth and zero-width."""
+    from videos.models import Video
+
+    filtered = keyword_filters._pattern(["spoiler alert"])
+    assert filtered.hides(caption)
+    video = make_published(creator, caption)
+    assert not filtered.exclude_from(Video.objects.filter(pk=video.pk), "caption").exists()
+    kept = make_published(creator, "spoilers alerted nobody")
+    assert not filtered.hides(kept.caption)
+    assert filtered.exclude_from(Video.objects.filter(pk=kept.pk), "caption").exists()
+
+
+COMMENTS_AND_TAG = """query($v: ID!) {
+  video(id: $v) { comments(first: 10) { edges { node { text } } } }
+  hashtag(name: "cooking") { videos(first: 10) { edges { node { caption } } } }
+}"""
+
+
+@pytest.mark.django_db
+def test_filters_apply_to_comment_lists_and_hashtag_pages(api, user, creator, make_published):
+    from conftest import global_id
+    from videos.models import Hashtag
+    from videos.services.comments import add_comment
+
+    video = make_published(creator, "pasta night #cooking")
+    other = make_published(make_user("chef"), "spoiler: the sauce #cooking")
+    tag = Hashtag.objects.create(name="cooking")
+    for each in (video, other):
+        each.hashtags.add(tag)
+    add_comment(creator, video.pk, "the ending is a SPOILER")
+    add_comment(creator, video.pk, "delicious")
+    api.execute(ADD_FILTER, {"p": "spoiler"})
+    data = api.execute(COMMENTS_AND_TAG, {"v": global_id(video)})
+    assert [e["node"]["text"] for e in data["video"]["comments"]["edges"]] == ["delicious"]
+    assert [e["node"]["caption"] for e in data["hashtag"]["videos"]["edges"]] == ["pasta night #cooking"]

@@ -58,7 +58,7 @@ def test_addresses_are_counted_by_what_one_client_controls(rf, remote, counted_a
 @pytest.mark.django_db
 def test_a_strangers_wrong_passwords_never_lock_the_owner_out(user, settings):
     stranger = from_address("198.51.100.66")
-    for _ in range(settings.LOGIN_ATTEMPTS_PER_HOUR + 5):
+    for _ in range(25):
         assert codes(login(stranger, "viewer", "a guess")) in (["INVALID_CREDENTIALS"], ["RATE_LIMITED"])
     assert codes(login(stranger, "viewer")) == ["RATE_LIMITED"]
     owner = from_address("203.0.113.10")
@@ -74,6 +74,48 @@ def test_wrong_passwords_from_one_address_back_off_even_for_the_right_one(user, 
     refused = login(client, "viewer")
     assert codes(refused) == ["RATE_LIMITED"] and refused["errors"][0]["retryAfter"] >= 1
     assert refused["user"] is None
+
+
+class Clock:
+    """rate_limits' clock, standing still until moved."""
+
+    def __init__(self):
+        self.now = 1_000_000.0
+
+    def time(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    from accounts.services import rate_limits
+
+    frozen = Clock()
+    monkeypatch.setattr(rate_limits, "time", frozen)
+    return frozen
+
+
+@pytest.mark.django_db
+def test_many_addresses_guessing_one_account_back_off_and_the_owner_waits_a_minute_at_most(user, settings, clock):
+    """Issue #21, L13: 60 addresses tried 60 passwords at once, all checked."""
+    answers = [codes(login(from_address(f"198.51.100.{n}"), "viewer", f"guess {n}")) for n in range(60)]
+    assert answers.count(["INVALID_CREDENTIALS"]) == settings.LOGIN_ACCOUNT_FREE_FAILURES + 1
+    assert answers.count(["RATE_LIMITED"]) == 60 - settings.LOGIN_ACCOUNT_FREE_FAILURES - 1
+    owner = from_address("203.0.113.10")
+    assert codes(login(owner, "viewer")) == ["RATE_LIMITED"]
+    clock.now += settings.LOGIN_ACCOUNT_LONGEST_WAIT + 1
+    assert login(owner, "viewer") == {"user": {"username": "viewer"}, "errors": []}
+
+
+@pytest.mark.django_db
+def test_a_shared_address_one_guesser_exhausts_waits_minutes_not_an_hour(user, settings, clock):
+    """Issue #21, L13: 20 failures from one address locked every account behind it for an hour."""
+    office = from_address("198.51.100.77")
+    for n in range(20):
+        assert codes(login(office, f"name{n}", "a guess")) == ["INVALID_CREDENTIALS"]
+    assert codes(login(office, "viewer")) == ["RATE_LIMITED"]
+    clock.now += 10 * 60
+    assert codes(login(office, "viewer")) == []
 
 
 @pytest.mark.django_db

@@ -12,6 +12,7 @@ from platform.graphql.ids import node_pk
 from platform.graphql.lists import in_given_order
 from platform.graphql.viewer import anonymous_session_key, current_user, stash
 from videos.models import Video
+from videos.services.served import remember_served, viewer_key
 
 from ..services.following import following_page
 from ..services.for_you import for_you_page
@@ -37,6 +38,8 @@ class Query:
             page = following_page(current_user(info), first=first, after=after)
         except ValidationError as exc:
             raise ClientError(exc.messages[0], ErrorCode.INVALID_CURSOR, field="after") from None
+        if viewer := current_user(info):
+            remember_served(viewer_key(viewer, ""), page.video_ids)
         videos = PageVideos(page.video_ids)
         edges = [
             FeedEdge(
@@ -71,6 +74,8 @@ class Query:
             except RateLimited:  # too many new sessions from this address: an unpersonalised page
                 session_key = ""
         picks, token = for_you_page(viewer, session_key, first=first, cursor=after)
+        if viewer or session_key:  # what the feed served is what this viewer's reports may vote on
+            remember_served(viewer_key(viewer, session_key), [pick.pk for pick in picks])
         videos = PageVideos([pick.pk for pick in picks])
         return FeedConnection(
             edges=[

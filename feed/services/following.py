@@ -55,9 +55,7 @@ def following_page(viewer, *, first: int, after: str | None = None) -> FeedPage:
         )
         .exclude(author__in=Mute.objects.filter(in_force(), muter=viewer).values("muted"))
     )
-    filtered = filters_of(viewer)
-    if filtered.sql:
-        videos = videos.exclude(caption__iregex=filtered.sql)
+    videos = filters_of(viewer).exclude_from(videos, "caption")
     if after:
         published_at, video_id = decode_cursor(after)
         videos = videos.filter(Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lt=video_id))

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 
 from videos.models import Video
+from videos.services.watch_rollup import PoolVotes
 
 from ..models import FeedSettings, PoolDecision, VideoDistribution
 
@@ -34,11 +35,10 @@ class PoolStats:
 
 def engagement(distribution: VideoDistribution, video: Video) -> float:
     """The pool's response since it began: completions, rewatches and hearts per impression,
-    smoothed towards the prior."""
-    completions = video.completion_count - distribution.pool_start_completions
-    rewatches = video.rewatch_count - distribution.pool_start_rewatches
+    smoothed towards the prior. Completions and rewatches are the pool's own voters' (distinct
+    accounts and addresses the feed served it to); hearts need an account, one each."""
     hearts = video.heart_count - distribution.pool_start_hearts
-    response = completions + 0.5 * rewatches + hearts
+    response = distribution.pool_completions + 0.5 * distribution.pool_rewatches + hearts
     return (response + PRIOR_SUCCESSES) / (distribution.pool_impressions + PRIOR_TRIALS)
 
 
@@ -53,29 +53,33 @@ def stats(video: Video, knobs: FeedSettings | None = None) -> PoolStats:
         impressions=distribution.impressions,
         pool_impressions=distribution.pool_impressions,
         pool_size=sizes[min(distribution.pool, len(sizes)) - 1],
-        completion_rate=(video.completion_count - distribution.pool_start_completions) / shown,
-        rewatch_rate=(video.rewatch_count - distribution.pool_start_rewatches) / shown,
+        completion_rate=distribution.pool_completions / shown,
+        rewatch_rate=distribution.pool_rewatches / shown,
         heart_rate=(video.heart_count - distribution.pool_start_hearts) / shown,
         engagement=engagement(distribution, video),
     )
 
 
 @transaction.atomic
-def record_impressions(counts: Mapping[int, int], knobs: FeedSettings | None = None) -> list[PoolDecision]:
-    """Count the impressions each video gained ({video id: how many}), then decide for any
-    whose pool is done. Impressions come from the watch-event roll-up: a viewer's player
-    reported the video, at most once per viewer and hour (videos.services.watch_rollup)."""
-    video_ids = [pk for pk, count in counts.items() if count > 0]
-    if not video_ids:
+def record_impressions(votes: Mapping[int, PoolVotes], knobs: FeedSettings | None = None) -> list[PoolDecision]:
+    """Count what each video's pool heard ({video id: PoolVotes}), then decide for any whose
+    pool is done. Votes come from the watch-event roll-up: a viewer the feed served the video
+    to reported it, at most once per account or address and hour (videos.services.watch_rollup)."""
+    votes = {pk: vote for pk, vote in votes.items() if vote.impressions or vote.completions or vote.rewatches}
+    if not votes:
         return []
+    video_ids = list(votes)
     knobs = knobs or FeedSettings.objects.current()
     VideoDistribution.objects.bulk_create([VideoDistribution(video_id=pk) for pk in video_ids], ignore_conflicts=True)
-    by_count = defaultdict(list)  # one UPDATE per distinct count: a handful per roll-up
-    for pk in video_ids:
-        by_count[counts[pk]].append(pk)
-    for count, pks in by_count.items():
+    by_votes = defaultdict(list)  # one UPDATE per distinct figure: a handful per roll-up
+    for pk, vote in votes.items():
+        by_votes[vote].append(pk)
+    for vote, pks in by_votes.items():
         VideoDistribution.objects.filter(video_id__in=pks).update(
-            impressions=F("impressions") + count, pool_impressions=F("pool_impressions") + count
+            impressions=F("impressions") + vote.impressions,
+            pool_impressions=F("pool_impressions") + vote.impressions,
+            pool_completions=F("pool_completions") + vote.completions,
+            pool_rewatches=F("pool_rewatches") + vote.rewatches,
         )
     sizes, bars = knobs.sizes(), knobs.bars()
     done = [
@@ -98,7 +102,7 @@ def _decide(distribution: VideoDistribution, sizes: list[int], bars: list[float]
     elif score >= bars[pool - 1]:
         action, bar = PoolDecision.Action.PROMOTED, bars[pool - 1]
         distribution.pool = pool + 1
-        distribution.pool_impressions = 0
+        distribution.pool_impressions = distribution.pool_completions = distribution.pool_rewatches = 0
         distribution.pool_start_completions = video.completion_count
         distribution.pool_start_rewatches = video.rewatch_count
         distribution.pool_start_hearts = video.heart_count

@@ -3,6 +3,7 @@ import pytest
 from conftest import global_id, make_user
 from feed.models import FeedSettings, PoolDecision, VideoDistribution
 from feed.services.pools import record_impressions
+from videos.services.watch_rollup import PoolVotes
 
 pytestmark = pytest.mark.django_db
 
@@ -12,16 +13,17 @@ def small_pools():
     return FeedSettings.objects.create(version=1, pool_sizes="3,6,12", pool_bars="0.3,0.4")
 
 
-def show(video, times, knobs):
+def show(video, times, knobs, completed=0):
+    """`times` impressions from distinct pool viewers, the first `completed` of whom finished it."""
     decisions = []
-    for _ in range(times):
-        decisions += record_impressions({video.pk: 1}, knobs)
+    for n in range(times):
+        decisions += record_impressions({video.pk: PoolVotes(1, completions=int(n < completed))}, knobs)
     return decisions
 
 
 def test_a_video_viewers_respond_to_moves_to_the_next_pool(creator, make_published, small_pools):
-    video = make_published(creator, "hit", completion_count=3, heart_count=2)
-    decisions = show(video, 3, small_pools)
+    video = make_published(creator, "hit", heart_count=2)
+    decisions = show(video, 3, small_pools, completed=3)
     assert [(d.pool, d.action) for d in decisions] == [(1, PoolDecision.Action.PROMOTED)]
     distribution = VideoDistribution.objects.get(video=video)
     assert (distribution.pool, distribution.pool_impressions, distribution.status) == (2, 0, "TESTING")
@@ -36,8 +38,8 @@ def test_a_video_nobody_responds_to_stops(creator, make_published, small_pools):
 
 
 def test_the_next_pool_judges_its_own_viewers_only(creator, make_published, small_pools):
-    video = make_published(creator, "one-hit wonder", completion_count=3, heart_count=2)
-    show(video, 3, small_pools)  # promoted on pool 1's response
+    video = make_published(creator, "one-hit wonder", heart_count=2)
+    show(video, 3, small_pools, completed=3)  # promoted on pool 1's response
     decisions = show(video, 6, small_pools)  # pool 2 saw no new response at all
     assert [(d.pool, d.action) for d in decisions] == [(2, PoolDecision.Action.STOPPED)]
 
@@ -52,8 +54,8 @@ def test_two_views_and_two_hearts_is_not_a_perfect_video(creator, make_published
 
 
 def test_authors_see_how_their_video_is_doing_and_others_do_not(api, client_for, creator, make_published, small_pools):
-    video = make_published(creator, "mine", completion_count=1)
-    show(video, 2, small_pools)
+    video = make_published(creator, "mine")
+    show(video, 2, small_pools, completed=1)
     query = """query($id: ID!) { videoPerformance(videoId: $id) {
       pool status impressions poolImpressions poolSize completionRate engagement } }"""
     mine = client_for(creator).execute(query, {"id": global_id(video)})["videoPerformance"]

@@ -57,6 +57,12 @@ async def _read_up_to(info: Info):
     return await per_request_async(info, "_notifications_read_up_to", compute)
 
 
+def _shown(actor):
+    """An actor deactivated since (waiting to be deleted, or suspended) is hidden everywhere,
+    here too (issue #21, L7)."""
+    return actor if actor is not None and actor.is_active else None
+
+
 @strawberry_django.type(NotificationGroup, name="Notification", only=["latest_at", "id"])
 class NotificationType(relay.Node):
     """One line of the viewer's notifications: every event of one kind about one thing.
@@ -71,9 +77,11 @@ class NotificationType(relay.Node):
     created_at: datetime = strawberry_django.field(field_name="latest_at", description="When the latest happened.")
     text: str = strawberry_django.field(description="Words of a notification about no one's action (a review).")
 
-    @strawberry_django.field(select_related=["latest_actor"], description="Who did it last.")
+    @strawberry_django.field(
+        select_related=["latest_actor"], description="Who did it last; null for an account that is gone or leaving."
+    )
     async def actor(self, root: NotificationGroup) -> UserType | None:
-        return root.latest_actor
+        return _shown(root.latest_actor)
 
     @strawberry_django.field(select_related=["video"], description="The video it is about, if any.")
     async def video(self, root: NotificationGroup) -> VideoType | None:
@@ -96,7 +104,8 @@ class NotificationType(relay.Node):
     async def message(self, root: NotificationGroup) -> str:
         if root.kind not in _DID:
             return root.text
-        who = f"@{root.latest_actor.username}" if root.latest_actor else "Someone"
+        actor = _shown(root.latest_actor)
+        who = f"@{actor.username}" if actor else "Someone"
         others = root.count - 1
         if others > 0:
             who += f" and {others:,} other{'s' if others > 1 else ''}"

@@ -50,6 +50,21 @@ def test_followers_are_grouped_newest_first(client_for, creator):
     assert line["message"] == "@cid and 2 others started following you."
 
 
+def test_an_account_waiting_to_be_deleted_is_no_named_actor(client_for, creator):
+    """Issue #21, L7: an account pending deletion still appeared as the actor of others' lines."""
+    from accounts.services.account_deletion import cancel_deletion, schedule_deletion
+
+    follow(make_user("ann"), creator)
+    leaver = make_user("bob")
+    follow(leaver, creator)
+    schedule_deletion(leaver)
+    [line] = _lines(client_for(creator))
+    assert line["actor"] is None and line["message"] == "Someone and 1 other started following you."
+    cancel_deletion(leaver)
+    [line] = _lines(client_for(creator))
+    assert line["actor"] == {"username": "bob"}
+
+
 def test_a_heart_notifies_the_author_once_grouped_by_video(api, client_for, user, creator, video):
     assert api.execute(HEART, {"id": global_id(video)})["heartVideo"]["errors"] == []
     heart(make_user("fan"), video.pk)

@@ -15,7 +15,7 @@ def provided_operation_name(context: ExecutionContext) -> str | None:
     return context._provided_operation_name
 
 
-def ordered_relation(*ordering: str, hidden=None) -> type[StrawberryDjangoField]:
+def ordered_relation(*ordering: str, hidden=None, narrow=None) -> type[StrawberryDjangoField]:
     """A connection field over a many-to-many relation, ordered by columns of the relation's
     through table (a follow's date, say).
 
@@ -35,6 +35,9 @@ def ordered_relation(*ordering: str, hidden=None) -> type[StrawberryDjangoField]
             return super().get_result(source, info, args, kwargs)
 
         def get_queryset(self, queryset, info, **kwargs):
+            # `narrow(queryset, info)`: rows this list leaves out for this viewer (keyword filters)
+            if narrow is not None:
+                queryset = narrow(queryset, info)
             if not is_optimized_by_prefetching(queryset):
                 queryset = queryset.order_by(*ordering)
             return super().get_queryset(queryset, info, **kwargs)

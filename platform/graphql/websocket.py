@@ -59,6 +59,7 @@ class GraphQLWebSocketConsumer(SocketCounts, GraphQLWSConsumer):
         self._last_heard = time.monotonic()
         self._watchdog: asyncio.Task | None = None
         self._account_watch: asyncio.Task | None = None
+        self._account_poll: asyncio.Task | None = None
         self._closed = False
 
     async def connect(self) -> None:
@@ -86,7 +87,7 @@ class GraphQLWebSocketConsumer(SocketCounts, GraphQLWSConsumer):
             await super().close(code=code, reason=reason)
 
     async def disconnect(self, code: int) -> None:
-        for task in (self._watchdog, self._account_watch):
+        for task in (self._watchdog, self._account_watch, self._account_poll):
             if task is not None:
                 task.cancel()
         self.release_live_counts()
@@ -111,6 +112,20 @@ class GraphQLWebSocketConsumer(SocketCounts, GraphQLWSConsumer):
             except (LiveInterrupted, LiveUnavailable, *DATABASE_DOWN):
                 rejoined = True
                 await asyncio.sleep(settings.LIVE_HUB_PROBE_SECONDS)
+
+    async def _close_when_found_inactive(self, user_id: int) -> None:
+        """The event above is sent by every service and admin action that deactivates; an
+        `update()` or plain SQL sends nothing, so the account is also looked up now and then
+        (LIVE_ACCOUNT_RECHECK_SECONDS; one indexed read per signed-in socket)."""
+        while True:
+            await asyncio.sleep(settings.LIVE_ACCOUNT_RECHECK_SECONDS)
+            try:
+                active = await _is_active(user_id)
+            except DATABASE_DOWN:
+                continue
+            if not active:
+                await self.close(code=4403, reason="Account deactivated")
+                return
 
     async def _close_when_idle(self) -> None:
         limit = settings.GRAPHQL_WS_IDLE_SECONDS
@@ -154,6 +169,7 @@ class GraphQLWebSocketConsumer(SocketCounts, GraphQLWSConsumer):
             raise ConnectionRejectionError()
         if user is not None and user.is_authenticated:
             self._account_watch = asyncio.create_task(self._close_when_deactivated(user.pk))
+            self._account_poll = asyncio.create_task(self._close_when_found_inactive(user.pk))
         return await super().on_ws_connect(context)
 
 

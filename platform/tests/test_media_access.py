@@ -141,3 +141,14 @@ def test_an_mp4_is_served_in_the_byte_ranges_players_ask_for(anon, stored):
     tail = Client().get(path, HTTP_RANGE="bytes=-3")
     assert b"".join(tail.streaming_content) == whole[-3:]
     assert Client().get(path, HTTP_RANGE=f"bytes={len(whole)}-").status_code == 416
+
+
+@pytest.mark.parametrize("header", ["bytes=" + "9" * 5000 + "-", "bytes=-" + "1" * 4400, "bytes=1-" + "7" * 30])
+def test_a_range_with_a_huge_number_is_ignored_not_an_error(anon, stored, header, no_errors_logged):
+    """Issue #21, L3: a Range header with more than 4,300 digits was an HTTP 500 (Python's
+    int-digit limit). It is no range we serve: the whole file comes back."""
+    video = stored("PUBLIC")
+    path = anon.execute(VIDEO, {"id": global_id(video)})["video"]["videoUrl"].removeprefix("http://testserver")
+    answer = Client().get(path, HTTP_RANGE=header)
+    assert answer.status_code == 200 and answer["Accept-Ranges"] == "bytes"
+    assert b"".join(answer.streaming_content) == f"the bytes of renditions/{video.pk}/test/540p.mp4".encode()

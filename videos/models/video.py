@@ -145,7 +145,9 @@ class Video(models.Model):
     rewatch_count = models.PositiveIntegerField(default=0)
     watch_time_ms = models.BigIntegerField(default=0)
     impression_count = models.PositiveIntegerField(
-        default=0, help_text="Viewers shown it (a watch event of any length), once per viewer and hour."
+        default=0,
+        help_text="Viewers the feed served it to who reported watching it (any length): once per account or "
+        "anonymous address and hour.",
     )
 
     created_at = models.DateTimeField(auto_now_add=True)

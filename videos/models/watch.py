@@ -14,6 +14,14 @@ class WatchEvent(models.Model):
     watched_ms = models.PositiveIntegerField()
     completed = models.BooleanField(default=False)
     loops = models.PositiveSmallIntegerField(default=0)
+    # NULL, not "": the roll-up's SQL reads "no vote" as a missing value (WHERE pool_key IS NOT NULL)
+    pool_key = models.CharField(  # noqa: DJ001
+        max_length=48,
+        null=True,
+        blank=True,
+        help_text="Whose vote this is in the video's traffic pool (u:<account> or a:<address>); empty when the "
+        "feed never served the video to this viewer, so the pool does not count it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -69,9 +77,12 @@ class VideoImpression(models.Model):
     most once per viewer, video and hour, and only so many per viewer and hour. What traffic
     pools count, so page loads that nobody watches, or one script, cannot move a video."""
 
-    viewer_key = models.CharField(max_length=48)
+    viewer_key = models.CharField(max_length=48, help_text="The pool vote's owner: u:<account> or a:<address>.")
     hour = models.DateTimeField()
     video = models.ForeignKey("videos.Video", on_delete=models.CASCADE, related_name="+")
+    # whether this viewer's reports this hour finished or rewatched it: counted once each
+    completed = models.BooleanField(default=False, db_default=False)
+    rewatched = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         constraints = [

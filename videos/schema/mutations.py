@@ -3,6 +3,7 @@ import strawberry_django
 from strawberry import Info
 from strawberry.file_uploads import Upload
 
+from accounts.services.rate_limits import client_address
 from platform.graphql.errors import OkPayload, collect_user_errors
 from platform.graphql.idempotency import idempotency_key_field, idempotent
 from platform.graphql.ids import decode_global_id, node_pk, parse_global_id
@@ -10,7 +11,7 @@ from platform.graphql.input_limits import MaxLength
 from platform.graphql.viewer import anonymous_session_key, current_user, rate_limit, require_user
 
 from ..models import Video
-from ..services import comments, edits, engagement, reports, uploads, watch
+from ..services import comments, edits, engagement, reports, served, uploads, watch
 from .types import (
     CommentPayload,
     CommentPolicyEnum,
@@ -227,8 +228,15 @@ class Mutation:
                 watch.WatchEventInput(node_pk(e.video_id, "Video"), e.watched_ms, e.completed, e.loops)
                 for e in input.events
             ]
+            session_key = "" if viewer else anonymous_session_key(info)
+            # one pool vote per account or address, and only for what the feed served them
+            reported = {e.video_id for e in events if isinstance(e.video_id, int)}
+            voter = watch.PoolVoter(
+                f"u:{viewer.pk}" if viewer else f"a:{client_address(info.context.request)}",
+                served.served_among(served.viewer_key(viewer, session_key), reported),
+            )
             accepted, rejected = watch.record_watch_events(
-                viewer, "" if viewer else anonymous_session_key(info), events, batch_id=input.batch_id
+                viewer, session_key, events, batch_id=input.batch_id, voter=voter
             )
             return WatchEventsPayload(
                 accepted=accepted, rejected=[RejectedWatchEvent(index=r.index, reason=r.reason) for r in rejected]

@@ -57,9 +57,7 @@ class SearchResults:
         viewer = current_user(info)
         # public videos; first_visible narrows them to those the viewer may see (VideoType.get_queryset)
         public = Video.objects.filter(visibility=Video.Visibility.PUBLIC)
-        filtered = filters_of(viewer)
-        if filtered.sql:
-            public = public.exclude(caption__iregex=filtered.sql)
+        public = filters_of(viewer).exclude_from(public, "caption")
         matches = public.annotate(search=SearchVector("caption", config="simple")).filter(
             search=SearchQuery(self.text, config="simple", search_type="websearch")
         )

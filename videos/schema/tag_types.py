@@ -87,6 +87,13 @@ def public_count(relation: str) -> Count:
     )
 
 
+def _unfiltered(queryset: QuerySet[Video], info: Info) -> QuerySet[Video]:
+    """A hashtag page without the videos the viewer's keyword filters hide."""
+    from .types import keyword_filters_of
+
+    return keyword_filters_of(info).exclude_from(queryset, "caption")
+
+
 @strawberry_django.type(Hashtag, name="Hashtag")
 class HashtagType(relay.Node):
     """A topic. A hashtag exists for a viewer through a public, published video that uses it
@@ -126,7 +133,7 @@ class HashtagType(relay.Node):
     videos: DjangoCursorConnection[Annotated["VideoType", strawberry.lazy("videos.schema.types")]] = (  # noqa: F821
         strawberry_django.connection(
             field_name="videos",
-            field_cls=ordered_relation("-published_at", "-id"),
+            field_cls=ordered_relation("-published_at", "-id", narrow=_unfiltered),
             description="Videos with this hashtag the viewer may see, newest first.",
         )
     )

@@ -12,10 +12,11 @@ from accounts.models import Block, Follow, Mute
 from accounts.models.mute import in_force
 from accounts.models.user import CommentPolicy
 from accounts.schema.types import CommentPolicyEnum, UserType
+from accounts.services.keyword_filters import Filtered, filters_of
 from platform.graphql.cost import ListSize
 from platform.graphql.errors import Payload
 from platform.graphql.urls import file_url
-from platform.graphql.viewer import VIEWER, current_user, viewer_flag
+from platform.graphql.viewer import VIEWER, current_user, per_request, viewer_flag
 
 from ..models import Comment, CommentHeart, Heart, Report, SavedVideo, Video
 from ..models.video import video_visible, visible_videos
@@ -26,6 +27,13 @@ from .tag_types import HashtagType, SoundType
 
 # Keyset cursors are built from the ordering columns; load them even when not selected.
 CURSOR_FIELDS = ["created_at", "id"]
+
+
+def keyword_filters_of(info: Info) -> Filtered:
+    """The viewer's keyword filters, read once per request however many lists apply them."""
+    return per_request(info, "_keyword_filters", lambda: filters_of(current_user(info)))
+
+
 # the review's findings are one per check that failed: a handful, served at most this many
 REVIEW_FINDINGS_MAX = 20
 
@@ -91,7 +99,7 @@ class CommentType(relay.Node):
     @classmethod
     def get_queryset(cls, queryset: QuerySet[Comment], info: Info, **kwargs) -> QuerySet[Comment]:
         """Comments on videos the viewer may see, minus those of accounts on either side of a
-        block with the viewer and of accounts the viewer muted."""
+        block with the viewer and of accounts the viewer muted, and those their keyword filters hide."""
         viewer = current_user(info)
         # a comment of an erased account stays (blank, authorless) when others answered it
         queryset = queryset.filter(video_visible(viewer), Q(author__isnull=True) | Q(author__is_active=True))
@@ -101,6 +109,7 @@ class CommentType(relay.Node):
                 | Exists(Block.objects.filter(blocker=OuterRef("author"), blocked=viewer))
                 | Exists(Mute.objects.filter(in_force(), muter=viewer, muted=OuterRef("author")))
             )
+            queryset = keyword_filters_of(info).exclude_from(queryset, "text")
         return queryset
 
 
@@ -241,6 +250,14 @@ class HeartedVideoType(relay.Node):
 
     hearted_at: datetime = strawberry_django.field(field_name="created_at")
     video: VideoType
+
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet[Heart], info: Info, **kwargs) -> QuerySet[Heart]:
+        """Hearts show where their account shows them (its own, or heartsPublic), and only on
+        videos the viewer may see: `node(id)` of any other heart is null, not an error."""
+        viewer = current_user(info)
+        mine_or_public = Q(user__hearts_public=True, user__is_active=True) | (Q(user=viewer) if viewer else Q())
+        return queryset.filter(mine_or_public, video_visible(viewer))
 
 
 @strawberry_django.type(SavedVideo, name="SavedVideo", only=CURSOR_FIELDS)

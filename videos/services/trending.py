@@ -24,10 +24,16 @@ TRENDING_MAX = 100
 
 
 def _ranked(relation: str) -> list[tuple[int, int]]:
-    """(id, recent public videos) along `relation`, most first."""
+    """(id, recent public videos) along `relation`, ranked by how many creators used it, then
+    by videos: one account posting the same tag on every video cannot take the top."""
     since = timezone.now() - timedelta(days=settings.TRENDING_WINDOW_DAYS)
     recent = public_videos().filter(published_at__gte=since, **{f"{relation}__isnull": False})
-    rows = recent.values_list(relation).annotate(n=Count("pk")).order_by("-n", relation)
+    rows = (
+        recent.values_list(relation)
+        .annotate(creators=Count("author", distinct=True), n=Count("pk"))
+        .order_by("-creators", "-n", relation)
+        .values_list(relation, "n")
+    )
     return [(pk, count) for pk, count in rows[:TRENDING_MAX]]
 
 

@@ -38,16 +38,26 @@ class WatchEventInput:
 
 
 @dataclass(frozen=True)
+class PoolVoter:
+    """How a batch counts for traffic pools: one vote per account or anonymous address (`key`),
+    and only for the videos the feed served to this session or account (`served`; None when
+    that is unknown, e.g. the cache is down: then every video counts)."""
+
+    key: str
+    served: set[int] | None
+
+
+@dataclass(frozen=True)
 class RejectedEvent:
     index: int
     reason: str
 
 
 _INSERT = """
-INSERT INTO videos_watchevent (video_id, user_id, session_key, watched_ms, completed, loops, created_at)
-SELECT video_id, %(user)s, %(session)s, watched_ms, completed, loops, now()
-FROM unnest(%(video)s::bigint[], %(ms)s::int[], %(completed)s::bool[], %(loops)s::smallint[])
-     AS t(video_id, watched_ms, completed, loops)
+INSERT INTO videos_watchevent (video_id, user_id, session_key, watched_ms, completed, loops, pool_key, created_at)
+SELECT video_id, %(user)s, %(session)s, watched_ms, completed, loops, pool_key, now()
+FROM unnest(%(video)s::bigint[], %(ms)s::int[], %(completed)s::bool[], %(loops)s::smallint[], %(pool)s::text[])
+     AS t(video_id, watched_ms, completed, loops, pool_key)
 """
 
 
@@ -83,11 +93,12 @@ def _as_int(value) -> int | None:
 
 
 def record_watch_events(
-    user, session_key: str, events: list[WatchEventInput], batch_id: str | None = None
+    user, session_key: str, events: list[WatchEventInput], batch_id: str | None = None, voter: PoolVoter | None = None
 ) -> tuple[int, list[RejectedEvent]]:
     """Validate and store a batch. Each bad event is rejected with a reason; the others are
     kept. Views (once per viewer and video per hour, after 3 s or half of a shorter video)
-    and watch time reach the video's counters through the roll-up, within seconds.
+    and watch time reach the video's counters through the roll-up, within seconds. Traffic
+    pools hear only the events `voter` may cast (without one, as this viewer, for every video).
 
     With a `batch_id` (the client's own, per viewer), a batch is stored once: sent again, it
     answers what it answered the first time and stores nothing."""
@@ -102,7 +113,9 @@ def record_watch_events(
         )
     ids = [_as_int(event.video_id) for event in events]
     durations = _durations(viewer, {pk for pk in ids if pk is not None}) if any(ids) else {}
-    rows = {"video": [], "ms": [], "completed": [], "loops": []}
+    if voter is None:
+        voter = PoolVoter(f"u:{viewer.pk}" if viewer else f"s:{session_key}", None)
+    rows = {"video": [], "ms": [], "completed": [], "loops": [], "pool": []}
     rejected = []
     for index, (pk, event) in enumerate(zip(ids, events, strict=True)):
         if pk not in durations:
@@ -114,6 +127,7 @@ def record_watch_events(
             rows["ms"].append(event.watched_ms)
             rows["completed"].append(bool(event.completed))
             rows["loops"].append(event.loops)
+            rows["pool"].append(voter.key if voter.served is None or pk in voter.served else None)
     with transaction.atomic():
         if batch_id is not None:
             viewer_key = f"u:{viewer.pk}" if viewer else f"s:{session_key}"

@@ -47,6 +47,17 @@ def test_trending_hashtags_count_new_public_videos(anon, tagged):
     ]
 
 
+def test_one_account_tagging_every_video_cannot_take_the_top(anon, tagged):
+    """Issue #21, L12: one account's 9 videos took the top of trendingHashtags."""
+    spammer = make_user("spammer")
+    for _ in range(9):
+        tagged(spammer, "buynow")
+    for n in range(3):
+        tagged(make_user(f"cook{n}"), "pasta")
+    names = [tag["name"] for tag in anon.execute(HASHTAGS, {"first": 2})["trendingHashtags"]]
+    assert names == ["pasta", "buynow"]
+
+
 def test_the_ranking_is_computed_once_per_cache_period(anon, tagged, settings):
     author = make_user("poster")
     tagged(author, "dance")

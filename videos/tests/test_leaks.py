@@ -98,3 +98,41 @@ def test_search_finds_only_public_published_videos(api, user, creator, shelf):
 def test_counts_in_search_results_are_the_viewers_too(anon, creator, shelf):
     data = anon.execute('{ search(query: "creator") { users { username videoCount } } }')
     assert data["search"]["users"] == [{"username": "creator", "videoCount": 1}]
+
+
+NODE = "query($id: ID!) { node(id: $id) { id } }"
+
+
+def test_a_follow_request_is_its_two_accounts_business(anon, api, user, client_for, no_errors_logged):
+    """Issue #21, L1: node(id) of a FollowRequest returned anyone's pending request."""
+    from accounts.models import FollowRequest
+    from conftest import make_user
+
+    private = make_user("hermit", is_private=True)
+    follow(user, private)  # a private account: this asks instead
+    request = FollowRequest.objects.get(requester=user, target=private)
+    gid = global_id(request)
+    assert api.execute(NODE, {"id": gid})["node"] == {"id": gid}
+    assert client_for(private).execute(NODE, {"id": gid})["node"] == {"id": gid}
+    assert anon.execute(NODE, {"id": gid})["node"] is None
+    assert client_for(make_user("nosy")).execute(NODE, {"id": gid})["node"] is None
+
+
+def test_a_heart_shows_only_where_its_account_shows_hearts(anon, api, user, creator, client_for, shelf,
+                                                          no_errors_logged):  # fmt: skip
+    """Issue #21, L2: node(id) of a heart ignored heartsPublic, and a heart on a hidden video
+    answered a masked error, which told the caller it exists."""
+    from conftest import make_user
+    from videos.models import Heart
+
+    fan = make_user("fan")
+    public, private = (
+        to_base64("HeartedVideo", Heart.objects.create(user=fan, video=shelf[key]).pk) for key in ("public", "private")
+    )
+    stranger = client_for(make_user("stranger"))
+    assert stranger.execute(NODE, {"id": public})["node"] is None  # hearts not public
+    assert client_for(fan).execute(NODE, {"id": public})["node"] is not None
+    type(fan).objects.filter(pk=fan.pk).update(hearts_public=True)
+    assert stranger.execute(NODE, {"id": public})["node"] == {"id": public}
+    assert anon.execute(NODE, {"id": public})["node"] == {"id": public}
+    assert stranger.execute(NODE, {"id": private})["node"] is None  # no error: nothing there

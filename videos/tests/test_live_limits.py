@@ -165,3 +165,27 @@ def test_a_subscription_over_http_is_a_clear_client_error(server, scene, caplog)
     [error] = answer.json()["errors"]
     assert error["extensions"]["code"] == "INVALID" and "websocket" in error["message"]
     assert "Traceback" not in server.output()
+
+
+def test_an_account_deactivated_by_plain_sql_is_disconnected(django_db_setup, scene):
+    """Issue #21, L10: deactivating with QuerySet.update (or SQL) sends no event, and the
+    account's open sockets went on delivering."""
+    from accounts.models import User
+
+    quick = LiveServer({"LIVE_ACCOUNT_RECHECK_SECONDS": "1"})
+
+    async def run():
+        socket = Socket(quick, scene["fan_token"])
+        assert await socket.open() is None
+        assert await socket.subscribe("1", scene["video"]) is None
+        await asyncio.to_thread(User.objects.filter(pk=scene["fan"].pk).update, is_active=False)
+        try:
+            while True:
+                await asyncio.wait_for(socket.ws.recv(), 5)
+        except websockets.exceptions.ConnectionClosed as closed:
+            return closed.rcvd.code if closed.rcvd else None
+
+    try:
+        assert asyncio.run(run()) == 4403
+    finally:
+        quick.stop()

@@ -26,6 +26,13 @@ def test_a_lone_watch_batch_is_counted_within_seconds(live_server_process, worke
     video = make_published(make_user("author"), "watch me")
     token = issue_token(make_user("viewer"))[0]
     batch = {"events": [{"videoId": global_id(video), "watchedMs": 5000, "completed": True}]}
+    headers = {"Authorization": f"Bearer {token}"}
+    page = httpx.post(
+        f"{live_server_process.url}/graphql",
+        json={"query": "{ forYou(first: 10) { edges { node { video { id } } } } }"},
+        headers=headers,
+    ).json()
+    assert [e["node"]["video"]["id"] for e in page["data"]["forYou"]["edges"]] == [global_id(video)]
     answer = httpx.post(
         f"{live_server_process.url}/graphql",
         json={
