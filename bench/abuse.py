@@ -16,76 +16,22 @@ Target: no attack costs more than 10x a normal request's CPU or 50 MB of RSS.
 """
 
 import argparse
-import contextlib
 import json
 import logging
-import os
 import socket
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.abuse_amplifiers import amplifier_attacks, seed_amplifiers
+from bench.process_meter import TICKS, Meter
 from bench.scratch_db import scratch_database
 
 CPU_RATIO_TARGET = 10
 RSS_TARGET_MB = 50
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def _tree(root: int) -> list[int]:
-    parents = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
-    tree, frontier = [root], [root]
-    while frontier:
-        frontier = [pid for pid, parent in parents.items() if parent in frontier]
-        tree += frontier
-    return tree
-
-
-def _cpu(pid: int) -> float:
-    """CPU seconds of a process and of its children it has reaped."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return sum(int(value) for value in fields[11:15]) / TICKS
-
-
-def _status(pid: int, key: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(key):
-            return int(line.split()[1]) * 1024
-    return 0
-
-
-class Meter:
-    def __init__(self, server_pid: int):
-        self.pid = server_pid
-
-    def __enter__(self):
-        # reset the peak RSS mark (not possible for another user's process: peaks then span the run)
-        with contextlib.suppress(OSError):
-            Path(f"/proc/{self.pid}/clear_refs").write_text("5")
-        self.rss = _status(self.pid, "VmRSS")
-        self.cpu = sum(_cpu(pid) for pid in _tree(self.pid))
-        self.wall = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc):
-        self.wall = time.perf_counter() - self.wall
-        self.cpu = sum(_cpu(pid) for pid in _tree(self.pid)) - self.cpu
-        self.peak = max(0, _status(self.pid, "VmHWM") - self.rss)
 
 
 def seed():

@@ -25,7 +25,7 @@ def scratch_database(name: str, keep: bool = False, reuse: bool = False):
     if not base:
         sys.exit('DATABASE_URL is not set: run through ./flywheel env, e.g. eval "$(./flywheel env)"')
     admin_url = _with_db(base, "postgres")
-    with psycopg.connect(_conninfo(admin_url), autocommit=True) as conn:
+    with psycopg.connect(conninfo(admin_url), autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
         reused = reuse and exists
         if not reused:
@@ -51,11 +51,11 @@ def scratch_database(name: str, keep: bool = False, reuse: bool = False):
         connections.close_all()
         os.environ["DATABASE_URL"] = base
         if not keep and not reused:
-            with psycopg.connect(_conninfo(admin_url), autocommit=True) as conn:
+            with psycopg.connect(conninfo(admin_url), autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _conninfo(url: str) -> str:
+def conninfo(url: str) -> str:
     import dj_database_url
 
     config = dj_database_url.parse(url)

@@ -10,6 +10,8 @@ write N websocket frames; what the real stack costs above it is ours to answer f
 
 import json
 
+from bench.bare_asgi import read_body
+
 subscribers: list[tuple] = []  # (send, subscription id)
 
 
@@ -43,12 +45,7 @@ async def websocket(receive, send):
 
 
 async def http(receive, send):
-    body = b""
-    while True:
-        event = await receive()
-        body += event.get("body", b"")
-        if not event.get("more_body"):
-            break
+    body = await read_body(receive)
     text = (json.loads(body or b"{}").get("variables") or {}).get("t")
     if text is not None:
         data = json.dumps({"commentAdded": {"id": "floor", "text": text}})

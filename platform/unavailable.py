@@ -13,6 +13,8 @@ from django.http import JsonResponse
 from django.utils.deprecation import MiddlewareMixin
 from redis.exceptions import RedisError
 
+from .middleware_on_loop import OnLoop
+
 logger = logging.getLogger("flywheel.unavailable")
 
 DATABASE_DOWN = (OperationalError, InterfaceError)
@@ -37,7 +39,7 @@ def _remember_database_failures(sender, request=None, **kwargs) -> None:
         request.database_unavailable = True
 
 
-class DatabaseUnavailableMiddleware(MiddlewareMixin):
+class DatabaseUnavailableMiddleware(OnLoop, MiddlewareMixin):
     """The outermost middleware: turns a request that failed for want of the database into 503."""
 
     def process_response(self, request, response):
