@@ -10,6 +10,10 @@ from .models import User
 # database itself, however the deactivation happens: migration 0004.)
 accounts_deactivated = Signal()
 
+# Sent with `blocker` and `blocked` inside the transaction that makes a block: what passed
+# between the two accounts goes with it (their notifications of each other).
+account_blocked = Signal()
+
 # Sent with `requester` and `target` when a private account accepts a follow request.
 follow_request_accepted = Signal()
 

@@ -5,7 +5,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.models import Follow, FollowRequest, User
-from accounts.signals import account_purging, follow_request_accepted
+from accounts.signals import account_blocked, account_purging, follow_request_accepted
 from feed.models import PoolDecision
 from videos.media import caption as caption_parser
 from videos.models import Comment, CommentHeart, Heart, ModerationDecision, Video
@@ -133,6 +133,13 @@ def reports_decided(sender, reports, **kwargs) -> None:
             continue
         # no video: the decision may have been to remove it, and the reporter must still hear
         notify(report.reporter_id, Kind.REPORT, f"report:{report.pk}", text=report_text(report))
+
+
+@receiver(account_blocked, dispatch_uid="notifications.forget_blocked")
+def account_blocked_one_another(sender, blocker, blocked, **kwargs) -> None:
+    """A block purges what the two accounts were told of each other, both ways, at once."""
+    forget_actor(blocked.pk, recipient_id=blocker.pk)
+    forget_actor(blocker.pk, recipient_id=blocked.pk)
 
 
 @receiver(account_purging, dispatch_uid="notifications.forget_account")

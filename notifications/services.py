@@ -98,10 +98,13 @@ def retract(recipient_id: int, key: str, actor_id: int) -> None:
     group.save(update_fields=["count", "latest_actor", "latest_at"])
 
 
-def forget_actor(actor_id: int) -> None:
-    """An erased account's events leave every group they were in; each group is recounted
-    ("mia and 12 others" becomes "mia and 11 others"), and one left empty goes."""
+def forget_actor(actor_id: int, *, recipient_id: int | None = None) -> None:
+    """An account's events leave every group they were in (an erased account's), or every
+    group of one recipient (one who blocked them, or whom they blocked); each group is
+    recounted ("mia and 12 others" becomes "mia and 11 others"), and one left empty goes."""
     events = Notification.objects.filter(actor_id=actor_id)
+    if recipient_id is not None:
+        events = events.filter(group__recipient_id=recipient_id)
     group_ids = set(events.values_list("group", flat=True))
     events.delete()
     for group in NotificationGroup.objects.select_for_update().filter(pk__in=group_ids).order_by("pk"):

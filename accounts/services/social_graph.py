@@ -4,7 +4,7 @@ from django.db.models import Exists, F, OuterRef, Q
 
 from ..models import Block, Follow, FollowRequest, Mute, User
 from ..models.mute import in_force
-from ..signals import follow_request_accepted
+from ..signals import account_blocked, follow_request_accepted
 
 
 def is_blocked_between(a: User, b: User) -> bool:
@@ -128,14 +128,16 @@ def unfollow(actor: User, target: User) -> bool:
 def block(actor: User, target: User) -> bool:
     """Block `target`: follows both ways are removed and each is hidden from the other."""
     require_other_active_user(actor, target, "block")
-    try:
-        with transaction.atomic():
-            _, created = Block.objects.get_or_create(blocker=actor, blocked=target)
-    except IntegrityError:
-        created = False
-    _remove_follow(actor.pk, target.pk)
-    _remove_follow(target.pk, actor.pk)
-    FollowRequest.objects.filter(Q(requester=actor, target=target) | Q(requester=target, target=actor)).delete()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                _, created = Block.objects.get_or_create(blocker=actor, blocked=target)
+        except IntegrityError:
+            created = False
+        _remove_follow(actor.pk, target.pk)
+        _remove_follow(target.pk, actor.pk)
+        FollowRequest.objects.filter(Q(requester=actor, target=target) | Q(requester=target, target=actor)).delete()
+        account_blocked.send(sender=User, blocker=actor, blocked=target)
     return created
 
 

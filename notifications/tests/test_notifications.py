@@ -127,6 +127,25 @@ def test_review_results_pool_promotions_and_report_decisions(client_for, user, c
     assert decision["kind"] == "REPORT" and "within our rules" in decision["text"]
 
 
+def test_a_block_purges_what_the_two_accounts_were_told_of_each_other(client_for, creator, video):
+    """Issue #22: notifications between two accounts go when one blocks the other, both ways;
+    the groups they shared with others are recounted."""
+    troll, fan = make_user("troll"), make_user("fan")
+    for account in (fan, troll):
+        heart(account, video.pk)
+    troll_video = Video.objects.create(
+        author=troll, caption="mine", status=Video.Status.PUBLISHED, published_at=timezone.now(), file="v/t.mp4"
+    )
+    heart(creator, troll_video.pk)
+    assert Notification.objects.filter(actor=troll, group__recipient=creator).exists()
+    block(creator, troll)
+    assert not Notification.objects.filter(actor=troll, group__recipient=creator).exists()
+    assert not Notification.objects.filter(actor=creator, group__recipient=troll).exists()
+    group = NotificationGroup.objects.get(recipient=creator, kind="HEART")
+    assert (group.count, group.latest_actor) == (1, fan)
+    assert not NotificationGroup.objects.filter(recipient=troll).exists()
+
+
 def test_nothing_from_oneself_blocked_or_muted_accounts(client_for, creator, video):
     heart(creator, video.pk)
     blocked, muted = make_user("blocked"), make_user("muted")
