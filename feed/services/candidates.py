@@ -43,12 +43,7 @@ _shared: dict[str, object] = {"at": -1e9, "lists": None}
 
 
 def _public():
-    return Video.objects.filter(
-        status=Video.Status.PUBLISHED,
-        visibility=Video.Visibility.PUBLIC,
-        author__is_active=True,
-        author__is_private=False,
-    )
+    return Video.objects.filter(audience=Video.Audience.PUBLIC)
 
 
 def _compute() -> dict[str, list[tuple]]:

@@ -9,23 +9,24 @@ from accounts.models.user import CommentPolicy
 
 
 def visible_videos(queryset: models.QuerySet, viewer) -> models.QuerySet:
-    """Narrow any queryset of videos to those `viewer` may watch: published public ones of
-    public accounts; of an account they follow, its public and followers-only ones (a private
-    account's videos are for its accepted followers only); all of their own (whatever the
-    status); never across a block. A function, so querysets built by the GraphQL optimizer
-    (which do not carry our QuerySet class) can be narrowed too."""
+    """Narrow any queryset of videos to those `viewer` may watch: those whose audience is
+    everyone; of an account they follow, those for its followers too (a private account's
+    videos are for its accepted followers only); all of their own (whatever the status); never
+    across a block. The audience column (kept by the database: migration videos/0022) carries
+    the video's status and visibility and its author's privacy and activity, so the rule joins
+    nothing. A function, so querysets built by the GraphQL optimizer (which do not carry our
+    QuerySet class) can be narrowed too."""
     from accounts.models import Block, Follow
 
-    published = Q(status=Video.Status.PUBLISHED, author__is_active=True)
-    for_everyone = Q(visibility=Video.Visibility.PUBLIC, author__is_private=False)
+    for_everyone = Q(audience=Video.Audience.PUBLIC)
     if viewer is None or not viewer.is_authenticated:
-        return queryset.filter(published, for_everyone)
+        return queryset.filter(for_everyone)
     follows_author = Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("author")))
     blocked = Exists(Block.objects.filter(blocker=viewer, blocked=OuterRef("author"))) | Exists(
         Block.objects.filter(blocker=OuterRef("author"), blocked=viewer)
     )
-    for_followers = Q(visibility__in=[Video.Visibility.PUBLIC, Video.Visibility.FOLLOWERS]) & follows_author
-    others = published & ~blocked & (for_everyone | for_followers)
+    for_followers = Q(audience=Video.Audience.FOLLOWERS) & follows_author
+    others = ~blocked & (for_everyone | for_followers)
     return queryset.filter(others | Q(author=viewer))
 
 
@@ -40,12 +41,7 @@ def video_visible(viewer, ref: str = "video", among: models.QuerySet | None = No
 
 def public_videos() -> models.QuerySet:
     """Published public videos of active public accounts: what anyone may see."""
-    return Video.objects.filter(
-        status=Video.Status.PUBLISHED,
-        author__is_active=True,
-        visibility=Video.Visibility.PUBLIC,
-        author__is_private=False,
-    )
+    return Video.objects.filter(audience=Video.Audience.PUBLIC)
 
 
 def visible_sounds(queryset: models.QuerySet, viewer) -> models.QuerySet:
@@ -81,10 +77,25 @@ class Video(models.Model):
         FOLLOWERS = "FOLLOWERS", "Followers"
         PRIVATE = "PRIVATE", "Only me"
 
+    class Audience(models.TextChoices):
+        PUBLIC = "PUBLIC", "Anyone"
+        FOLLOWERS = "FOLLOWERS", "Its author's followers"
+        PRIVATE = "PRIVATE", "Its author only"
+        HIDDEN = "HIDDEN", "Its author only, not yet (or no longer) published"
+
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="videos")
     caption = models.TextField(blank=True)
     visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROCESSING)
+    audience = models.CharField(
+        max_length=10,
+        choices=Audience.choices,
+        default=Audience.HIDDEN,
+        db_default=Audience.HIDDEN,
+        editable=False,
+        help_text="Who may see it, from its status and visibility and its author's privacy and activity: "
+        "kept exact by the database itself (migration videos/0022), however any of them changes.",
+    )
     rejection_reasons = ArrayField(
         models.TextField(),
         default=list,
@@ -159,6 +170,8 @@ class Video(models.Model):
         indexes = [
             models.Index(fields=["author", "-created_at", "-id"], name="videos_video_author_recent"),
             models.Index(fields=["status", "-published_at"], name="videos_video_status_recent"),
+            # what anyone may see, newest first: trending, search, public lists
+            models.Index(fields=["audience", "-published_at"], name="videos_video_audience_recent"),
             # the following feed: each followed author's newest published videos
             models.Index(
                 fields=["author", "-published_at", "-id"],

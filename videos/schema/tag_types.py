@@ -73,18 +73,8 @@ class SoundType(relay.Node):
 
 
 def public_count(relation: str) -> Count:
-    """Published public videos by active accounts along `relation`, as one aggregate."""
-    return Count(
-        relation,
-        filter=Q(
-            **{
-                f"{relation}__status": Video.Status.PUBLISHED,
-                f"{relation}__visibility": Video.Visibility.PUBLIC,
-                f"{relation}__author__is_active": True,
-                f"{relation}__author__is_private": False,
-            }
-        ),
-    )
+    """Videos anyone may see along `relation`, as one aggregate."""
+    return Count(relation, filter=Q(**{f"{relation}__audience": Video.Audience.PUBLIC}))
 
 
 def _unfiltered(queryset: QuerySet[Video], info: Info) -> QuerySet[Video]:

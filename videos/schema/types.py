@@ -46,18 +46,14 @@ _viewer_has_hearted = viewer_flag(Heart, user_id=VIEWER, video="pk")
 _viewer_has_saved = viewer_flag(SavedVideo, user_id=VIEWER, video="pk")
 
 
-_ACCESS_FIELDS = ["status", "visibility", "author_id", "author__is_private"]
+_ACCESS_FIELDS = ["audience", "author_id"]
 
 
 def _media_claims(root: Video, info: Info) -> dict:
     """A public, published video of a public account has file URLs that are everyone's (and
     cacheable); any other's belong to the viewer they were given to, and work only while that
     viewer may see it."""
-    if (
-        root.status == Video.Status.PUBLISHED
-        and root.visibility == Video.Visibility.PUBLIC
-        and not root.author.is_private
-    ):
+    if root.audience == Video.Audience.PUBLIC:
         return {"video_id": root.pk}
     viewer = current_user(info)
     return {"video_id": root.pk, "viewer_id": viewer.pk if viewer else 0}
