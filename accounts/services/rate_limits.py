@@ -175,7 +175,8 @@ class Backoff:
     def release(self, subject: str) -> None:
         """Give back the attempt claimed by `begin` without judging it (another check refused it)."""
         try:
-            cache.delete(list(self._keys(subject))[2])
+            _fails, _until, busy = self._keys(subject)
+            cache.delete(busy)
         except CACHE_DOWN:
             logger.warning("backoff %s is not released: the cache is unreachable", self.name, exc_info=True)
 

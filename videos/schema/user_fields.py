@@ -4,7 +4,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from ..models import Collection, Heart, SavedVideo, Video
-from ..models.video import video_visible, visible_videos
+from ..models.video import visible_videos
 
 
 def published_videos_of(user, viewer):
@@ -33,12 +33,12 @@ def saved_by(user, viewer):
 
 
 def hearted_by(user, viewer):
-    """The videos `user` hearted, newest heart first: for the account itself, or for anyone if
-    it made its hearts public; only videos `viewer` may see."""
+    """The published videos `user` hearted, newest heart first. HeartedVideoType.get_queryset
+    applies the rule (the account itself, or anyone if it made its hearts public; only videos
+    the viewer may see); this only skips the query when the answer is surely empty."""
     if not user.hearts_public and (viewer is None or viewer.pk != user.pk):
         return Heart.objects.none()
-    published = Video.objects.filter(status=Video.Status.PUBLISHED)
-    return Heart.objects.filter(video_visible(viewer, among=published), user=user).order_by("-created_at", "-id")
+    return Heart.objects.filter(user=user, video__status=Video.Status.PUBLISHED).order_by("-created_at", "-id")
 
 
 def collections_of(user, viewer):
