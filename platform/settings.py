@@ -431,6 +431,10 @@ GRAPHQL_MAX_STRING_LENGTH = env_int("GRAPHQL_MAX_STRING_LENGTH", 1000)
 GRAPHQL_MAX_LIST_LENGTH = 100
 # JSON bodies (and variables) nested deeper than this are refused with HTTP 400.
 GRAPHQL_MAX_JSON_DEPTH = 32
+# PERSISTED_QUERIES_MAX(_BYTES): documents each server process remembers for automatic
+# persisted queries (platform/graphql/persisted_queries.py), least recently used dropped first.
+PERSISTED_QUERIES_MAX = env_int("PERSISTED_QUERIES_MAX", 2000)
+PERSISTED_QUERIES_MAX_BYTES = env_int("PERSISTED_QUERIES_MAX_BYTES", 8 * 1024 * 1024)
 # GRAPHQL_INTROSPECTION: answer __schema/__type queries. On in development (GraphiQL needs it);
 # off in production unless enabled, so the schema is not a map handed to every scraper.
 GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", DEBUG)

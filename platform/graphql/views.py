@@ -26,6 +26,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from ..unavailable import RETRY_AFTER_SECONDS
+from .persisted_queries import PersistedQueryError, resolve_persisted
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 APPLICATION_JSON = "application/json"
@@ -82,6 +83,8 @@ class GraphQLHTTPView(AsyncGraphQLView):
             response = await self.run(request=request)
         except HTTPException as exc:
             return self._error_response(exc.reason, exc.status_code, media_type)
+        except PersistedQueryError as exc:
+            return self._error_response(exc.message, exc.status, media_type, code=exc.code)
 
         if response.get("Content-Type", "").startswith(APPLICATION_JSON):
             response["Content-Type"] = f"{media_type}; charset=utf-8"
@@ -91,6 +94,12 @@ class GraphQLHTTPView(AsyncGraphQLView):
                 response.status_code = 503
                 response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+
+    async def parse_http_body(self, request):
+        data = await super().parse_http_body(request)
+        if isinstance(data, list):  # batches are refused by Strawberry's own checks
+            return data
+        return resolve_persisted(data)
 
     def decode_json(self, data: str | bytes) -> object:
         try:
@@ -116,9 +125,10 @@ class GraphQLHTTPView(AsyncGraphQLView):
         return response
 
     @staticmethod
-    def _error_response(message: str, status: int, media_type: str) -> HttpResponse:
+    def _error_response(message: str, status: int, media_type: str, code: str | None = None) -> HttpResponse:
+        error = {"message": message, **({"extensions": {"code": code}} if code else {})}
         return HttpResponse(
-            json.dumps({"errors": [{"message": message}]}),
+            json.dumps({"errors": [error]}),
             status=status,
             content_type=f"{media_type}; charset=utf-8",
         )
