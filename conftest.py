@@ -5,6 +5,7 @@ import json
 import logging
 
 import pytest
+from asgiref import sync
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
@@ -190,3 +191,17 @@ def redis_servers(django_db_setup, django_db_blocker, redis_server):
     yield servers
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def hops(monkeypatch):
+    """The callables sent to the thread pool, in order."""
+    sent = []
+    original = sync.SyncToAsync.__call__
+
+    async def counting(self, *args, **kwargs):
+        sent.append(getattr(self.func, "__qualname__", repr(self.func)))
+        return await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(sync.SyncToAsync, "__call__", counting)
+    return sent

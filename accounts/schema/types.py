@@ -8,7 +8,7 @@ from strawberry import Info, relay
 from strawberry_django.relay import DjangoCursorConnection
 
 from platform.graphql.errors import Payload
-from platform.graphql.internals import ordered_relation
+from platform.graphql.internals import on_the_loop, ordered_relation, orm_when_needed
 from platform.graphql.shared_events import SHAREABLE
 from platform.graphql.urls import file_url
 from platform.graphql.viewer import VIEWER, current_user, viewer_flag
@@ -63,7 +63,7 @@ def _follow_flag(root: User, annotation: str, info: Info, *, viewer_is_follower:
     if viewer is None:
         return False
     pair = {"follower": viewer, "followee": root} if viewer_is_follower else {"follower": root, "followee": viewer}
-    return Follow.objects.filter(**pair).exists()
+    return orm_when_needed(Follow.objects.filter(**pair).exists)
 
 
 # Where suggestedAccounts leaves each account's reason for its suggestionReason.
@@ -143,6 +143,7 @@ class UserType(relay.Node):
         description="The name to show; the username when none is set.",
         metadata=SHAREABLE,
     )
+    @on_the_loop
     def display_name(self, root: User) -> str:
         return root.name
 
@@ -154,6 +155,7 @@ class UserType(relay.Node):
         annotate={"viewer_follows_flag": _viewer_follows},
         description="Whether the signed-in viewer follows this account.",
     )
+    @on_the_loop
     def viewer_follows(self, root: User, info: Info) -> bool:
         return _follow_flag(root, "viewer_follows_flag", info, viewer_is_follower=True)
 
@@ -161,6 +163,7 @@ class UserType(relay.Node):
         annotate={"follows_viewer_flag": _follows_viewer},
         description="Whether this account follows the signed-in viewer.",
     )
+    @on_the_loop
     def follows_viewer(self, root: User, info: Info) -> bool:
         return _follow_flag(root, "follows_viewer_flag", info, viewer_is_follower=False)
 

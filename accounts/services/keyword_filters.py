@@ -77,7 +77,12 @@ def _phrase_pattern(phrase: str) -> str:
 def filters_of(user: User | None) -> Filtered:
     if user is None or not user.is_authenticated:
         return NOTHING
-    return _pattern(list(KeywordFilter.objects.filter(user=user).values_list("phrase", flat=True)))
+    return filters_from(list(KeywordFilter.objects.filter(user=user).values_list("phrase", flat=True)))
+
+
+def filters_from(phrases: list[str]) -> Filtered:
+    """The filters made of these phrases (accounts.services.relations reads them with the rest)."""
+    return _pattern(phrases)
 
 
 def phrases_of(user: User) -> list[str]:

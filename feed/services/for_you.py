@@ -17,10 +17,8 @@ import numpy as np
 from django.core.cache import cache
 from django.utils import timezone
 
-from accounts.models import Follow
-from accounts.services.keyword_filters import NOTHING, Filtered, filters_of
-from accounts.services.mutes import muted_by
-from accounts.services.social_graph import blocked_either_way
+from accounts.services.keyword_filters import NOTHING, Filtered
+from accounts.services.relations import relations_of
 from platform.unavailable import CACHE_DOWN
 from videos.models import NotInterested, Report, Video, WatchEvent
 
@@ -78,6 +76,7 @@ class Viewer:
     signals: dict[int, float] = field(default_factory=dict)  # video id -> interest strength
     follows: set[int] = field(default_factory=set)
     muted: set[int] = field(default_factory=set)  # accounts the viewer muted: never in their feed
+    blocked: set[int] = field(default_factory=set)  # either side of a block: never in their feed
     filtered: Filtered = NOTHING  # words and hashtags the viewer never wants to see
 
     @property
@@ -94,9 +93,9 @@ def _viewer(user, session_key: str, knobs: FeedSettings) -> Viewer:
     ).first()
     if viewer.user:
         viewer.signals = user_recent_strengths(viewer.user, knobs, since=reset.reset_at if reset else None)
-        viewer.follows = set(Follow.objects.filter(follower=viewer.user).values_list("followee", flat=True))
-        viewer.muted = muted_by(viewer.user)
-        viewer.filtered = filters_of(viewer.user)
+        known = relations_of(viewer.user)
+        viewer.follows, viewer.muted, viewer.blocked = set(known.follows), set(known.muted), set(known.blocked)
+        viewer.filtered = known.filters
     elif session_key:
         viewer.signals = session_strengths(session_key, knobs, since=reset.reset_at if reset else None)
     viewer.reset = reset
@@ -223,7 +222,7 @@ def for_you_page(
         predicted = {int(model.video_ids[i]): 1 / (1 + math.exp(-float(scores[i]))) for i in top}
         interest = _rows(base.filter(pk__in=list(predicted)), 300)
     shared = shared_lists()
-    unwanted_authors = blocked_either_way(viewer.user) | viewer.muted | ({viewer.user.pk} if viewer.user else set())
+    unwanted_authors = viewer.blocked | viewer.muted | ({viewer.user.pk} if viewer.user else set())
 
     def usable(name: str, limit: int) -> list[Candidate]:
         rows = (

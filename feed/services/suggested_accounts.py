@@ -17,8 +17,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from accounts.models import Follow, FollowRequest, User
-from accounts.services.mutes import muted_by
-from accounts.services.social_graph import blocked_either_way
+from accounts.services.relations import relations_of
 from videos.models import Heart, Video, WatchEvent
 from videos.models.video import public_videos
 
@@ -52,9 +51,9 @@ def suggest(viewer: User | None, limit: int) -> list[Suggestion]:
 def _excluded(viewer: User | None) -> set[int]:
     if viewer is None:
         return set()
-    followed = Follow.objects.filter(follower=viewer).values_list("followee", flat=True)
+    known = relations_of(viewer)
     requested = FollowRequest.objects.filter(requester=viewer).values_list("target", flat=True)
-    return {viewer.pk, *followed, *requested, *blocked_either_way(viewer), *muted_by(viewer)}
+    return {viewer.pk, *known.follows, *requested, *known.hidden_authors}
 
 
 def _names(usernames: list[str], total: int) -> str:

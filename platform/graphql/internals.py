@@ -1,9 +1,11 @@
-"""The two places where Flywheel reaches past Strawberry's and strawberry-django's public API.
+"""The places where Flywheel reaches past Strawberry's and strawberry-django's public API.
 
 Written against strawberry-graphql 0.341.2 and strawberry-graphql-django 0.93.0 (pinned in
 requirements.txt); ``platform/tests/test_internals.py`` fails if an upgrade changes either."""
 
+from asgiref.sync import sync_to_async
 from strawberry.types import ExecutionContext
+from strawberry.utils.inspect import in_async_context
 from strawberry_django.fields.field import StrawberryDjangoField
 from strawberry_django.optimizer import is_optimized_by_prefetching
 
@@ -43,3 +45,25 @@ def ordered_relation(*ordering: str, hidden=None, narrow=None) -> type[Strawberr
             return super().get_queryset(queryset, info, **kwargs)
 
     return OrderedRelationField
+
+
+def on_the_loop(resolver):
+    """Mark a field resolver that never touches the database (it reads its row's loaded
+    columns, annotations or the request): strawberry-django then calls it on the event loop.
+
+    Otherwise ``StrawberryDjangoField.safe_resolver`` (0.93) sends every sync resolver to the
+    thread pool and back, a hop per field per row (ten videos with a display name and a
+    viewer flag each: twenty hops). It skips the hop for resolvers whose function carries
+    ``is_async_safe``, the mark it gives its own default resolvers. Put it under the field
+    decorator. A resolver that may need the ORM after all goes through ``orm_when_needed``."""
+    resolver.is_async_safe = True
+    return resolver
+
+
+def orm_when_needed(compute, *args):
+    """`compute(*args)`, on the ORM's thread when called from the event loop (an
+    ``on_the_loop`` resolver's rare fallback, as an awaitable strawberry-django awaits), else
+    directly (a sync execution, or already on the ORM's thread)."""
+    if in_async_context():
+        return sync_to_async(compute)(*args)
+    return compute(*args)

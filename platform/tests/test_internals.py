@@ -43,3 +43,21 @@ def test_an_ordered_relation_is_prefetched_in_its_through_tables_order(anon, dja
     edges = data["user"]["following"]["edges"]
     assert [e["node"]["username"] for e in edges] == ["fan0", "fan2", "fan1"]  # newest follow first
     assert {e["node"]["followers"]["edges"][0]["node"]["username"] for e in edges} == {"star"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_resolver_marked_on_the_loop_costs_no_thread_hop(hops):
+    """`on_the_loop` relies on strawberry-django (0.93) honouring `is_async_safe` on a
+    resolver's function: displayName (marked) must not add a hop to the query without it."""
+    from accounts.services.tokens import issue_token
+    from platform.tests.test_thread_hops import _post
+
+    token = issue_token(make_user("viewer", display_name="Vee"))[0]
+    counts = []
+    for query in ("{ viewer { username } }", "{ viewer { username displayName } }"):
+        _post({"query": query}, Authorization=f"Bearer {token}")
+        hops.clear()
+        status, body = _post({"query": query}, Authorization=f"Bearer {token}")
+        assert status == 200 and body["data"]["viewer"]["username"] == "viewer", body
+        counts.append(len(hops))
+    assert counts[0] == counts[1], hops

@@ -7,27 +7,12 @@ import asyncio
 import json
 
 import pytest
-from asgiref import sync
 from django.test import AsyncClient
 
 from accounts.services.tokens import issue_token
 from conftest import make_user
 
 TYPENAME = {"query": "{ __typename }"}
-
-
-@pytest.fixture
-def hops(monkeypatch):
-    """The callables sent to the thread pool, in order."""
-    sent = []
-    original = sync.SyncToAsync.__call__
-
-    async def counting(self, *args, **kwargs):
-        sent.append(getattr(self.func, "__qualname__", repr(self.func)))
-        return await original(self, *args, **kwargs)
-
-    monkeypatch.setattr(sync.SyncToAsync, "__call__", counting)
-    return sent
 
 
 def _post(body: dict, **headers) -> tuple[int, list]:

@@ -9,6 +9,7 @@ from strawberry import Info
 from accounts.models import User
 from accounts.schema.types import UserType
 from accounts.services.keyword_filters import filters_of
+from platform.graphql.batch import one_visible
 from platform.graphql.cost import ListSize
 from platform.graphql.ids import node_pk
 from platform.graphql.input_limits import MaxLength
@@ -67,9 +68,8 @@ class SearchResults:
 @strawberry.type
 class Query:
     @strawberry_django.field(description="A video by its global ID; null when missing or not visible to you.")
-    def video(self, id: strawberry.ID) -> VideoType | None:
-        pk = node_pk(id, "Video")
-        return Video.objects.filter(pk=pk) if pk else Video.objects.none()
+    async def video(self, info: Info, id: strawberry.ID) -> VideoType | None:
+        return await one_visible(info, VideoType, Video, node_pk(id, "Video"))
 
     @strawberry_django.field(description="A sound by its global ID, for its page; null when not visible to you.")
     def sound(self, id: strawberry.ID) -> SoundType | None:

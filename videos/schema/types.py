@@ -4,19 +4,20 @@ from typing import Annotated
 import strawberry
 import strawberry_django
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from strawberry import Info, relay
 from strawberry_django.relay import DjangoCursorConnection
 
-from accounts.models import Block, Follow, Mute
-from accounts.models.mute import in_force
+from accounts.models import Follow
 from accounts.models.user import CommentPolicy
 from accounts.schema.types import CommentPolicyEnum, UserType
-from accounts.services.keyword_filters import Filtered, filters_of
+from accounts.services.keyword_filters import Filtered
+from accounts.services.relations import relations
 from platform.graphql.cost import ListSize
 from platform.graphql.errors import Payload
+from platform.graphql.internals import on_the_loop, orm_when_needed
 from platform.graphql.urls import file_url
-from platform.graphql.viewer import VIEWER, current_user, per_request, viewer_flag
+from platform.graphql.viewer import VIEWER, current_user, viewer_flag
 
 from ..models import Comment, CommentHeart, Heart, Report, SavedVideo, Video
 from ..models.video import video_visible, visible_videos
@@ -31,7 +32,7 @@ CURSOR_FIELDS = ["created_at", "id"]
 
 def keyword_filters_of(info: Info) -> Filtered:
     """The viewer's keyword filters, read once per request however many lists apply them."""
-    return per_request(info, "_keyword_filters", lambda: filters_of(current_user(info)))
+    return relations(info).filters
 
 
 # the review's findings are one per check that failed: a handful, served at most this many
@@ -86,11 +87,12 @@ class CommentType(relay.Node):
     @strawberry_django.field(
         annotate={"viewer_hearted_comment": viewer_flag(CommentHeart, user_id=VIEWER, comment="pk")}
     )
+    @on_the_loop
     def viewer_has_hearted(self, root: Comment, info: Info) -> bool:
         if hasattr(root, "viewer_hearted_comment"):
             return root.viewer_hearted_comment
         viewer = current_user(info)
-        return viewer is not None and CommentHeart.objects.filter(user=viewer, comment=root).exists()
+        return viewer is not None and orm_when_needed(CommentHeart.objects.filter(user=viewer, comment=root).exists)
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet[Comment], info: Info, **kwargs) -> QuerySet[Comment]:
@@ -100,11 +102,8 @@ class CommentType(relay.Node):
         # a comment of an erased account stays (blank, authorless) when others answered it
         queryset = queryset.filter(video_visible(viewer), Q(author__isnull=True) | Q(author__is_active=True))
         if viewer is not None:
-            queryset = queryset.exclude(
-                Exists(Block.objects.filter(blocker=viewer, blocked=OuterRef("author")))
-                | Exists(Block.objects.filter(blocker=OuterRef("author"), blocked=viewer))
-                | Exists(Mute.objects.filter(in_force(), muter=viewer, muted=OuterRef("author")))
-            )
+            if hidden := relations(info).hidden_authors:
+                queryset = queryset.exclude(author_id__in=hidden)
             queryset = keyword_filters_of(info).exclude_from(queryset, "text")
         return queryset
 
@@ -220,18 +219,20 @@ class VideoType(relay.Node):
         return file_url(info, root.thumbnail, **_media_claims(root, info))
 
     @strawberry_django.field(annotate={"viewer_hearted": _viewer_has_hearted})
+    @on_the_loop
     def viewer_has_hearted(self, root: Video, info: Info) -> bool:
         if hasattr(root, "viewer_hearted"):
             return root.viewer_hearted
         viewer = current_user(info)
-        return viewer is not None and Heart.objects.filter(user=viewer, video=root).exists()
+        return viewer is not None and orm_when_needed(Heart.objects.filter(user=viewer, video=root).exists)
 
     @strawberry_django.field(annotate={"viewer_saved": _viewer_has_saved})
+    @on_the_loop
     def viewer_has_saved(self, root: Video, info: Info) -> bool:
         if hasattr(root, "viewer_saved"):
             return root.viewer_saved
         viewer = current_user(info)
-        return viewer is not None and SavedVideo.objects.filter(user=viewer, video=root).exists()
+        return viewer is not None and orm_when_needed(SavedVideo.objects.filter(user=viewer, video=root).exists)
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet[Video], info: Info, **kwargs) -> QuerySet[Video]:

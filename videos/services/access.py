@@ -1,7 +1,6 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accounts.services.mutes import muted_by
-from accounts.services.social_graph import blocked_either_way
+from accounts.services.relations import relations_of
 
 from ..models import Video
 
@@ -26,4 +25,4 @@ def live_comment_access(viewer, video_pk: int | None) -> frozenset[int] | None:
     in memory."""
     if video_pk is None or not Video.objects.visible_to(viewer).filter(pk=video_pk).exists():
         return None
-    return frozenset(blocked_either_way(viewer) | muted_by(viewer))
+    return relations_of(viewer).hidden_authors
