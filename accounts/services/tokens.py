@@ -23,20 +23,27 @@ def issue_token(user: User, client: str = "") -> tuple[str, AccessToken]:
     return raw, token
 
 
+# Every signed-in request asks this. As a queryset (select_related, first) Django spent 2 ms of
+# CPU building and compiling it, more than all the rest of an empty query; written once here it
+# costs what running it costs. The rule is AccessTokenQuerySet.active's and an active user's.
+_TOKEN_USER_SQL = """
+    SELECT u.*, t.id AS token_pk, t.last_used_at AS token_last_used_at
+    FROM {tokens} t JOIN {users} u ON u.id = t.user_id
+    WHERE t.token_hash = %s AND t.revoked_at IS NULL AND t.expires_at > %s AND u.is_active
+"""
+
+
 def user_for_token(raw: str) -> User | None:
     """The active user a raw token belongs to, or None when it is unknown, expired or revoked."""
-    token = (
-        AccessToken.objects.active()
-        .select_related("user")
-        .filter(token_hash=hash_token(raw), user__is_active=True)
-        .first()
-    )
-    if token is None:
-        return None
     now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-        AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    sql = _TOKEN_USER_SQL.format(tokens=AccessToken._meta.db_table, users=User._meta.db_table)
+    found = list(User.objects.raw(sql, [hash_token(raw), now]))
+    if not found:
+        return None
+    user = found[0]
+    if user.token_last_used_at is None or now - user.token_last_used_at > LAST_USED_RESOLUTION:
+        AccessToken.objects.filter(pk=user.token_pk).update(last_used_at=now)
+    return user
 
 
 def revoke_token(raw: str) -> bool:

@@ -149,3 +149,18 @@ def test_the_admin_sign_in_refuses_accounts_that_are_not_staff():
     make_user("regular")
     answer = Client().post("/admin/login/", {"username": "regular", "password": PASSWORD})
     assert answer.status_code == 200 and "staff account" in answer.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_tokens_use_is_recorded_once_per_few_minutes_not_on_every_request(user, django_assert_num_queries):
+    token = login(GraphQLClient(), "viewer")["token"]
+    app = GraphQLClient(token=token)
+    app.execute(VIEWER)
+    first_use = AccessToken.objects.get().last_used_at
+    assert first_use is not None
+    with django_assert_num_queries(2):  # the token with its account, and the viewer field: no write
+        app.execute(VIEWER)
+    assert AccessToken.objects.get().last_used_at == first_use
+    AccessToken.objects.update(last_used_at=first_use - timedelta(minutes=10))
+    app.execute(VIEWER)
+    assert AccessToken.objects.get().last_used_at > first_use

@@ -15,6 +15,8 @@ so what would otherwise fail deep inside a resolver as "Something went wrong" is
 ``ClientError`` naming the argument."""
 
 import json
+from collections import OrderedDict
+from contextlib import suppress
 from typing import Any
 
 import strawberry
@@ -198,9 +200,11 @@ def _is_keyset_connection(type_) -> bool:
 
 
 class _Arguments(Visitor):
-    def __init__(self, type_info: TypeInfo, walk: _Walk):
+    """Collects every argument of an operation with its definition: what check_inputs checks."""
+
+    def __init__(self, type_info: TypeInfo, found: list):
         super().__init__()
-        self.type_info, self.walk = type_info, walk
+        self.type_info, self.found = type_info, found
 
     def enter_argument(self, node, *_):
         argument = self.type_info.get_argument()
@@ -209,16 +213,38 @@ class _Arguments(Visitor):
         field = self.type_info.get_field_def()
         name = node.name.value
         keyset = name in CURSOR_ARGUMENTS and field is not None and _is_keyset_connection(field.type)
-        self.walk.value(node.value, argument.type, argument, name, cursor_of=field if keyset else None)
-        if name in PAGE_ARGUMENTS:
-            self.walk.page_size(node.value, name, field)
+        self.found.append((node.value, argument, name, field if keyset else None, field))
+
+
+# (document, operation) -> its arguments. Walking a document along the schema's types cost more
+# than the rest of checking it; a document repeats (phones send the same few), so the walk is
+# done once per document the parser cache holds, and each request only checks the values.
+_PLANS: OrderedDict[int, tuple] = OrderedDict()
+_PLANS_MAX = 512
+
+
+def _arguments_of(schema: GraphQLSchema, document, operation) -> list:
+    cached = _PLANS.get(id(operation))
+    if cached is not None and cached[0] is operation and cached[1] is schema:
+        with suppress(KeyError):  # another thread's request may have just dropped it
+            _PLANS.move_to_end(id(operation))
+        return cached[2]
+    found: list = []
+    fragments = [d for d in document.definitions if isinstance(d, FragmentDefinitionNode)]
+    for node in (operation, *fragments):
+        type_info = TypeInfo(schema)
+        visit(node, TypeInfoVisitor(type_info, _Arguments(type_info, found)))
+    _PLANS[id(operation)] = (operation, schema, found)  # holding the node keeps its id unique
+    while len(_PLANS) > _PLANS_MAX:
+        _PLANS.popitem(last=False)
+    return found
 
 
 def check_inputs(schema: GraphQLSchema, document, operation, variables: dict | None) -> None:
     """Raise ClientError for the first argument value that is too long, too big, holds text
     PostgreSQL cannot store, or (outside mutations) is a malformed ID or cursor."""
     walk = _Walk(variables, strict_ids=operation.operation is not OperationType.MUTATION)
-    fragments = [d for d in document.definitions if isinstance(d, FragmentDefinitionNode)]
-    for node in (operation, *fragments):
-        type_info = TypeInfo(schema)
-        visit(node, TypeInfoVisitor(type_info, _Arguments(type_info, walk)))
+    for value, argument, name, cursor_of, field in _arguments_of(schema, document, operation):
+        walk.value(value, argument.type, argument, name, cursor_of=cursor_of)
+        if name in PAGE_ARGUMENTS:
+            walk.page_size(value, name, field)

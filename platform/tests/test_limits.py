@@ -50,3 +50,16 @@ def test_limits_still_apply_to_a_cached_operation(anon):
     query = nested_following(6)
     for _ in range(2):
         assert "exceeds maximum operation depth" in anon.errors(query)[0]["message"]
+
+
+@pytest.mark.django_db
+def test_a_cached_operations_variables_are_checked_on_every_request(anon, settings):
+    """The arguments of a document are found once; the values sent with it, every time."""
+    query = "query Find($q: String!) { search(query: $q) { hashtags { name } } }"
+    assert anon.execute(query, {"q": "cats"}) == {"search": {"hashtags": []}}
+    errors = anon.errors(query, {"q": "x" * 201})
+    assert errors[0]["extensions"]["code"] == "TOO_LONG"
+    assert anon.execute(query, {"q": "dogs"}) == {"search": {"hashtags": []}}
+    by_id = "query One($id: ID!) { video(id: $id) { id } }"
+    assert anon.execute(by_id, {"id": "VmlkZW86OTk5OTk5"}) == {"video": None}
+    assert anon.errors(by_id, {"id": "not a global id"})[0]["extensions"]["code"] == "INVALID_ID"
