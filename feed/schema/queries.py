@@ -6,6 +6,7 @@ from strawberry import Info, relay
 from accounts.models import User
 from accounts.schema.types import SUGGESTION_REASONS, UserType
 from accounts.services.rate_limits import RateLimited
+from accounts.services.relations import relations
 from platform.graphql.cost import ListSize
 from platform.graphql.errors import ClientError, ErrorCode
 from platform.graphql.ids import node_pk
@@ -35,7 +36,7 @@ class Query:
     def following(self, info: Info, first: int = 10, after: str | None = None) -> FeedConnection:
         _check_page_size(first, lowest=0)
         try:
-            page = following_page(current_user(info), first=first, after=after)
+            page = following_page(current_user(info), first=first, after=after, known=relations(info))
         except ValidationError as exc:
             raise ClientError(exc.messages[0], ErrorCode.INVALID_CURSOR, field="after") from None
         if viewer := current_user(info):
@@ -73,7 +74,7 @@ class Query:
                 session_key = anonymous_session_key(info)
             except RateLimited:  # too many new sessions from this address: an unpersonalised page
                 session_key = ""
-        picks, token = for_you_page(viewer, session_key, first=first, cursor=after)
+        picks, token = for_you_page(viewer, session_key, first=first, cursor=after, known=relations(info))
         if viewer or session_key:  # what the feed served is what this viewer's reports may vote on
             remember_served(viewer_key(viewer, session_key), [pick.pk for pick in picks])
         videos = PageVideos([pick.pk for pick in picks])

@@ -7,9 +7,8 @@ from datetime import UTC, datetime
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from accounts.models import Follow, Mute
-from accounts.models.mute import in_force
-from accounts.services.keyword_filters import filters_of
+from accounts.models import Follow
+from accounts.services.relations import Relations, relations_of
 from videos.models import Video
 
 
@@ -42,20 +41,19 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         raise ValidationError({"after": ValidationError("That cursor is not one of ours.", code="invalid")}) from None
 
 
-def following_page(viewer, *, first: int, after: str | None = None) -> FeedPage:
+def following_page(viewer, *, first: int, after: str | None = None, known: Relations | None = None) -> FeedPage:
     """One page of the following feed. Keyset pagination on (published_at, id), so new posts
-    arriving between pages neither repeat nor skip anything."""
+    arriving between pages neither repeat nor skip anything. `known`: the viewer's relations
+    map, when the request has read it already."""
     if viewer is None or not viewer.is_authenticated or first <= 0:
         return FeedPage([], {}, {}, False)
-    videos = (
-        Video.objects.visible_to(viewer)
-        .filter(
-            status=Video.Status.PUBLISHED,
-            author__in=Follow.objects.filter(follower=viewer).values("followee"),
-        )
-        .exclude(author__in=Mute.objects.filter(in_force(), muter=viewer).values("muted"))
+    known = known or relations_of(viewer)
+    videos = Video.objects.visible_to(viewer, known).filter(
+        status=Video.Status.PUBLISHED, author__in=Follow.objects.filter(follower=viewer).values("followee")
     )
-    videos = filters_of(viewer).exclude_from(videos, "caption")
+    if known.muted:
+        videos = videos.exclude(author__in=known.muted)
+    videos = known.filters.exclude_from(videos, "caption")
     if after:
         published_at, video_id = decode_cursor(after)
         videos = videos.filter(Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lt=video_id))

@@ -18,7 +18,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.services.keyword_filters import NOTHING, Filtered
-from accounts.services.relations import relations_of
+from accounts.services.relations import Relations, relations_of
 from platform.unavailable import CACHE_DOWN
 from videos.models import NotInterested, Report, Video, WatchEvent
 
@@ -84,7 +84,7 @@ class Viewer:
         return f"u{self.user.pk}" if self.user else f"s{self.session_key}"
 
 
-def _viewer(user, session_key: str, knobs: FeedSettings) -> Viewer:
+def _viewer(user, session_key: str, knobs: FeedSettings, known: Relations | None = None) -> Viewer:
     viewer = Viewer(user if user is not None and user.is_authenticated else None, session_key)
     reset = (
         InterestReset.objects.filter(user=viewer.user)
@@ -93,7 +93,7 @@ def _viewer(user, session_key: str, knobs: FeedSettings) -> Viewer:
     ).first()
     if viewer.user:
         viewer.signals = user_recent_strengths(viewer.user, knobs, since=reset.reset_at if reset else None)
-        known = relations_of(viewer.user)
+        known = known or relations_of(viewer.user)
         viewer.follows, viewer.muted, viewer.blocked = set(known.follows), set(known.muted), set(known.blocked)
         viewer.filtered = known.filters
     elif session_key:
@@ -187,7 +187,13 @@ def _order(picks: list[Candidate], size: int) -> list[Candidate]:
 
 
 def for_you_page(
-    user, session_key: str, *, first: int, cursor: str | None = None, rng: random.Random | None = None
+    user,
+    session_key: str,
+    *,
+    first: int,
+    cursor: str | None = None,
+    rng: random.Random | None = None,
+    known: Relations | None = None,
 ) -> tuple[list[Candidate], str]:
     """One page of For You and the cursor for the next (it carries the feed session, so no
     video repeats across its pages)."""
@@ -196,10 +202,10 @@ def for_you_page(
     token = cursor if cursor and len(cursor) == 32 else uuid.uuid4().hex
     served_key = f"for-you:{token}"
     served = _served(served_key)
-    viewer = _viewer(user, session_key, knobs)
+    viewer = _viewer(user, session_key, knobs, known)
     excluded = _excluded(viewer, served)
     now = timezone.now()
-    base = Video.objects.visible_to(viewer.user).filter(status=Video.Status.PUBLISHED).exclude(pk__in=excluded)
+    base = Video.objects.visible_to(viewer.user, known).filter(status=Video.Status.PUBLISHED).exclude(pk__in=excluded)
     if viewer.user:
         base = base.exclude(author__in={viewer.user.pk, *viewer.muted})
     if viewer.filtered.sql:

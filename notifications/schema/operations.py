@@ -11,6 +11,7 @@ from graphql import GraphQLError
 from strawberry import Info
 from strawberry_django.relay import DjangoCursorConnection
 
+from accounts.services.relations import relations
 from platform.graphql.errors import ErrorCode, collect_user_errors
 from platform.graphql.live_limits import limited_stream
 from platform.graphql.viewer import current_user, require_user
@@ -30,9 +31,9 @@ from .types import (
 )
 
 
-def _unread(viewer) -> int:
+def _unread(viewer, known=None) -> int:
     read_up_to = services.settings_of(viewer.pk).read_up_to
-    groups = visible_groups(NotificationGroup.objects.all(), viewer)
+    groups = visible_groups(NotificationGroup.objects.all(), viewer, known)
     return (groups.filter(latest_at__gt=read_up_to) if read_up_to else groups).count()
 
 
@@ -50,7 +51,7 @@ class Query:
     @strawberry_django.field(description="Notifications that happened after the viewer last read them.")
     def unread_notification_count(self, info: Info) -> int:
         viewer = current_user(info)
-        return _unread(viewer) if viewer else 0
+        return _unread(viewer, relations(info)) if viewer else 0
 
     @strawberry_django.field(description="The viewer's notification choices; null when signed out.")
     def notification_settings(self, info: Info) -> NotificationSettingsType | None:

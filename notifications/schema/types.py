@@ -4,12 +4,11 @@ from datetime import datetime
 
 import strawberry
 import strawberry_django
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from strawberry import Info, relay
 
-from accounts.models import Block, Mute
-from accounts.models.mute import in_force
 from accounts.schema.types import UserType
+from accounts.services.relations import Relations, relations, relations_of
 from platform.graphql.cost import ListSize
 from platform.graphql.errors import Payload
 from platform.graphql.viewer import current_user, per_request_async
@@ -33,18 +32,16 @@ _DID = {
 }
 
 
-def visible_groups(queryset: QuerySet[NotificationGroup], viewer) -> QuerySet[NotificationGroup]:
+def visible_groups(queryset: QuerySet[NotificationGroup], viewer, known: Relations | None = None):
     """The viewer's own groups, minus those whose latest actor is blocked either way or muted
-    and those about a video they may no longer see."""
+    and those about a video they may no longer see. `known`: the viewer's relations map when
+    the request has it already (else read here, one query)."""
     if viewer is None:
         return queryset.none()
-    actor = OuterRef("latest_actor")
-    hidden = (
-        Exists(Block.objects.filter(blocker=viewer, blocked=actor))
-        | Exists(Block.objects.filter(blocker=actor, blocked=viewer))
-        | Exists(Mute.objects.filter(in_force(), muter=viewer, muted=actor))
-    )
-    return queryset.filter(Q(video__isnull=True) | video_visible(viewer), recipient=viewer).exclude(hidden)
+    known = known or relations_of(viewer)
+    queryset = queryset.filter(Q(video__isnull=True) | video_visible(viewer, known=known), recipient=viewer)
+    hidden = known.hidden_authors
+    return queryset.exclude(latest_actor_id__in=hidden) if hidden else queryset
 
 
 async def _read_up_to(info: Info):
@@ -113,7 +110,7 @@ class NotificationType(relay.Node):
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet[NotificationGroup], info: Info, **kwargs) -> QuerySet[NotificationGroup]:
-        return visible_groups(queryset, current_user(info))
+        return visible_groups(queryset, current_user(info), relations(info))
 
 
 @strawberry_django.type(NotificationSettings, name="NotificationSettings")

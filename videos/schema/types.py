@@ -100,7 +100,8 @@ class CommentType(relay.Node):
         block with the viewer and of accounts the viewer muted, and those their keyword filters hide."""
         viewer = current_user(info)
         # a comment of an erased account stays (blank, authorless) when others answered it
-        queryset = queryset.filter(video_visible(viewer), Q(author__isnull=True) | Q(author__is_active=True))
+        visible = video_visible(viewer, known=relations(info))
+        queryset = queryset.filter(visible, Q(author__isnull=True) | Q(author__is_active=True))
         if viewer is not None:
             if hidden := relations(info).hidden_authors:
                 queryset = queryset.exclude(author_id__in=hidden)
@@ -236,7 +237,7 @@ class VideoType(relay.Node):
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet[Video], info: Info, **kwargs) -> QuerySet[Video]:
-        return visible_videos(queryset, current_user(info))
+        return visible_videos(queryset, current_user(info), relations(info))
 
 
 @strawberry_django.type(Heart, name="HeartedVideo", only=CURSOR_FIELDS)

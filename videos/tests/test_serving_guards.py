@@ -74,11 +74,12 @@ READS = {
 # read: (most SQL statements, most thread hops) for the whole request, token included. Neither
 # may grow with the number of videos, comments or hashtags on the page.
 BOUNDS = {
-    "ten aliased videos": (4, 3),  # token, videos (one batch), their authors, their hashtags
+    # token, the viewer's relations map, videos (one batch), their authors, their hashtags
+    "ten aliased videos": (5, 3),
     "For You page": (17, 4),
     "Following page": (6, 3),
     "comments page": (4, 3),
-    "profile page": (5, 7),
+    "profile page": (6, 7),  # token, relations, the account, its videos, their authors, their hashtags
 }
 
 
