@@ -187,7 +187,7 @@ def main() -> int:
 
         from accounts.services.tokens import issue_token
         from notifications.models import NotificationGroup
-        from notifications.schema.types import visible_groups
+        from notifications.policies import visible_groups
 
         started = time.perf_counter()
         creator, videos, fans = seed(args.followers, args.other_videos)

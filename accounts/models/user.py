@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxLengthValidator, MinLengthValidator, RegexValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.db.models.functions import Lower, Upper
 
 USERNAME_MIN_LENGTH = 3
@@ -19,20 +19,6 @@ username_validators = [
 ]
 
 
-def visible_users(queryset: models.QuerySet, viewer) -> models.QuerySet:
-    """Active accounts the viewer may see: a block, either way, hides both from each other.
-    A function, so querysets built by the GraphQL optimizer can be narrowed too."""
-    queryset = queryset.filter(is_active=True)
-    if viewer is None or not viewer.is_authenticated:
-        return queryset
-    from .block import Block
-
-    return queryset.exclude(
-        Exists(Block.objects.filter(blocker=viewer, blocked=OuterRef("pk")))
-        | Exists(Block.objects.filter(blocker=OuterRef("pk"), blocked=viewer))
-    )
-
-
 class CommentPolicy(models.TextChoices):
     """Who may comment on a video: set per video, defaulting to its author's profile setting."""
 
@@ -43,6 +29,8 @@ class CommentPolicy(models.TextChoices):
 
 class UserQuerySet(models.QuerySet):
     def visible_to(self, viewer) -> "UserQuerySet":
+        from ..policies import visible_users  # the policy reads the model: imported late
+
         return visible_users(self, viewer)
 
     def by_username(self, username: str) -> "UserQuerySet":

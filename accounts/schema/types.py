@@ -3,7 +3,7 @@ from typing import Annotated
 
 import strawberry
 import strawberry_django
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from strawberry import Info, relay
 from strawberry_django.relay import DjangoCursorConnection
 
@@ -14,7 +14,8 @@ from platform.graphql.urls import file_url
 from platform.graphql.viewer import VIEWER, current_user, viewer_flag
 
 from ..models import Follow, FollowRequest, User
-from ..models.user import CommentPolicy, visible_users
+from ..models.user import CommentPolicy
+from ..policies import lists_hidden, lists_visible, visible_users
 from ..services import mutes
 
 AccountKind = strawberry.enum(User.Kind, name="AccountKind", description="What kind of account this is.")
@@ -32,23 +33,11 @@ _follows_viewer = viewer_flag(Follow, follower="pk", followee_id=VIEWER)
 
 
 def _lists_visible(info: Info):
-    """Whether the viewer may see each account's followers and following: a public account's,
-    their own, and those of private accounts they follow. Annotated on the account query, so
-    deciding costs nothing per account."""
-    viewer = current_user(info)
-    if viewer is None:
-        return Q(is_private=False)
-    follows = Exists(Follow.objects.filter(follower_id=viewer.pk, followee=OuterRef("pk")))
-    return ExpressionWrapper(Q(is_private=False) | Q(pk=viewer.pk) | Q(follows), output_field=BooleanField())
+    return lists_visible(current_user(info))
 
 
 def _lists_hidden(root: User, info: Info) -> bool:
-    """A private account's followers and following are for itself and its accepted followers.
-    An account not loaded by the optimizer (a mutation's answer) shows its lists only to itself."""
-    if hasattr(root, "lists_visible_flag"):
-        return not root.lists_visible_flag
-    viewer = current_user(info)
-    return root.is_private and (viewer is None or viewer.pk != root.pk)
+    return lists_hidden(root, current_user(info))
 
 
 _viewer_requested = viewer_flag(FollowRequest, requester_id=VIEWER, target="pk")

@@ -12,13 +12,6 @@ from .social_graph import require_other_active_user
 MAX_MUTE_HOURS = 24 * 366
 
 
-def muted_by(user: User | None) -> set[int]:
-    """The accounts `user` has muted, as of now."""
-    if user is None or not user.is_authenticated:
-        return set()
-    return set(Mute.objects.active().filter(muter=user).values_list("muted", flat=True))
-
-
 def muted_accounts(user: User, viewer: User | None):
     """`user`'s mutes in force, newest first; nobody but `user` sees them."""
     if viewer is None or viewer.pk != user.pk:

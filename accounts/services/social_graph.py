@@ -25,14 +25,6 @@ def standing_towards(other_id: int) -> dict:
     }
 
 
-def blocked_either_way(user: User | None) -> set[int]:
-    """The accounts `user` blocked or was blocked by: each side is hidden from the other."""
-    if user is None:
-        return set()
-    pairs = Block.objects.filter(Q(blocker=user) | Q(blocked=user)).values_list("blocker", "blocked")
-    return {other for pair in pairs for other in pair if other != user.pk}
-
-
 def require_other_active_user(actor: User, target: User, verb: str) -> None:
     if not actor.is_authenticated:
         raise PermissionDenied(f"Sign in to {verb}.")

@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from videos.models import Video
+from videos.policies.video import public_videos
 
 from ..models import VideoDistribution
 
@@ -43,7 +43,7 @@ _shared: dict[str, object] = {"at": -1e9, "lists": None}
 
 
 def _public():
-    return Video.objects.filter(audience=Video.Audience.PUBLIC)
+    return public_videos()
 
 
 def _compute() -> dict[str, list[tuple]]:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts.models import Follow, FollowRequest, User
 from accounts.services.relations import relations_of
 from videos.models import Heart, Video, WatchEvent
-from videos.models.video import public_videos
+from videos.policies.video import public_videos
 
 # how far back "what you watch" looks, and how much of the graph "who your follows follow" reads
 INTEREST_DAYS = 30

@@ -22,12 +22,12 @@ from videos.schema.subscriptions import interrupted_error, unavailable_error
 from .. import services
 from ..live import NOTIFICATION
 from ..models import NotificationGroup
+from ..policies import visible_groups
 from .types import (
     NotificationKind,
     NotificationSettingsPayload,
     NotificationSettingsType,
     NotificationType,
-    visible_groups,
 )
 
 

@@ -4,18 +4,18 @@ from datetime import datetime
 
 import strawberry
 import strawberry_django
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from strawberry import Info, relay
 
 from accounts.schema.types import UserType
-from accounts.services.relations import Relations, relations, relations_of
+from accounts.services.relations import relations
 from platform.graphql.cost import ListSize
 from platform.graphql.errors import Payload
 from platform.graphql.viewer import current_user, per_request_async
-from videos.models.video import video_visible
 from videos.schema.types import CommentType, VideoType
 
 from ..models import Kind, NotificationGroup, NotificationSettings
+from ..policies import visible_groups
 from ..services import settings_of
 
 NotificationKind = strawberry.enum(Kind, name="NotificationKind", description="What a notification is about.")
@@ -30,18 +30,6 @@ _DID = {
     Kind.MENTION: "mentioned you",
     Kind.COMMENT_HEART: "hearted your comment",
 }
-
-
-def visible_groups(queryset: QuerySet[NotificationGroup], viewer, known: Relations | None = None):
-    """The viewer's own groups, minus those whose latest actor is blocked either way or muted
-    and those about a video they may no longer see. `known`: the viewer's relations map when
-    the request has it already (else read here, one query)."""
-    if viewer is None:
-        return queryset.none()
-    known = known or relations_of(viewer)
-    queryset = queryset.filter(Q(video__isnull=True) | video_visible(viewer, known=known), recipient=viewer)
-    hidden = known.hidden_authors
-    return queryset.exclude(latest_actor_id__in=hidden) if hidden else queryset
 
 
 async def _read_up_to(info: Info):

@@ -3,62 +3,9 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from accounts.models.user import CommentPolicy
-
-
-def visible_videos(queryset: models.QuerySet, viewer, known=None) -> models.QuerySet:
-    """Narrow any queryset of videos to those `viewer` may watch: those whose audience is
-    everyone; of an account they follow, those for its followers too (a private account's
-    videos are for its accepted followers only); all of their own (whatever the status); never
-    across a block. The audience column (kept by the database: migration videos/0022) carries
-    the video's status and visibility and its author's privacy and activity, so the rule joins
-    nothing. A function, so querysets built by the GraphQL optimizer (which do not carry our
-    QuerySet class) can be narrowed too.
-
-    `known`: the viewer's relations map (accounts.services.relations) when the request has
-    it; blocks are then a list of ids, usually empty, instead of two subqueries per row."""
-    from accounts.models import Block, Follow
-
-    for_everyone = Q(audience=Video.Audience.PUBLIC)
-    if viewer is None or not viewer.is_authenticated:
-        return queryset.filter(for_everyone)
-    follows_author = Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("author")))
-    for_followers = Q(audience=Video.Audience.FOLLOWERS) & follows_author
-    others = for_everyone | for_followers
-    if known is None:
-        blocked = Exists(Block.objects.filter(blocker=viewer, blocked=OuterRef("author"))) | Exists(
-            Block.objects.filter(blocker=OuterRef("author"), blocked=viewer)
-        )
-        others = ~blocked & others
-    elif known.blocked:
-        others = ~Q(author_id__in=known.blocked) & others
-    return queryset.filter(others | Q(author=viewer))
-
-
-def video_visible(viewer, ref: str = "video", among: models.QuerySet | None = None, known=None) -> Exists:
-    """Per row of another table, whether `viewer` may watch the video its `ref` names (of
-    `among`, default all videos). Correlated, so PostgreSQL checks each row's video by key;
-    `video__in=<visible videos>` hashed every video the viewer may see (all published ones),
-    5 s per read on a million videos."""
-    among = Video.objects.all() if among is None else among
-    return Exists(visible_videos(among.filter(pk=OuterRef(ref)), viewer, known))
-
-
-def public_videos() -> models.QuerySet:
-    """Published public videos of active public accounts: what anyone may see."""
-    return Video.objects.filter(audience=Video.Audience.PUBLIC)
-
-
-def visible_sounds(queryset: models.QuerySet, viewer) -> models.QuerySet:
-    """Sounds `viewer` may see. A sound is known by its first video (its title names that
-    video's author): it is visible to whoever may see that video, or, once that video is gone,
-    to everyone while a public video still uses it. Sound ids are sequential, so this is what
-    keeps them from revealing private and unreviewed videos."""
-    original_visible = video_visible(viewer, ref="original_video")
-    still_used = Exists(public_videos().filter(sound=OuterRef("pk")))
-    return queryset.filter(original_visible | (Q(original_video__isnull=True) & still_used))
 
 
 class VideoQuerySet(models.QuerySet):
@@ -66,6 +13,8 @@ class VideoQuerySet(models.QuerySet):
         return self.filter(status=Video.Status.PUBLISHED, author__is_active=True)
 
     def visible_to(self, viewer, known=None) -> "VideoQuerySet":
+        from ..policies.video import visible_videos  # the policy reads the model: imported late
+
         return visible_videos(self, viewer, known)
 
 

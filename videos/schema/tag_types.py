@@ -4,7 +4,7 @@ from typing import Annotated
 
 import strawberry
 import strawberry_django
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from strawberry import Info, relay
 from strawberry_django.relay import DjangoCursorConnection
 
@@ -13,7 +13,8 @@ from platform.graphql.internals import ordered_relation
 from platform.graphql.viewer import current_user
 
 from ..models import Hashtag, Sound, Video
-from ..models.video import public_videos, visible_sounds, visible_videos
+from ..policies.sound import visible_sounds
+from ..policies.video import public_count, public_videos, visible_videos
 from ..services import trending
 
 # Where trendingHashtags and trendingSounds leave each item's count for its trendReason.
@@ -70,11 +71,6 @@ class SoundType(relay.Node):
     @classmethod
     def get_queryset(cls, queryset: QuerySet[Sound], info: Info, **kwargs) -> QuerySet[Sound]:
         return visible_sounds(queryset, current_user(info))
-
-
-def public_count(relation: str) -> Count:
-    """Videos anyone may see along `relation`, as one aggregate."""
-    return Count(relation, filter=Q(**{f"{relation}__audience": Video.Audience.PUBLIC}))
 
 
 def _unfiltered(queryset: QuerySet[Video], info: Info) -> QuerySet[Video]:

@@ -4,7 +4,7 @@ from typing import Annotated
 import strawberry
 import strawberry_django
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from strawberry import Info, relay
 from strawberry_django.relay import DjangoCursorConnection
 
@@ -20,7 +20,9 @@ from platform.graphql.urls import file_url
 from platform.graphql.viewer import VIEWER, current_user, viewer_flag
 
 from ..models import Comment, CommentHeart, Heart, Report, SavedVideo, Video
-from ..models.video import video_visible, visible_videos
+from ..policies.comment import visible_comments
+from ..policies.engagement import visible_hearts, visible_saves
+from ..policies.video import is_public, visible_videos
 from ..services import comment_controls, watch
 from . import comment_fields
 from .playback import Playback, playback_of
@@ -54,7 +56,7 @@ def _media_claims(root: Video, info: Info) -> dict:
     """A public, published video of a public account has file URLs that are everyone's (and
     cacheable); any other's belong to the viewer they were given to, and work only while that
     viewer may see it."""
-    if root.audience == Video.Audience.PUBLIC:
+    if is_public(root):
         return {"video_id": root.pk}
     viewer = current_user(info)
     return {"video_id": root.pk, "viewer_id": viewer.pk if viewer else 0}
@@ -96,17 +98,7 @@ class CommentType(relay.Node):
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet[Comment], info: Info, **kwargs) -> QuerySet[Comment]:
-        """Comments on videos the viewer may see, minus those of accounts on either side of a
-        block with the viewer and of accounts the viewer muted, and those their keyword filters hide."""
-        viewer = current_user(info)
-        # a comment of an erased account stays (blank, authorless) when others answered it
-        visible = video_visible(viewer, known=relations(info))
-        queryset = queryset.filter(visible, Q(author__isnull=True) | Q(author__is_active=True))
-        if viewer is not None:
-            if hidden := relations(info).hidden_authors:
-                queryset = queryset.exclude(author_id__in=hidden)
-            queryset = keyword_filters_of(info).exclude_from(queryset, "text")
-        return queryset
+        return visible_comments(queryset, current_user(info), relations(info))
 
 
 @strawberry_django.type(Video, name="Video", only=["published_at", *CURSOR_FIELDS])
@@ -253,9 +245,7 @@ class HeartedVideoType(relay.Node):
     def get_queryset(cls, queryset: QuerySet[Heart], info: Info, **kwargs) -> QuerySet[Heart]:
         """Hearts show where their account shows them (its own, or heartsPublic), and only on
         videos the viewer may see: `node(id)` of any other heart is null, not an error."""
-        viewer = current_user(info)
-        mine_or_public = Q(user__hearts_public=True, user__is_active=True) | (Q(user=viewer) if viewer else Q())
-        return queryset.filter(mine_or_public, video_visible(viewer))
+        return visible_hearts(queryset, current_user(info), relations(info))
 
 
 @strawberry_django.type(SavedVideo, name="SavedVideo", only=CURSOR_FIELDS)
@@ -270,8 +260,7 @@ class SavedVideoType(relay.Node):
     @classmethod
     def get_queryset(cls, queryset: QuerySet[SavedVideo], info: Info, **kwargs) -> QuerySet[SavedVideo]:
         """Saves are their owner's alone, and show only videos the owner may still see."""
-        viewer = current_user(info)
-        return queryset.filter(video_visible(viewer), user=viewer) if viewer else queryset.none()
+        return visible_saves(queryset, current_user(info), relations(info))
 
 
 @strawberry.type

@@ -4,7 +4,8 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from ..models import Collection, Heart, SavedVideo, Video
-from ..models.video import visible_videos
+from ..policies.engagement import hearts_shown
+from ..policies.video import visible_videos
 
 
 def published_videos_of(user, viewer):
@@ -36,7 +37,7 @@ def hearted_by(user, viewer):
     """The published videos `user` hearted, newest heart first. HeartedVideoType.get_queryset
     applies the rule (the account itself, or anyone if it made its hearts public; only videos
     the viewer may see); this only skips the query when the answer is surely empty."""
-    if not user.hearts_public and (viewer is None or viewer.pk != user.pk):
+    if not hearts_shown(user, viewer):
         return Heart.objects.none()
     return Heart.objects.filter(user=user, video__status=Video.Status.PUBLISHED).order_by("-created_at", "-id")
 

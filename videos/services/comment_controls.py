@@ -7,10 +7,9 @@ from django.db.models import F, QuerySet
 
 from accounts.models import Follow
 from accounts.models.user import CommentPolicy
-from accounts.services.mutes import muted_by
-from accounts.services.social_graph import blocked_either_way
 
 from ..models import Comment, CommentHeart, Video
+from ..policies.comment import may_see_comment_author
 from .access import require_signed_in, visible_video
 from .engagement import created_once
 
@@ -57,9 +56,8 @@ def pin_comment(user, video_id, comment_id) -> Video:
 def visible_comment(user, comment_id) -> Comment:
     """The comment if `user` may see it (its video visible, no block either way, not muted);
     the same NOT_FOUND otherwise."""
-    hidden = blocked_either_way(user) | muted_by(user)
     comment = Comment.objects.select_related("author").filter(pk=comment_id).first()
-    if comment is None or comment.author_id in hidden or (comment.author and not comment.author.is_active):
+    if comment is None or not may_see_comment_author(user, comment):
         raise ValidationError({"comment_id": ValidationError("No such comment.", code="not_found")})
     visible_video(user, comment.video_id, field="comment_id")
     return comment

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from platform.unavailable import CACHE_DOWN
 
-from ..models.video import public_videos
+from ..policies.video import public_videos
 
 logger = logging.getLogger(__name__)
 

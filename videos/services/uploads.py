@@ -15,7 +15,7 @@ from accounts.services.email_address import require_verified_email
 from ..media import caption as caption_rules
 from ..media.probe import NotAVideo
 from ..models import Sound, Video
-from ..models.video import visible_sounds
+from ..policies.sound import visible_sounds
 from .access import require_signed_in
 from .media import check_upload
 
