@@ -174,6 +174,24 @@ def report(rows: list[tuple[str, dict]], plot: Path | None) -> None:
         print(f"\nplot: {plot}")
 
 
+def scaling(live_server, body: dict, token: str, count: int, concurrency: int) -> int:
+    """Requests/s of one read on 1 and on 2 uvicorn worker processes (one per core), each
+    process with its own connection pool, behind one port as an operator would run them."""
+    rates = {}
+    for processes in (1, 2):
+        server = live_server(PRODUCTION, extra_args=("--no-access-log", "--workers", str(processes)))
+        try:
+            print(f"measuring 10 videos by id on {processes} process(es) ...", flush=True)
+            rates[processes] = measure(server, body, token, count, concurrency)["rps"]
+        finally:
+            server.stop()
+    print("\n| server processes | requests/s | vs one |")
+    print("|---|---|---|")
+    for processes, rate in rates.items():
+        print(f"| {processes} | {rate:,.1f} | {rate / rates[1]:.2f}x |")
+    return 0
+
+
 def main() -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -184,6 +202,9 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--plot", type=Path, default=None, help="write a bar chart here (PNG)")
     parser.add_argument("--only", default="", help="measure only the reads whose name contains this (and the floor)")
+    parser.add_argument(
+        "--scaling", action="store_true", help="instead: 10 videos by id on 1, then 2 server processes (requests/s)"
+    )
     args = parser.parse_args()
     if args.smoke:
         args.creators, args.videos, args.requests = 50, 500, 200
@@ -192,6 +213,8 @@ def main() -> int:
 
         print(f"seeding {args.creators:,} creators and {args.videos:,} videos ...", flush=True)
         token, ids = seed(args.creators, args.videos)
+        if args.scaling:
+            return scaling(LiveServer, operations(ids)[2][1], token, args.requests, args.concurrency)
         servers = {
             True: LiveServer(app="bench.serving_floor:app"),
             False: LiveServer(PRODUCTION, extra_args=("--no-access-log",)),
