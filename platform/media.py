@@ -84,6 +84,7 @@ def _may_fetch(claims: dict) -> bool:
         return True
     from accounts.models import User
     from videos.models import Video
+    from videos.policies.video import may_see_video
     from videos.services.playback import belongs_to
 
     video = Video.objects.filter(pk=claims["v"]).only("file", "thumbnail", "playback", "author_id").first()
@@ -95,7 +96,7 @@ def _may_fetch(claims: dict) -> bool:
         return viewer is not None and (viewer.pk == video.author_id or viewer.is_staff)
     if name != video.thumbnail.name and not belongs_to(video.playback, name):
         return False
-    return Video.objects.visible_to(viewer).filter(pk=video.pk).exists()
+    return may_see_video(viewer, video)
 
 
 def _playlist(request, claims: dict, storage, name: str) -> HttpResponse:

@@ -208,8 +208,7 @@ def for_you_page(
     base = Video.objects.visible_to(viewer.user, known).filter(status=Video.Status.PUBLISHED).exclude(pk__in=excluded)
     if viewer.user:
         base = base.exclude(author__in={viewer.user.pk, *viewer.muted})
-    if viewer.filtered.sql:
-        base = base.exclude(caption__iregex=viewer.filtered.sql)
+    base = viewer.filtered.exclude_from(base, "caption")
 
     following = (
         _rows(

@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from accounts.services.relations import NOBODY, Relations
+from accounts.services.relations import Relations, relations_of
 
 from .video import video_visible
 
@@ -11,9 +11,7 @@ def visible_comments(queryset: QuerySet, viewer, known: Relations | None = None)
     """Comments on videos the viewer may see, minus those of accounts on either side of a
     block with the viewer and of accounts the viewer muted, and those their keyword filters
     hide. `known`: the viewer's relations map (read here when not given)."""
-    from accounts.services.relations import relations_of
-
-    known = known if known is not None else (relations_of(viewer) if viewer is not None else NOBODY)
+    known = known if known is not None else relations_of(viewer)
     # a comment of an erased account stays (blank, authorless) when others answered it
     queryset = queryset.filter(video_visible(viewer, known=known), Q(author__isnull=True) | Q(author__is_active=True))
     if known.hidden_authors:
@@ -25,8 +23,6 @@ def may_see_comment_author(viewer, comment, known: Relations | None = None) -> b
     """For one loaded comment (its author loaded with it): whether the viewer may read it as
     far as its author goes (not on either side of a block, not muted, not deactivated). Its
     video is judged by the video policy."""
-    from accounts.services.relations import relations_of
-
     known = known if known is not None else relations_of(viewer)
     if comment.author_id in known.hidden_authors:
         return False

@@ -8,6 +8,7 @@ from accounts.models.user import CommentPolicy
 
 from ..media import caption as caption_parser
 from ..models import ModerationDecision, Video
+from ..policies.video import may_see_video
 from .access import require_signed_in
 from .pipeline import policy_matches, tag_from_caption
 
@@ -20,7 +21,7 @@ def _invalid(field: str, message: str, code: str) -> ValidationError:
 
 def _own_video(user, video_id) -> Video:
     video = Video.objects.select_for_update().filter(pk=video_id).first()
-    visible = video is not None and Video.objects.visible_to(user).filter(pk=video.pk).exists()
+    visible = video is not None and may_see_video(user, video)
     if video is None or (video.author_id != user.pk and not visible):
         raise _invalid("video_id", "No such video.", "not_found")
     if video.author_id != user.pk:

@@ -16,6 +16,7 @@ from ..media import caption as caption_rules
 from ..media.probe import NotAVideo
 from ..models import Sound, Video
 from ..policies.sound import visible_sounds
+from ..policies.video import may_see_video
 from .access import require_signed_in
 from .media import check_upload
 
@@ -114,9 +115,7 @@ def delete_video(user, video_id) -> None:
     """Authors delete their own videos; the files go after a grace period (media_trash)."""
     require_signed_in(user, "delete videos")
     video = Video.objects.select_for_update().filter(pk=video_id).first() if str(video_id).isdigit() else None
-    if video is None or (
-        video.author_id != user.pk and not Video.objects.visible_to(user).filter(pk=video.pk).exists()
-    ):
+    if video is None or (video.author_id != user.pk and not may_see_video(user, video)):
         raise ValidationError({"video_id": ValidationError("No such video.", code="not_found")})
     if video.author_id != user.pk:
         raise PermissionDenied("Only the author can delete a video.")
