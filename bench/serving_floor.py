@@ -1,11 +1,13 @@
 """The floor for bench/serving.py: the same uvicorn, with no Django and no GraphQL.
 
-A bare ASGI app that answers a POST to /graphql carrying `variables.ids` (video primary keys)
-and a bearer token with the JSON the API gives for those videos (id, caption, counts,
-viewerHasHearted, author, hashtags), from one hand-written SQL statement that resolves the
-token and applies the visibility a public video needs; and, for `query: "floor-comments"`, a
-video's comments page (`variables.video`) under the comment policy's rules. What it costs is what any Python server
-on this machine pays to answer that question; what the real stack costs above it is ours.
+A bare ASGI app that answers a POST to /graphql with a bearer token and a `query` naming the
+floor, from one hand-written SQL statement each that resolves the token and applies the same
+rules as the API: `floor` (`variables.ids`: those videos with id, caption, counts,
+viewerHasHearted, author and hashtags), `floor-comments` (a video's comments page),
+`floor-profile`, `floor-following`, `floor-search`, `floor-notifications`, and the writes
+`floor-heart` and `floor-comment` (one transaction each, the same rows as the API's). The
+statements are in bench/serving_floor_sql.py. What it costs is what any Python server on this
+machine pays to answer that question; what the real stack costs above it is ours.
 
     DATABASE_URL=... uvicorn bench.serving_floor:app
 """
@@ -15,9 +17,12 @@ import hashlib
 import json
 import os
 
+from psycopg.types.string import TextLoader
 from psycopg_pool import AsyncConnectionPool
 
+from bench import serving_floor_sql as sql
 from bench.bare_asgi import read_body
+from bench.notifications import RULES_SQL
 from bench.scratch_db import conninfo
 
 _VIDEOS = """
@@ -62,15 +67,40 @@ ORDER BY c.created_at DESC, c.id DESC
 LIMIT 20
 """
 
+# The notifications page under the notification policy's rules (bench/notifications.py's floor),
+# for the viewer the token names.
+_NOTIFICATIONS = (
+    "WITH "
+    + sql.TOKEN
+    + ", "
+    + RULES_SQL.strip().removeprefix("WITH ").replace("%(me)s", "(SELECT user_id FROM viewer)")
+)
+
+# Floors whose statement builds the whole answer as JSON: (statement, parameters it takes).
+_AS_JSON = {
+    "floor-profile": (sql.PROFILE, {}),
+    "floor-following": (sql.FOLLOWING, {}),
+    "floor-search": (sql.SEARCH, {}),
+    "floor-heart": (sql.HEART, {"kind": "HEART"}),
+    "floor-comment": (sql.COMMENT, {"kind": "COMMENT"}),
+}
+
 _pool: AsyncConnectionPool | None = None
 
 
 async def _pool_ready() -> AsyncConnectionPool:
     global _pool
     if _pool is None:
-        _pool = AsyncConnectionPool(conninfo(os.environ["DATABASE_URL"]), min_size=2, max_size=4, open=False)
+        _pool = AsyncConnectionPool(
+            conninfo(os.environ["DATABASE_URL"]), min_size=2, max_size=4, open=False, configure=_json_as_text
+        )
         await _pool.open()
     return _pool
+
+
+async def _json_as_text(conn) -> None:
+    """JSON a statement built is passed on as it came, never parsed and dumped again."""
+    conn.adapters.register_loader("json", TextLoader)
 
 
 def _video(row) -> dict:
@@ -82,7 +112,7 @@ def _video(row) -> dict:
         "commentCount": comments,
         "viewerHasHearted": hearted,
         "author": {"username": username, "displayName": display_name},
-        "hashtags": [{"name": name} for name in tags],
+        "hashtags": [{"name": name} for name in json.loads(tags)],  # json comes as text (_json_as_text)
     }
 
 
@@ -93,8 +123,23 @@ def _comment(row) -> dict:
     return {"node": {**node, "viewerHasHearted": hearted, "author": author}}
 
 
-async def _answer(conn, request: dict, token: str) -> dict:
+def _notification(row) -> dict:
+    _pk, kind, count, _text, _at, username, caption, _unread = row
+    actor = {"username": username} if username is not None else None
+    video = None if caption is None else {"caption": caption}
+    return {"node": {"kind": kind, "count": count, "actor": actor, "video": video}}
+
+
+async def _answer(conn, request: dict, token: str) -> dict | str:
+    """The answer's data: a dict, or JSON text when the statement built it."""
     variables = request.get("variables", {})
+    if request.get("query") in _AS_JSON:
+        statement, fixed = _AS_JSON[request["query"]]
+        cursor = await conn.execute(statement, {"token": token, **variables, **fixed})
+        return (await cursor.fetchone())[0]
+    if request.get("query") == "floor-notifications":
+        cursor = await conn.execute(_NOTIFICATIONS, {"token": token})
+        return {"notifications": {"edges": [_notification(row) for row in await cursor.fetchall()]}}
     if request.get("query") == "floor-comments":
         video = variables["video"]
         cursor = await conn.execute(_COMMENTS, {"token": token, "video": video})
@@ -115,6 +160,6 @@ async def app(scope, receive, send):
     pool = await _pool_ready()
     async with pool.connection() as conn:
         data = await _answer(conn, json.loads(body or b"{}"), hashlib.sha256(token.encode()).hexdigest())
-    answer = json.dumps({"data": data}).encode()
+    answer = b'{"data": ' + (data.encode() if isinstance(data, str) else json.dumps(data).encode()) + b"}"
     await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]})
     await send({"type": "http.response.body", "body": answer})
