@@ -1,67 +1,60 @@
 """Writing and taking back notifications. Called from receivers of the models' signals, inside
 the transaction that made the change, so a notification exists exactly when its cause does."""
 
+import functools
+
 from django.db import connection, transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from accounts.models import User
-from accounts.services.social_graph import standing_towards
+from accounts.models import Block, Follow, Mute, User
 
-from . import live
+from . import live, policies
 from .models import Kind, Notification, NotificationGroup, NotificationSettings
 
-# The event and its group in one statement: the group is created or bumped, then the event
-# row points at it.
+# The event and its group in one statement, when the recipient wants it (the notification
+# policy's rule): the group is created or bumped, then the event row points at it.
 _RECORD = """
-WITH grouped AS (
-    INSERT INTO notifications_notificationgroup
+WITH wanted AS ({wanted}), grouped AS (
+    INSERT INTO {groups}
         (recipient_id, kind, key, count, latest_actor_id, video_id, comment_id, text, latest_at)
-    VALUES (%(recipient)s, %(kind)s, %(key)s, 1, %(actor)s, %(video)s, %(comment)s, %(text)s, %(now)s)
+    SELECT id, %(kind)s, %(key)s, 1, %(actor)s, %(video)s, %(comment)s, %(text)s, %(now)s FROM wanted
     ON CONFLICT (recipient_id, key) DO UPDATE SET
-        count = notifications_notificationgroup.count + 1,
-        latest_actor_id = coalesce(excluded.latest_actor_id, notifications_notificationgroup.latest_actor_id),
+        count = {groups}.count + 1,
+        latest_actor_id = coalesce(excluded.latest_actor_id, {groups}.latest_actor_id),
         text = excluded.text,
         latest_at = excluded.latest_at
     RETURNING id
 )
-INSERT INTO notifications_notification (group_id, actor_id, created_at)
+INSERT INTO {events} (group_id, actor_id, created_at)
 SELECT id, %(actor)s, %(now)s FROM grouped
 RETURNING group_id
 """
+
+
+@functools.cache
+def _record_sql(from_someone: bool) -> str:
+    wanted = policies.WANTS_KIND + (policies.HEARS_FROM_ACTOR if from_someone else "")
+    tables = {
+        "users": User, "settings": NotificationSettings, "block": Block, "mute": Mute, "follow": Follow,
+        "groups": NotificationGroup, "events": Notification,
+    }  # fmt: skip
+    names = {name: model._meta.db_table for name, model in tables.items()}
+    return _RECORD.format(wanted=wanted.format(**names), **names)
 
 
 def settings_of(user_id: int) -> NotificationSettings:
     return NotificationSettings.objects.filter(user_id=user_id).first() or NotificationSettings(user_id=user_id)
 
 
-def _wanted(recipient_id: int, kind: str, actor) -> bool:
-    if actor is not None and (actor.pk == recipient_id or not actor.is_active):
-        return False  # self-actions never notify
-    # one query: the recipient's choices, and (accounts' own rules) how they stand towards the actor
-    preferences = NotificationSettings.objects.filter(user=OuterRef("pk"))
-    recipient = User.objects.filter(pk=recipient_id).annotate(
-        off_kinds=Subquery(preferences.values("off_kinds")),
-        only_following=Subquery(preferences.values("only_from_following")),
-        **(standing_towards(actor.pk) if actor else {}),
-    )
-    row = recipient.values("off_kinds", "only_following", *(("blocked", "muted", "follows") if actor else ())).first()
-    if row is None or kind in (row["off_kinds"] or []):
-        return False
-    if actor is None:
-        return True
-    return not row["blocked"] and not row["muted"] and (row["follows"] or not row["only_following"])
-
-
 def notify(recipient_id: int, kind: str, key: str, *, actor=None, video_id=None, comment_id=None, text="") -> None:
     """Record one event for `recipient_id`, folded into the group `key`, and tell their open
     connections once it commits. Nothing when they turned the kind off, the actor is
     themselves, blocked or muted, or a stranger to someone who hears only from people they follow."""
-    if not _wanted(recipient_id, kind, actor):
-        return
+    if actor is not None and (actor.pk == recipient_id or not actor.is_active):
+        return  # self-actions never notify
     with connection.cursor() as cursor:
         cursor.execute(
-            _RECORD,
+            _record_sql(actor is not None),
             {
                 "recipient": recipient_id,
                 "kind": kind,
@@ -73,7 +66,10 @@ def notify(recipient_id: int, kind: str, key: str, *, actor=None, video_id=None,
                 "now": timezone.now(),
             },
         )
-        group_id = cursor.fetchone()[0]
+        recorded = cursor.fetchone()
+    if recorded is None:
+        return  # not wanted
+    group_id = recorded[0]
     transaction.on_commit(lambda: live.publish_notification(recipient_id, group_id))
 
 

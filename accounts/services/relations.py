@@ -6,23 +6,17 @@ asked for follows, mutes, blocks and keyword filters in four queries, and the co
 video asked again for each list on the page; now it is one query (a UNION ALL over the four
 tables, by the indexes each already has) for the whole request."""
 
+import functools
 from dataclasses import dataclass
 
-from django.db.models import BigIntegerField, CharField, F, Value
+from django.db import connection
+from django.utils import timezone
 from strawberry import Info
 
 from platform.graphql.viewer import current_user, per_request
 
 from ..models import Block, Follow, KeywordFilter, Mute, User
-from ..models.mute import in_force
 from .keyword_filters import NOTHING, Filtered, filters_from
-
-_NO_ID = Value(None, output_field=BigIntegerField())
-_NO_TEXT = Value(None, output_field=CharField())
-
-
-def _kind(name: str) -> Value:
-    return Value(name, output_field=CharField())
 
 
 @dataclass(frozen=True)
@@ -42,21 +36,37 @@ class Relations:
 NOBODY = Relations()
 
 
-def relations_of(user: User | None) -> Relations:
-    """The map for `user` (NOBODY for an anonymous visitor), in one query."""
+# Every signed-in read asks this. Built as a queryset (a union of five), Django spent 2.4 ms of
+# CPU composing and compiling it for a statement PostgreSQL runs in a fraction of that; written
+# once here it costs what running it costs. A mute is in force as in_force() says: without an
+# end, or ending later. Table names come from the models.
+_RELATIONS_SQL = """
+    SELECT 'follows', followee_id, NULL FROM {follow} WHERE follower_id = %(me)s {followee}
+    UNION ALL SELECT 'blocked', blocked_id, NULL FROM {block} WHERE blocker_id = %(me)s {blocked}
+    UNION ALL SELECT 'blocked', blocker_id, NULL FROM {block} WHERE blocked_id = %(me)s {blocker}
+    UNION ALL SELECT 'muted', muted_id, NULL FROM {mute}
+        WHERE muter_id = %(me)s AND (expires_at IS NULL OR expires_at > %(now)s) {muted}
+    UNION ALL SELECT 'phrase', NULL, phrase FROM {keyword_filter} WHERE user_id = %(me)s
+"""
+
+
+@functools.cache
+def _relations_sql(towards_one: bool) -> str:
+    tables = {"follow": Follow, "block": Block, "mute": Mute, "keyword_filter": KeywordFilter}
+    other = {column: f"AND {column}_id = %(other)s" if towards_one else "" for column in ("followee", "blocked")}
+    other |= {column: f"AND {column}_id = %(other)s" if towards_one else "" for column in ("blocker", "muted")}
+    return _RELATIONS_SQL.format(**{name: model._meta.db_table for name, model in tables.items()}, **other)
+
+
+def relations_of(user: User | None, towards: int | None = None) -> Relations:
+    """The map for `user` (NOBODY for an anonymous visitor), in one query. With `towards` (an
+    account's id), only the relations with that one account: enough to judge one of its
+    videos or comments without reading every follow."""
     if user is None or not user.is_authenticated:
         return NOBODY
-    rows = (
-        Follow.objects.filter(follower_id=user.pk)
-        .values_list(_kind("follows"), F("followee_id"), _NO_TEXT)
-        .union(
-            Block.objects.filter(blocker_id=user.pk).values_list(_kind("blocked"), F("blocked_id"), _NO_TEXT),
-            Block.objects.filter(blocked_id=user.pk).values_list(_kind("blocked"), F("blocker_id"), _NO_TEXT),
-            Mute.objects.filter(in_force(), muter_id=user.pk).values_list(_kind("muted"), F("muted_id"), _NO_TEXT),
-            KeywordFilter.objects.filter(user_id=user.pk).values_list(_kind("phrase"), _NO_ID, F("phrase")),
-            all=True,
-        )
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_relations_sql(towards is not None), {"me": user.pk, "other": towards, "now": timezone.now()})
+        rows = cursor.fetchall()
     found: dict[str, set] = {"follows": set(), "blocked": set(), "muted": set(), "phrase": set()}
     for kind, other, phrase in rows:
         found[kind].add(phrase if kind == "phrase" else other)

@@ -1,10 +1,12 @@
 """Notifications over the API: each kind performed by one account and read by another, grouped,
 taken back when unseen, filtered by blocks, mutes, preferences and visibility."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
-from accounts.models import Follow, User
+from accounts.models import Follow, Mute, User
 from accounts.services.mutes import mute
 from accounts.services.social_graph import block, follow
 from conftest import global_id, make_user
@@ -155,6 +157,18 @@ def test_nothing_from_oneself_blocked_or_muted_accounts(client_for, creator, vid
     add_comment(muted, video.pk, "hello?")
     assert _lines(client_for(creator)) == []
     assert not NotificationGroup.objects.exists()
+
+
+def test_a_mute_that_has_ended_silences_no_more(client_for, creator, video):
+    once_muted = make_user("once_muted")
+    mute(creator, once_muted, hours=1)
+    heart(once_muted, video.pk)
+    assert _lines(client_for(creator)) == []
+    Mute.objects.filter(muter=creator).update(expires_at=timezone.now() - timedelta(minutes=1))
+    add_comment(once_muted, video.pk, "remember me?")
+    assert [(line["kind"], line["actor"]["username"]) for line in _lines(client_for(creator))] == [
+        ("COMMENT", "once_muted")
+    ]
 
 
 def test_kinds_turned_off_and_only_from_people_i_follow(client_for, user, creator, video):

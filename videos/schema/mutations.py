@@ -154,8 +154,7 @@ class Mutation:
         with collect_user_errors() as failure:
             viewer = require_user(info, "heart videos")
             rate_limit(info, "heart")
-            video = engagement.heart(viewer, _video_pk(input.video_id))
-            return HeartPayload(video=Video.objects.get(pk=video.pk))
+            return HeartPayload(video=engagement.heart(viewer, _video_pk(input.video_id)))
         return HeartPayload(errors=failure.errors)
 
     @strawberry_django.mutation(description="Take a heart back. Idempotent.")
@@ -164,8 +163,7 @@ class Mutation:
         with collect_user_errors() as failure:
             viewer = require_user(info, "heart videos")
             rate_limit(info, "heart")
-            video = engagement.unheart(viewer, _video_pk(input.video_id))
-            return HeartPayload(video=Video.objects.get(pk=video.pk))
+            return HeartPayload(video=engagement.unheart(viewer, _video_pk(input.video_id)))
         return HeartPayload(errors=failure.errors)
 
     @strawberry_django.mutation(description="Save a video to watch again (only you see your saved videos). Idempotent.")

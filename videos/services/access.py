@@ -3,15 +3,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from accounts.services.relations import relations_of
 
 from ..models import Video
+from ..policies.video import may_see_video
 
 
 def visible_video(viewer, video_id, field: str = "video_id") -> Video:
     """The video if `viewer` may see it; otherwise the same NOT_FOUND error whether it does
     not exist or is hidden, so hidden videos cannot be discovered by probing ids."""
     try:
-        return Video.objects.visible_to(viewer).select_related("author").get(pk=video_id)
-    except (Video.DoesNotExist, ValueError, TypeError):
-        raise ValidationError({field: ValidationError("No such video.", code="not_found")}) from None
+        video = Video.objects.filter(pk=video_id).first()  # its author loads when asked for
+    except (ValueError, TypeError):
+        video = None
+    # the video policy's rule for one loaded video, on the viewer's relations with its author
+    # only (one written statement): the queryset rule cost 3 ms of CPU to build per write
+    if video is None or not may_see_video(viewer, video, relations_of(viewer, towards=video.author_id)):
+        raise ValidationError({field: ValidationError("No such video.", code="not_found")})
+    return video
 
 
 def require_signed_in(user, action: str) -> None:

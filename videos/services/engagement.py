@@ -1,6 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from accounts.services.social_graph import is_blocked_between
@@ -24,16 +24,34 @@ def created_once(model, **fields) -> bool:
     return True
 
 
+# Both hearts counters in one written statement, answering the video's new count: as two
+# querysets and a fresh read of the video, a heart spent 2.5 ms of CPU composing SQL.
+_MOVE_HEARTS = """
+WITH counted AS (
+    UPDATE {videos} SET heart_count = heart_count + %(delta)s WHERE id = %(video)s RETURNING author_id, heart_count
+)
+UPDATE {users} u SET heart_count = u.heart_count + %(delta)s FROM counted WHERE u.id = counted.author_id
+RETURNING counted.heart_count
+"""
+
+
+def _move_hearts(video: Video, delta: int) -> None:
+    sql = _MOVE_HEARTS.format(videos=Video._meta.db_table, users=get_user_model()._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"delta": delta, "video": video.pk})
+        video.heart_count = cursor.fetchone()[0]
+
+
 @transaction.atomic
 def heart(user, video_id) -> Video:
     """Heart a video. Idempotent; the counters on the video and its author move only when a
-    heart row is really created, so they equal the rows even under concurrent requests."""
+    heart row is really created, so they equal the rows even under concurrent requests. The
+    video comes back with its count as of this heart and whether the viewer hearted it."""
     require_signed_in(user, "heart videos")
     video = visible_video(user, video_id)
-    if not created_once(Heart, user=user, video=video):
-        return video
-    _count(Video, video.pk, heart_count=1)
-    _count(get_user_model(), video.author_id, heart_count=1)
+    if created_once(Heart, user=user, video=video):
+        _move_hearts(video, +1)
+    video.viewer_hearted = True
     return video
 
 
@@ -59,8 +77,8 @@ def unheart(user, video_id) -> Video:
     video = visible_video(user, video_id)
     deleted, _ = Heart.objects.filter(user=user, video=video).delete()
     if deleted:
-        _count(Video, video.pk, heart_count=-1)
-        _count(get_user_model(), video.author_id, heart_count=-1)
+        _move_hearts(video, -1)
+    video.viewer_hearted = False
     return video
 
 
