@@ -1,15 +1,25 @@
 """Private accounts: following one is a request its owner answers; its videos, followers and
-following are for accepted followers only, on every path a video or a list can be reached."""
+following are for accepted followers only, on every path a video or a list can be reached: the
+API's reads and feeds, notifications, trending, live comments, media URLs handed out earlier,
+and data exports (19 paths, 6 kinds of viewer)."""
+
+import uuid
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.test import Client
 
 from accounts.models import Follow, FollowRequest, User
 from accounts.services.social_graph import accept_follow_request, block, follow
 from conftest import global_id, make_user
-from notifications.models import NotificationGroup
+from notifications.models import Kind, NotificationGroup
+from notifications.services import notify
+from platform.media import media_url
 from videos.models import Hashtag, Sound, Video
 from videos.services.access import live_comment_access
 from videos.services.comments import add_comment
+from videos.services.export_account import export_account
 
 pytestmark = pytest.mark.django_db
 
@@ -36,22 +46,31 @@ EVERYWHERE = """query($id: ID!, $sound: ID!) {
   sound(id: $sound) { useCount videos(first: 5) { edges { node { id } } } }
   forYou(first: 10) { edges { node { video { id } } } }
   following(first: 10) { edges { node { video { id } } } }
+  notifications(first: 10) { edges { node { video { id } } } }
+  trendingHashtags(first: 50) { name }
 }"""
 
 
 @pytest.fixture
-def secretive(make_published):
-    """A private account with a public video (hashtag, sound, a comment), a follower and a
-    followee of its own."""
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def secretive(make_published, media_root):
+    """A private account with a public video (hashtags, sound, a comment, a thumbnail), a
+    follower and a followee of its own."""
     owner = make_user("secretive", User.Kind.CREATOR)
     friend = make_user("friend")
     follow(friend, owner)
     follow(owner, make_user("idol"))
     User.objects.filter(pk=owner.pk).update(is_private=True)
     owner.refresh_from_db()
-    video = make_published(owner, "hidden gem #quiet")
+    thumbnail = default_storage.save(f"thumbnails/{uuid.uuid4().hex}.jpg", ContentFile(b"\xff\xd8 a jpeg"))
+    video = make_published(owner, "hidden gem #quiet #insiders", thumbnail=thumbnail)
     quiet = Hashtag.objects.create(name="quiet")
-    video.hashtags.add(quiet)
+    video.hashtags.add(quiet, Hashtag.objects.create(name="insiders"))
     make_published(make_user("loud"), "out loud #quiet").hashtags.add(quiet)  # the tag has a public page
     sound = Sound.objects.create(fingerprint="quiet", title="quiet sound", author=owner, original_video=video)
     Video.objects.filter(pk=video.pk).update(sound=sound)
@@ -62,11 +81,18 @@ def secretive(make_published):
 def _what_is_seen(client, video, sound) -> dict:
     data = client.execute(EVERYWHERE, {"id": global_id(video), "sound": global_id(sound)})
     vid, user = global_id(video), data["user"]
+    trending = [tag["name"] for tag in data["trendingHashtags"]]
+    assert "quiet" in trending  # the list is not empty: the public video's hashtag trends
+    # a thumbnail URL handed to this viewer earlier (say, while they followed) works only while
+    # they may see the video: the media view asks the video policy at each fetch
+    handed_out = media_url(
+        "http://testserver", video.thumbnail.name, video_id=video.pk, viewer_id=getattr(client.user, "pk", None)
+    )
+    export = export_account(client.user) if client.user else None
 
     def ids(connection):
-        return [
-            edge["node"]["id"] if "id" in edge["node"] else edge["node"]["video"]["id"] for edge in connection["edges"]
-        ]
+        nodes = [edge["node"] for edge in connection["edges"]]
+        return [node["id"] if "id" in node else (node["video"] or {}).get("id") for node in nodes]
 
     return {
         "node": data["node"] is not None,
@@ -84,6 +110,10 @@ def _what_is_seen(client, video, sound) -> dict:
         "for you": vid in ids(data["forYou"]),
         "following feed": vid in ids(data["following"]),
         "live comments": live_comment_access(client.user, video.pk) is not None,
+        "notifications": vid in ids(data["notifications"]),
+        "trending": "insiders" in trending,
+        "media URL": Client().get(handed_out).status_code == 200,
+        "export": bool(export and video.caption in [record["caption"] for record in export.documents["videos"]]),
     }
 
 
@@ -101,13 +131,17 @@ def test_a_private_accounts_video_and_lists_on_every_path(who, secretive, anon, 
             block(owner, viewer)
         client = client_for(viewer)
         client.user = viewer
+        # what every viewer was told about the video (by no one: a review's words)
+        notify(viewer.pk, Kind.MENTION, f"about:{video.pk}", video_id=video.pk, text="Look at this")
     seen = _what_is_seen(client, video, sound)
-    # the counts on public pages (hashtags, sounds) count what everyone may see: never this video
-    public_counts = {"hashtag count", "sound count"}
+    # the counts on public pages (hashtags, sounds, trending) count what everyone may see:
+    # never this video
+    public_counts = {"hashtag count", "sound count", "trending"}
     allowed = who in ("follower", "owner")
     expected = {path: allowed and path not in public_counts for path in seen}
     if who == "owner":
         expected["for you"] = expected["following feed"] = False  # nobody is shown their own videos
+    expected["export"] = who == "owner"  # an export holds one's own videos, others' by id only
     assert seen == expected
 
 

@@ -45,6 +45,27 @@ def test_an_ordered_relation_is_prefetched_in_its_through_tables_order(anon, dja
     assert {e["node"]["followers"]["edges"][0]["node"]["username"] for e in edges} == {"star"}
 
 
+def test_a_private_accounts_lists_stay_hidden_at_the_root_and_nested_in_a_prefetched_list(client_for):
+    """`ordered_relation(hidden=...)` overrides StrawberryDjangoField.get_result (0.93): if an
+    upgrade stops calling it, a private account's followers and following would leak silently,
+    both where the field is resolved alone and where the optimizer prefetched it."""
+    from accounts.models import User
+
+    secret, fan, stranger = make_user("secret"), make_user("fan"), make_user("stranger")
+    follow(fan, secret)
+    follow(secret, fan)
+    User.objects.filter(pk=secret.pk).update(is_private=True)
+    lists = "followers(first: 5) { edges { node { username } } } following(first: 5) { edges { node { username } } }"
+    at_root = client_for(stranger).execute('{ user(username: "secret") { %s } }' % lists)["user"]
+    nested = client_for(stranger).execute(
+        '{ user(username: "fan") { following(first: 5) { edges { node { %s } } } } }' % lists
+    )
+    in_a_list = nested["user"]["following"]["edges"][0]["node"]
+    assert at_root == in_a_list == {"followers": {"edges": []}, "following": {"edges": []}}
+    shown = client_for(fan).execute('{ user(username: "secret") { %s } }' % lists)["user"]  # a follower sees them
+    assert shown["followers"]["edges"] == [{"node": {"username": "fan"}}]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_resolver_marked_on_the_loop_costs_no_thread_hop(hops):
     """`on_the_loop` relies on strawberry-django (0.93) honouring `is_async_safe` on a

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NOUNS = {"Video", "Comment", "User", "Sound", "Hashtag", "Notification", "Collection", "HeartedVideo", "SavedVideo"}
 NOUNS |= {"Node"}  # node(id:) can be any of them
 
-PRIVATE_ACCOUNTS = "accounts/tests/test_private_accounts.py"  # the 15 paths x 6 viewers matrix
+PRIVATE_ACCOUNTS = "accounts/tests/test_private_accounts.py"  # the 19 paths x 6 viewers matrix
 LEAKS = "videos/tests/test_leaks.py"
 PAYLOADS = "platform/tests/test_idempotency.py"  # replayed payloads re-read through the policy
 
