@@ -13,6 +13,7 @@ class FeedSettingsAdmin(admin.ModelAdmin):
         "version",
         "following_share",
         "exploration_share",
+        "session_weight",
         "brand_factor",
         "note",
         "created_by",

@@ -16,6 +16,11 @@ class FeedSettings(models.Model):
     version = models.PositiveIntegerField(unique=True, editable=False)
     following_share = models.FloatField(default=0.3, help_text="Share of a For You page from followed accounts.")
     exploration_share = models.FloatField(default=0.15, help_text="Share of a page outside known interests.")
+    session_weight = models.FloatField(
+        default=1.0,
+        help_text="How strongly the viewer's latest watching (hashtags, creators and sounds finished, rewatched "
+        "or skipped) reorders their next page: a video's score is multiplied by exp(weight × affinity). 0: off.",
+    )
     brand_factor = models.FloatField(default=0.5, help_text="Multiplier on brand accounts' algorithmic picks.")
     freshness_half_life_hours = models.FloatField(default=48.0)
     weight_completion = models.FloatField(default=3.0)
@@ -66,6 +71,8 @@ class FeedSettings(models.Model):
             errors["exploration_share"] = "Following and exploration shares together cannot pass 1."
         if self.freshness_half_life_hours <= 0:
             errors["freshness_half_life_hours"] = "Must be positive."
+        if not 0 <= self.session_weight <= 5:
+            errors["session_weight"] = "Between 0 (off) and 5."
         try:
             sizes, bars = self.sizes(), self.bars()
             if not sizes or any(size <= 0 for size in sizes) or sizes != sorted(sizes):

@@ -89,6 +89,9 @@ def explain(page: list, viewer, model, knobs) -> None:
             c.explanation = ranked
         elif c.reason == "FOLLOWING":
             c.explanation = f"From @{c.author}, whom you follow."
+        elif c.reason == "INTEREST" and (model is None or c.pk not in model.video_index):
+            # brought by this session's watching (session_profile), not by the interest model
+            c.explanation = c.session_because or "Picked for what you watched lately."
         elif c.reason == "INTEREST":
             c.explanation = _because(viewer, model.factors.items[model.video_index[c.pk]], model, sources, knobs)
         elif c.reason == "TRENDING" and c.cluster_trend:

@@ -24,7 +24,7 @@ from videos.models import NotInterested, Report, Video, WatchEvent
 
 from ..models import FeedSettings, InterestReset
 from ..ranking.clusters import nearest_cluster
-from . import model_store, ranker
+from . import model_store, ranker, session_profile
 from .candidates import FIELDS, FRESH_WINDOW, shared_lists
 from .explanations import BRAND, explain
 from .signals import session_strengths, user_recent_strengths
@@ -63,6 +63,7 @@ class Candidate:
     value: float | None = None  # the ranking stage's predicted value for this viewer
     because: str = ""  # the ranking-stage feature that raised the value most
     because_above: bool = False  # whether that feature was above its average (a long gap, an old video)
+    session_because: str = ""  # what this session's watching liked about it (session_profile)
 
     @classmethod
     def from_row(cls, row) -> "Candidate":
@@ -247,6 +248,8 @@ def for_you_page(
             c.cluster_trend = True
         trending = in_cluster + trending
     fresh, testing = usable("fresh", 200), usable("testing", 100)
+    profile = session_profile.profile_of(viewer.signals if knobs.session_weight else {})
+    interest += _session_pool(base, profile, {c.pk for c in interest})
     ranker.rank(
         [*following, *interest, *trending, *popular, *fresh, *testing],
         ranker.viewer_history(viewer, model, now),
@@ -256,14 +259,8 @@ def for_you_page(
         now,
     )
     pool_match = _pool_match(testing, model, vector, cluster)
-    lifts = (
-        {
-            c.author_id: 1 + 0.1 * model.consistency.get(c.author_id, 0.0)
-            for c in [*following, *interest, *trending, *popular, *fresh, *testing]
-        }
-        if model
-        else {}
-    )
+    everyone = [*following, *interest, *trending, *popular, *fresh, *testing]
+    lifts = _lifts(everyone, model, profile, knobs)
 
     n_follow = min(len(following), round(first * knobs.following_share))
     n_explore = round(first * knobs.exploration_share)
@@ -274,7 +271,7 @@ def for_you_page(
 
     def take(candidates: list[Candidate], count: int, reason: str, algorithmic: bool) -> None:
         def score(c: Candidate) -> float:
-            return _score(c, predicted.get(c.pk, 0.5), knobs, now, algorithmic, lifts.get(c.author_id, 1.0))
+            return _score(c, predicted.get(c.pk, 0.5), knobs, now, algorithmic, lifts.get(c.pk, 1.0))
 
         for c in sorted(candidates, key=lambda c: -score(c)):
             if count <= 0:
@@ -301,7 +298,7 @@ def for_you_page(
         if c.pk not in taken and per_author[c.author_id] < author_cap:
             c.reason, c.score, c.pool_trial = (
                 "EXPLORATION",
-                _score(c, 0.5, knobs, now, True, lifts.get(c.author_id, 1.0)),
+                _score(c, 0.5, knobs, now, True, lifts.get(c.pk, 1.0)),
                 True,
             )
             taken.add(c.pk)
@@ -324,6 +321,34 @@ def for_you_page(
     explain(page, viewer, model, knobs)
     _remember_served(served_key, served | {c.pk for c in page})
     return page, token
+
+
+def _session_pool(base, profile: session_profile.SessionProfile, have: set[int]) -> list[Candidate]:
+    """Candidates sharing the hashtags and creators this session took to, newest first: on a
+    big platform the shared lists need not hold them."""
+    where = session_profile.session_candidates(profile)
+    if where is None:
+        return []
+    rows = base.filter(where).exclude(pk__in=have).distinct().order_by("-published_at", "-pk")
+    return _rows(rows, session_profile.SOURCE_SIZE)
+
+
+def _lifts(candidates: list[Candidate], model, profile: session_profile.SessionProfile, knobs) -> dict[int, float]:
+    """Per candidate, what multiplies its score beyond quality: the creator's consistency (a
+    trained model's) and this session's taste for its hashtags, creator and sound."""
+    lifts = {c.pk: 1 + 0.1 * model.consistency.get(c.author_id, 0.0) for c in candidates} if model else {}
+    if not profile:
+        return lifts
+    tags = session_profile.tags_of([c.pk for c in candidates])
+    for c in candidates:
+        affinity = profile.affinity(c.author_id, c.sound_id, tags.get(c.pk, []))
+        lifts[c.pk] = lifts.get(c.pk, 1.0) * session_profile.lift(knobs.session_weight, affinity)
+        if affinity > 0:
+            tag = profile.best_tag(tags.get(c.pk, []))
+            c.session_because = (
+                f"Because you watched #{tag} videos to the end." if tag else f"Because you watched @{c.author} lately."
+            )
+    return lifts
 
 
 # Without the cache (Redis down) the feed still serves; a session's next page may repeat a video.

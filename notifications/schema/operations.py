@@ -28,13 +28,14 @@ from .types import (
     NotificationSettingsPayload,
     NotificationSettingsType,
     NotificationType,
+    read_up_to,
 )
 
 
-def _unread(viewer, known=None) -> int:
-    read_up_to = services.settings_of(viewer.pk).read_up_to
+def _unread(viewer, known=None, watermark=None) -> int:
+    """How many of the viewer's visible groups changed after `watermark` (their read_up_to)."""
     groups = visible_groups(NotificationGroup.objects.all(), viewer, known)
-    return (groups.filter(latest_at__gt=read_up_to) if read_up_to else groups).count()
+    return (groups.filter(latest_at__gt=watermark) if watermark else groups).count()
 
 
 @strawberry.type
@@ -51,7 +52,7 @@ class Query:
     @strawberry_django.field(description="Notifications that happened after the viewer last read them.")
     def unread_notification_count(self, info: Info) -> int:
         viewer = current_user(info)
-        return _unread(viewer, relations(info)) if viewer else 0
+        return _unread(viewer, relations(info), read_up_to(info)) if viewer else 0
 
     @strawberry_django.field(description="The viewer's notification choices; null when signed out.")
     def notification_settings(self, info: Info) -> NotificationSettingsType | None:
@@ -79,7 +80,9 @@ class Mutation:
         with collect_user_errors() as failure:
             viewer = require_user(info, "read notifications")
             preferences = services.mark_read(viewer, input.up_to)
-            return NotificationSettingsPayload(settings=preferences, unread_count=_unread(viewer))
+            return NotificationSettingsPayload(
+                settings=preferences, unread_count=_unread(viewer, watermark=preferences.read_up_to)
+            )
         return NotificationSettingsPayload(errors=failure.errors)
 
     @strawberry_django.mutation(description="Choose which notifications you get, and from whom.")
@@ -91,7 +94,9 @@ class Mutation:
                 off_kinds=[kind.value for kind in input.off_kinds] if input.off_kinds is not None else None,
                 only_from_following=input.only_from_following,
             )
-            return NotificationSettingsPayload(settings=preferences, unread_count=_unread(viewer))
+            return NotificationSettingsPayload(
+                settings=preferences, unread_count=_unread(viewer, watermark=preferences.read_up_to)
+            )
         return NotificationSettingsPayload(errors=failure.errors)
 
 

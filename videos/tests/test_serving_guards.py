@@ -76,7 +76,9 @@ READS = {
 BOUNDS = {
     # token, the viewer's relations map, videos (one batch), their authors, their hashtags
     "ten aliased videos": (5, 3),
-    "For You page": (17, 4),
+    # + 3 for the session's taste (feed/services/session_profile.py): its videos' features, the
+    # candidates they bring, and the hashtags of all candidates
+    "For You page": (20, 4),
     "Following page": (6, 3),
     "comments page": (4, 3),
     "profile page": (6, 7),  # token, relations, the account, its videos, their authors, their hashtags
