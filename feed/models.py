@@ -152,3 +152,18 @@ class PoolDecision(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} from pool {self.pool}"
+
+
+class PickedInterest(models.Model):
+    """A hashtag an account picked when it started (or later): For You leans on it from the
+    first page, less and less as the account's own signals arrive."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="picked_interests")
+    hashtag = models.ForeignKey("videos.Hashtag", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "hashtag"], name="feed_one_pick_per_hashtag")]
+
+    def __str__(self):
+        return f"#{self.hashtag_id} for {self.user_id}"

@@ -32,6 +32,7 @@ Query = merge_types(
         videos.schema.Query,
         videos.schema.DiscoveryQuery,
         feed.schema.Query,
+        feed.schema.InterestQuery,
         notifications.schema.Query,
     ),
 )
@@ -47,6 +48,7 @@ Mutation = merge_types(
         videos.schema.CommentControlsMutation,
         videos.schema.CollectionMutation,
         feed.schema.Mutation,
+        feed.schema.InterestMutation,
         notifications.schema.Mutation,
     ),
 )

@@ -1,4 +1,5 @@
+from .interests import InterestMutation, InterestQuery
 from .mutations import Mutation
 from .queries import Query
 
-__all__ = ["Mutation", "Query"]
+__all__ = ["InterestMutation", "InterestQuery", "Mutation", "Query"]

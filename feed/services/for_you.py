@@ -24,7 +24,7 @@ from videos.models import NotInterested, Report, Video, WatchEvent
 
 from ..models import FeedSettings, InterestReset
 from ..ranking.clusters import nearest_cluster
-from . import model_store, ranker, session_profile
+from . import interests, model_store, ranker, session_profile
 from .candidates import FIELDS, FRESH_WINDOW, shared_lists
 from .explanations import BRAND, explain
 from .signals import session_strengths, user_recent_strengths
@@ -248,7 +248,11 @@ def for_you_page(
             c.cluster_trend = True
         trending = in_cluster + trending
     fresh, testing = usable("fresh", 200), usable("testing", 100)
-    profile = session_profile.profile_of(viewer.signals if knobs.session_weight else {})
+    profile = (
+        session_profile.profile_of(viewer.signals, interests.picked_names(viewer.user))
+        if knobs.session_weight
+        else session_profile.SessionProfile()
+    )
     interest += _session_pool(base, profile, {c.pk for c in interest})
     ranker.rank(
         [*following, *interest, *trending, *popular, *fresh, *testing],
@@ -344,10 +348,7 @@ def _lifts(candidates: list[Candidate], model, profile: session_profile.SessionP
         affinity = profile.affinity(c.author_id, c.sound_id, tags.get(c.pk, []))
         lifts[c.pk] = lifts.get(c.pk, 1.0) * session_profile.lift(knobs.session_weight, affinity)
         if affinity > 0:
-            tag = profile.best_tag(tags.get(c.pk, []))
-            c.session_because = (
-                f"Because you watched #{tag} videos to the end." if tag else f"Because you watched @{c.author} lately."
-            )
+            c.session_because = profile.because(c.author, tags.get(c.pk, []))
     return lifts
 
 

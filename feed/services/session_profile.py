@@ -17,6 +17,11 @@ from django.db.models import Q
 
 from videos.models import Video
 
+# A picked interest (onboarding) counts as this strength on its hashtag, halved once the
+# viewer has PICK_FADE_SIGNALS signals of their own, and so on: it carries the first pages and
+# fades as real watching speaks (20 finished videos of another topic outweigh it).
+PICK_STRENGTH = 4.0
+PICK_FADE_SIGNALS = 5
 # How much each kind of feature speaks for a video, relative to its hashtags (averaged).
 KIND_WEIGHTS = {"tag": 1.0, "author": 0.6, "sound": 0.4}
 PRIOR = 1.0  # a feature seen once counts half as much as one seen many times
@@ -26,7 +31,9 @@ SOURCE_SIZE = 100  # videos the session's liked hashtags and creators add as can
 @dataclass
 class SessionProfile:
     weights: dict[tuple[str, int], float] = field(default_factory=dict)  # (kind, id) -> mean strength
+    watched: frozenset[tuple[str, int]] = frozenset()  # the features the viewer's own signals speak of
     tag_names: dict[int, str] = field(default_factory=dict)
+    picked: frozenset[int] = frozenset()  # hashtags the viewer picked at onboarding
 
     def __bool__(self) -> bool:
         return bool(self.weights)
@@ -49,16 +56,22 @@ class SessionProfile:
         ranked = sorted(((w, key) for (k, key), w in self.weights.items() if k == kind and w > 0), reverse=True)
         return [key for _, key in ranked[:count]]
 
-    def best_tag(self, tags: list[int]) -> str | None:
-        """The name of the hashtag of these that the viewer took to most, if any positively."""
-        scored = [(self.weights.get(("tag", t), 0.0), t) for t in tags]
-        weight, tag = max(scored, default=(0.0, None))
-        return self.tag_names.get(tag) if weight > 0 else None
+    def because(self, author: str, tags: list[int]) -> str:
+        """Why a video this profile lifted is shown: the hashtag of its that the viewer took to
+        most, or its creator."""
+        weight, tag = max(((self.weights.get(("tag", t), 0.0), t) for t in tags), default=(0.0, None))
+        if weight <= 0:
+            return f"Because you watched @{author} lately."
+        if tag in self.picked and ("tag", tag) not in self.watched:
+            return f"Because you picked #{self.tag_names[tag]}."
+        return f"Because you watched #{self.tag_names[tag]} videos to the end."
 
 
-def profile_of(signals: dict[int, float]) -> SessionProfile:
-    """The profile of a viewer's signals (video id -> strength), in one query."""
-    if not signals:
+def profile_of(signals: dict[int, float], picked: dict[int, str] | None = None) -> SessionProfile:
+    """The profile of a viewer's signals (video id -> strength), in one query, with the
+    hashtags they picked (`picked`: id -> name) counting as fading signals of their own."""
+    picked = picked or {}
+    if not signals and not picked:
         return SessionProfile()
     rows = (
         Video.objects.filter(pk__in=list(signals))
@@ -68,7 +81,7 @@ def profile_of(signals: dict[int, float]) -> SessionProfile:
     )
     totals: dict[tuple[str, int], list[float]] = defaultdict(lambda: [0.0, 0.0])
     names: dict[int, str] = {}
-    for pk, author_id, sound_id, tag_ids, tag_names in rows:
+    for pk, author_id, sound_id, tag_ids, tag_names in rows if signals else ():
         strength = signals[pk]
         names.update(zip(tag_ids, tag_names, strict=True))
         keys = [("tag", t) for t in tag_ids] + [("author", author_id)]
@@ -76,7 +89,12 @@ def profile_of(signals: dict[int, float]) -> SessionProfile:
         for key in keys:
             totals[key][0] += strength
             totals[key][1] += 1
-    return SessionProfile({key: total / (n + PRIOR) for key, (total, n) in totals.items()}, names)
+    weights = {key: total / (n + PRIOR) for key, (total, n) in totals.items()}
+    watched = frozenset(weights)
+    fade = 0.5 ** (len(signals) / PICK_FADE_SIGNALS)
+    for tag in picked:
+        weights[("tag", tag)] = weights.get(("tag", tag), 0.0) + PICK_STRENGTH * fade
+    return SessionProfile(weights=weights, watched=watched, tag_names={**names, **picked}, picked=frozenset(picked))
 
 
 def tags_of(video_ids: list[int]) -> dict[int, list[int]]:

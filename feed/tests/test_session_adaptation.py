@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
-from conftest import make_user
+from conftest import global_id, make_user
 from feed.services import model_store
-from videos.models import Hashtag
+from videos.models import Hashtag, Video
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +101,77 @@ def test_with_the_session_weight_at_zero_the_feed_does_not_adapt(two_topics, ano
     FeedSettings.objects.create(version=2, session_weight=0.0, created_by=admin_user)
     share, _ = _cooking_share_of_pages_2_and_3(anon)
     assert share < 0.7
+
+
+CHOICES = "{ interestChoices(first: 5) { name videoCount videos(first: 2) { edges { node { caption } } } } }"
+PICK = """mutation($tags: [String!]!) { pickInterests(input: {hashtags: $tags}) {
+  interests { name } errors { field code } } }"""
+
+
+def _page(client, after=None) -> dict:
+    return client.execute(FOR_YOU, {"after": after})["forYou"]
+
+
+def _topics(page) -> list[str]:
+    return [edge["node"]["video"]["hashtags"][0]["name"] for edge in page["edges"]]
+
+
+def test_a_new_account_that_picked_cooking_starts_there_and_moves_with_what_it_watches(two_topics, client_for):
+    client = client_for(make_user("newcomer"))
+    choices = client.execute(CHOICES)["interestChoices"]
+    assert {choice["name"] for choice in choices} == {"cooking", "dance"}
+    assert all(choice["videoCount"] == 20 and len(choice["videos"]["edges"]) == 2 for choice in choices)
+    assert client.execute(PICK, {"tags": ["#Cooking"]})["pickInterests"] == {
+        "interests": [{"name": "cooking"}],
+        "errors": [],
+    }
+    first = _page(client)
+    assert _topics(first).count("cooking") >= 5, _topics(first)
+    explained = {edge["node"]["explanation"] for edge in first["edges"] if edge["node"]["reason"] == "INTEREST"}
+    assert explained == {"Because you picked #cooking."}
+    # then twenty finished dance videos, and nothing else
+    dance = Video.objects.filter(hashtags__name="dance").order_by("pk")
+    events = [{"videoId": global_id(v), "watchedMs": 15000, "completed": True, "loops": 1} for v in dance]
+    assert client.execute(RECORD, {"e": events})["recordWatchEvents"]["accepted"] == 20
+    # every dance video is seen now; new ones arrive, and they lead: the pick has faded
+    # under real watching
+    for n in range(6):
+        _new_video(make_user(f"newdancer{n}", User.Kind.CREATOR), n)
+    fresh = _page(client)
+    assert _topics(fresh).count("dance") > _topics(fresh).count("cooking"), _topics(fresh)
+
+
+def _new_video(author, n):
+    from django.utils import timezone
+
+    video = Video.objects.create(
+        author=author, caption=f"more dance {n}", file=f"videos/test/d{n}.mp4", duration_ms=15000,
+        status=Video.Status.PUBLISHED, published_at=timezone.now(),
+    )  # fmt: skip
+    video.hashtags.add(Hashtag.objects.get(name="dance"))
+    return video
+
+
+def test_picks_are_checked_editable_and_in_the_data_export(two_topics, client_for, anon, make_published):
+    user = make_user("picky")
+    client = client_for(user)
+    # a hashtag written only on a private video is nobody's to discover, nor to pick
+    make_published(make_user("hush"), "#whisper", visibility="PRIVATE").hashtags.add(
+        Hashtag.objects.create(name="whisper")
+    )
+    assert "whisper" not in {choice["name"] for choice in client.execute(CHOICES)["interestChoices"]}
+    whispered = client.execute(PICK, {"tags": ["whisper"]})["pickInterests"]["errors"]
+    assert whispered == [{"field": "hashtags", "code": "NOT_FOUND"}]
+    refused = client.execute(PICK, {"tags": ["cooking", "knitting"]})["pickInterests"]
+    assert refused == {"interests": [], "errors": [{"field": "hashtags", "code": "NOT_FOUND"}]}
+    assert client.execute("{ pickedInterests { name } }")["pickedInterests"] == []  # nothing half-done
+    client.execute(PICK, {"tags": ["cooking", "dance"]})
+    assert client.execute(PICK, {"tags": ["dance"]})["pickInterests"]["interests"] == [{"name": "dance"}]
+    assert client.execute("{ pickedInterests { name } }")["pickedInterests"] == [{"name": "dance"}]
+    assert anon.execute(PICK, {"tags": ["dance"]})["pickInterests"]["errors"][0]["code"] == "UNAUTHENTICATED"
+    from accounts.signals import account_data_requested
+
+    parts = [part for _, part in account_data_requested.send(sender=None, user=user)]
+    exported = [part.documents["interests"] for part in parts if "interests" in part.documents]
+    assert [[row["hashtag"] for row in rows] for rows in exported] == [["dance"]]
+    assert client.execute(PICK, {"tags": []})["pickInterests"] == {"interests": [], "errors": []}  # skipping is fine

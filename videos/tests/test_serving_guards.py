@@ -76,9 +76,9 @@ READS = {
 BOUNDS = {
     # token, the viewer's relations map, videos (one batch), their authors, their hashtags
     "ten aliased videos": (5, 3),
-    # + 3 for the session's taste (feed/services/session_profile.py): its videos' features, the
-    # candidates they bring, and the hashtags of all candidates
-    "For You page": (20, 4),
+    # + 4 for the session's taste (feed/services/session_profile.py): the interests the account
+    # picked, its signals' features, the candidates they bring, and the hashtags of all candidates
+    "For You page": (21, 4),
     "Following page": (6, 3),
     "comments page": (4, 3),
     "profile page": (6, 7),  # token, relations, the account, its videos, their authors, their hashtags

@@ -1,0 +1,66 @@
+"""Onboarding over the API: the interests there are to pick, an account's picks, and picking."""
+
+import strawberry
+import strawberry_django
+from strawberry import Info
+
+from platform.graphql.cost import ListSize
+from platform.graphql.errors import ClientError, ErrorCode, Payload, collect_user_errors
+from platform.graphql.input_limits import MaxLength
+from platform.graphql.lists import in_given_order
+from platform.graphql.viewer import current_user, require_user
+from videos.models import Hashtag
+from videos.schema.tag_types import HashtagType
+
+from ..services import interests as picks
+
+MAX_CHOICES = 50
+
+
+@strawberry.input
+class PickInterestsInput:
+    hashtags: list[str] = strawberry.field(
+        directives=[MaxLength(length=picks.MAX_PICKS)],
+        description="Names of hashtags from interestChoices (with or without #); an empty list clears the picks.",
+    )
+
+
+@strawberry.type
+class InterestsPayload(Payload):
+    interests: list[HashtagType] = strawberry.field(default_factory=list, directives=[ListSize(max=picks.MAX_PICKS)])
+
+
+@strawberry.type
+class InterestQuery:
+    @strawberry_django.field(
+        description="Hashtags a new account may pick as interests, those on the most public videos first; "
+        "ask each for videos(first: 3) as examples.",
+        directives=[ListSize(max=MAX_CHOICES)],
+    )
+    def interest_choices(self, info: Info, first: int = 12) -> list[HashtagType]:
+        if not 1 <= first <= MAX_CHOICES:
+            raise ClientError(
+                f"Argument 'first' must be between 1 and {MAX_CHOICES}.", ErrorCode.OUT_OF_RANGE, field="first"
+            )
+        ids = [tag.pk for tag in picks.choices(first)]
+        return in_given_order(info, Hashtag.objects.all(), HashtagType, ids)
+
+    @strawberry_django.field(
+        description="The interests you picked, by name; empty when signed out or none picked.",
+        directives=[ListSize(max=picks.MAX_PICKS)],
+    )
+    def picked_interests(self, info: Info) -> list[HashtagType]:
+        ids = [tag.pk for tag in picks.picked(current_user(info))]
+        return in_given_order(info, Hashtag.objects.all(), HashtagType, ids)
+
+
+@strawberry.type
+class InterestMutation:
+    @strawberry_django.mutation(
+        description="Pick the hashtags For You starts from (they fade as your watching speaks); replaces "
+        "earlier picks. Skipping this is fine."
+    )
+    def pick_interests(self, info: Info, input: PickInterestsInput) -> InterestsPayload:
+        with collect_user_errors() as failure:
+            return InterestsPayload(interests=picks.pick(require_user(info, "pick interests"), input.hashtags))
+        return InterestsPayload(errors=failure.errors)
