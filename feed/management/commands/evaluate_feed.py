@@ -17,6 +17,18 @@ def _figure(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
 
+def _cell(figure) -> str:
+    if figure.mean is None:
+        return "n/a"
+    return f"{figure.mean:.3f} [{figure.low:.2f},{figure.high:.2f}] {figure.viewers}"
+
+
+def asdict_cohorts(figures) -> dict | None:
+    if figures is None:
+        return None
+    return {panel: {c: asdict(f) for c, f in by.items()} for panel, by in figures.items()}
+
+
 class Command(BaseCommand):
     help = (
         "Replay an interaction log (CSV: user, item, watch ratio or signal, optional timestamp) and print, for "
@@ -34,6 +46,14 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
         parser.add_argument("--plot", help="also draw the table as a PNG at this path")
+        parser.add_argument(
+            "--cohorts",
+            action="store_true",
+            help="also report each ranker by viewer history (0, 1-2, 3-5, 6-20, 21+ training events) and video "
+            "exposure (0, 1-10, 11-100, 101+), with 95%% bootstrap intervals; on a log without timestamps the "
+            "test viewers' histories are cut to simulate the cohorts (the rankers are trained again on that)",
+        )
+        parser.add_argument("--cohort-plot", help="draw the cohort figures as a PNG at this path")
 
     def handle(self, *args, **options):
         if not Path(options["log"]).exists():
@@ -53,10 +73,16 @@ class Command(BaseCommand):
             name: None if ranker is None else evaluation.evaluate(log, train, test, ranker, k=k)
             for name, ranker in rankers.items()
         }
+        cohorts = self._cohorts(log, train, test, chosen, options) if options["cohorts"] else None
         if options["json"]:
-            self.stdout.write(json.dumps(self._as_json(options, split_kind, chosen, results), indent=2))
+            document = self._as_json(options, split_kind, chosen, results)
+            if cohorts is not None:
+                document["cohorts"] = {name: asdict_cohorts(figures) for name, figures in cohorts.items()}
+            self.stdout.write(json.dumps(document, indent=2))
         else:
             self._table(chosen, results, k)
+            if cohorts is not None:
+                self._cohort_table(cohorts)
         if options["plot"]:
             from feed.ranking.plot import plot_scores
 
@@ -112,6 +138,41 @@ class Command(BaseCommand):
             "EASE": evaluation.ease_ranker(log, train, **ease.params) if ease else None,
             "Flywheel": flywheel,
         }
+
+    def _cohorts(self, log, train, test, chosen, options) -> dict:
+        """Every ranker's figures by cohort; without timestamps, on the test viewers' histories
+        cut to simulate the cohorts (hyperparameters stay those chosen on validation)."""
+        from feed.ranking import cohorts
+
+        if log.timestamps is None:
+            self.stderr.write("cutting the test viewers' histories into cohorts and training again…")
+            train = cohorts.simulate_cohorts(log, train, test, seed=options["seed"])
+            rankers = self._rankers(log, train, chosen, options)
+        else:
+            rankers = self._rankers(log, train, chosen, options)
+        results = {}
+        for name, ranker in tqdm(rankers.items(), desc="scoring by cohort", unit="ranker"):
+            results[name] = (
+                None
+                if ranker is None
+                else cohorts.by_cohort(log, train, test, ranker, k=options["k"], seed=options["seed"])
+            )
+        if options.get("cohort_plot"):
+            figures = {name: value for name, value in results.items() if value is not None}
+            cohorts.plot_cohorts(figures, options["k"], Path(options["cohort_plot"]), Path(options["log"]).name)
+        return results
+
+    def _cohort_table(self, results) -> None:
+        panels = next(value for value in results.values() if value is not None)
+        for panel, by_name in panels.items():
+            self.stdout.write(f"\n{panel} by cohort (mean [95% interval], viewers)")
+            cohorts = list(by_name)
+            self.stdout.write(f"{'ranker':<18}" + "".join(f"{c:>24}" for c in cohorts))
+            for name, figures in results.items():
+                if figures is None:
+                    continue
+                cells = [figures[panel][c] for c in cohorts]
+                self.stdout.write(f"{name:<18}" + "".join(f"{_cell(f):>24}" for f in cells))
 
     def _table(self, chosen, results, k) -> None:
         for name, choice in chosen.items():
