@@ -48,6 +48,7 @@ class Stats:
     pair_keys: np.ndarray  # sorted viewer * n_authors + author
     pair_shows: np.ndarray
     pair_done: np.ndarray
+    user_shows: np.ndarray  # training events per viewer: how much the personal scores know
 
     def retrieval(self, user: int) -> np.ndarray:
         if self.ease_weights is not None:
@@ -94,6 +95,7 @@ def fit_stats(log: Log, mask: np.ndarray, *, als: dict, ease_regularization: flo
         pair_keys=keys,
         pair_shows=np.bincount(inverse).astype(np.float64),
         pair_done=np.bincount(inverse, done),
+        user_shows=user_shows,
     )
 
 
@@ -140,14 +142,37 @@ def train_ranking_stage(log: Log, train: np.ndarray, *, als: dict, ease_regulari
     return model, fit_stats(log, train, als=als, ease_regularization=ease_regularization, seed=seed)
 
 
+def _standardised(values: np.ndarray) -> np.ndarray:
+    finite = np.isfinite(values)
+    if not finite.any():
+        return np.zeros_like(values)
+    mean, spread = values[finite].mean(), values[finite].std()
+    return np.where(finite, (values - mean) / (spread + 1e-9), values)
+
+
 class TwoStage:
     """A Ranker in two stages. Retrieval proposes `candidates` videos; the ranking stage orders them by its predicted
-    finish logit plus `mix` times the retrieval score (standardised over the candidates)."""
+    finish logit plus `mix` times the retrieval score (standardised over the candidates).
+
+    Retrieval knows what it does not know: it blends the personal scores with the videos'
+    finishes (popularity) by how much the viewer's history says, n / (n + `trust`) for a viewer
+    with n training events, so a viewer with none gets the proven videos and one with a long
+    history their own (`trust` 0: personal scores alone, as before)."""
 
     def __init__(
-        self, log: Log, stats: Stats, model: Logistic, *, candidates: int = 40, mix: float = 1.0, brand_factor=1.0
+        self,
+        log: Log,
+        stats: Stats,
+        model: Logistic,
+        *,
+        candidates: int = 40,
+        mix: float = 1.0,
+        trust: float = 0.0,
+        brand_factor=1.0,
     ):
         self.log, self.stats, self.model, self.candidates, self.mix = log, stats, model, candidates, mix
+        self.trust = trust
+        self.popularity = _standardised(np.log1p(stats.item_done))
         # brand videos' odds of being picked multiplied by brand_factor, as in the feed
         brands = log.item_is_brand if log.item_is_brand is not None else np.zeros(log.n_items)
         self.brand_shift = np.log(brand_factor) * brands.astype(bool)
@@ -156,8 +181,17 @@ class TwoStage:
         """The ranking stage alone: what it thinks of the videos a viewer is shown."""
         return self.model.logit(features(self.stats, self.log, np.full(len(items), user), items))
 
+    def known(self, user: int) -> float:
+        """How much the personal scores count for this viewer, 0 to 1."""
+        history = float(self.stats.user_shows[user])
+        if self.trust <= 0:
+            return 1.0 if history > 0 else 0.0
+        return history / (history + self.trust)
+
     def __call__(self, user: int, seen: np.ndarray) -> np.ndarray:
-        retrieval = self.stats.retrieval(user).astype(np.float64)
+        known = self.known(user)
+        retrieval = known * _standardised(self.stats.retrieval(user).astype(np.float64))
+        retrieval += (1 - known) * self.popularity
         retrieval[seen] = -np.inf
         count = min(self.candidates, self.log.n_items - len(seen))
         picked = np.argpartition(-retrieval, count - 1)[:count]

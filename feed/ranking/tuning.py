@@ -49,15 +49,21 @@ def choose(
     return best
 
 
-TWO_STAGE_GRID = {"candidates": (20, 40, 80), "mix": (0.5, 1.0, 2.0)}
+TWO_STAGE_GRID = {"candidates": (20, 40, 80), "mix": (0.5, 1.0, 2.0), "trust": (0.0, 3.0, 10.0, 30.0)}
 
 
 def choose_two_stage(log: Log, train: np.ndarray, *, als: dict, ease_regularization, k: int = 20, seed: int = 0):
-    """Candidates per viewer and the retrieval mix for the two-stage ranker, on validation:
-    the ranking stage is trained once on the training part minus validation."""
+    """Candidates per viewer, the retrieval mix and how far to trust a short history, for the
+    two-stage ranker, on validation: the ranking stage is trained once on the training part
+    minus validation. On a log without timestamps the validation viewers' histories are cut
+    into cohorts (cohorts.simulate_cohorts), so the choice also weighs viewers we barely know,
+    as a global time split would give them."""
+    from .cohorts import simulate_cohorts
     from .ranking_stage import TwoStage, train_ranking_stage
 
     fit, validation = split(log, seed=seed, within=train)
+    if log.timestamps is None:
+        fit = simulate_cohorts(log, fit, validation, seed=seed)
     model, stats = train_ranking_stage(log, fit, als=als, ease_regularization=ease_regularization, seed=seed)
     best = None
     for params in grid(TWO_STAGE_GRID):

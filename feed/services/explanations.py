@@ -6,6 +6,7 @@ import numpy as np
 from django.db.models import Count
 from django.utils.timesince import timesince
 
+from platform.id_lists import among
 from videos.models import Video
 
 NEW_CREATOR_MAX_VIDEOS = 3
@@ -82,7 +83,7 @@ def explain(page: list, viewer, model, knobs) -> None:
     )
     sources = {}
     if model is not None and viewer.signals:
-        sources = dict(Video.objects.filter(pk__in=list(viewer.signals)).values_list("pk", "author__username")[:200])
+        sources = dict(Video.objects.filter(pk__in=among(viewer.signals)).values_list("pk", "author__username")[:200])
     for c in page:
         ranked = _ranked(c, viewer, model, sources, knobs) if c.because and c.reason in _RANKED_SOURCES else ""
         if ranked:

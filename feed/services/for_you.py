@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.services.keyword_filters import NOTHING, Filtered
 from accounts.services.relations import Relations, relations_of
+from platform.id_lists import among
 from platform.unavailable import CACHE_DOWN
 from videos.models import NotInterested, Report, Video, WatchEvent
 
@@ -206,14 +207,21 @@ def for_you_page(
     viewer = _viewer(user, session_key, knobs, known)
     excluded = _excluded(viewer, served)
     now = timezone.now()
-    base = Video.objects.visible_to(viewer.user, known).filter(status=Video.Status.PUBLISHED).exclude(pk__in=excluded)
+    base = (
+        Video.objects.visible_to(viewer.user, known)
+        .filter(status=Video.Status.PUBLISHED)
+        .exclude(pk__in=among(excluded))
+    )
     if viewer.user:
         base = base.exclude(author__in={viewer.user.pk, *viewer.muted})
     base = viewer.filtered.exclude_from(base, "caption")
 
     following = (
         _rows(
-            base.filter(author__in=viewer.follows, published_at__gte=now - FRESH_WINDOW).order_by("-published_at"), 60
+            base.filter(author__in=among(viewer.follows), published_at__gte=now - FRESH_WINDOW).order_by(
+                "-published_at"
+            ),
+            60,
         )
         if viewer.follows
         else []
@@ -226,7 +234,7 @@ def for_you_page(
         scores = model.factors.items @ vector
         top = np.argpartition(-scores, min(300, len(scores) - 1))[:300]
         predicted = {int(model.video_ids[i]): 1 / (1 + math.exp(-float(scores[i]))) for i in top}
-        interest = _rows(base.filter(pk__in=list(predicted)), 300)
+        interest = _rows(base.filter(pk__in=among(predicted)), 300)
     shared = shared_lists()
     unwanted_authors = viewer.blocked | viewer.muted | ({viewer.user.pk} if viewer.user else set())
 
@@ -243,7 +251,7 @@ def for_you_page(
     if cluster is not None:
         # what viewers with the same taste engage with most: this viewer's cluster's trending list
         liked = [int(pk) for pk in model.cluster_top[cluster][:100] if pk >= 0]
-        in_cluster = _rows(base.filter(pk__in=liked), 100)
+        in_cluster = _rows(base.filter(pk__in=among(liked)), 100)
         for c in in_cluster:
             c.cluster_trend = True
         trending = in_cluster + trending
@@ -333,7 +341,7 @@ def _session_pool(base, profile: session_profile.SessionProfile, have: set[int])
     where = session_profile.session_candidates(profile)
     if where is None:
         return []
-    rows = base.filter(where).exclude(pk__in=have).distinct().order_by("-published_at", "-pk")
+    rows = base.filter(where).exclude(pk__in=among(have)).distinct().order_by("-published_at", "-pk")
     return _rows(rows, session_profile.SOURCE_SIZE)
 
 
@@ -381,7 +389,7 @@ def _pool_match(testing: list[Candidate], model, vector, cluster: int | None) ->
             match[c.pk] = float(model.factors.items[index] @ vector)
     cold = [c for c in testing if c.pk not in model.video_index]
     tags: dict[int, list[str]] = {}
-    for video_id, name in Video.hashtags.through.objects.filter(video_id__in=[c.pk for c in cold]).values_list(
+    for video_id, name in Video.hashtags.through.objects.filter(video_id__in=among(c.pk for c in cold)).values_list(
         "video_id", "hashtag__name"
     ):
         tags.setdefault(video_id, []).append(name)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Q
 
+from platform.id_lists import among
 from videos.models import Video
 
 # A picked interest (onboarding) counts as this strength on its hashtag, halved once the
@@ -74,7 +75,7 @@ def profile_of(signals: dict[int, float], picked: dict[int, str] | None = None) 
     if not signals and not picked:
         return SessionProfile()
     rows = (
-        Video.objects.filter(pk__in=list(signals))
+        Video.objects.filter(pk__in=among(signals))
         .annotate(tag_ids=ArrayAgg("hashtags__id", filter=Q(hashtags__isnull=False), default=[]))
         .annotate(tag_names=ArrayAgg("hashtags__name", filter=Q(hashtags__isnull=False), default=[]))
         .values_list("pk", "author_id", "sound_id", "tag_ids", "tag_names")
@@ -100,7 +101,7 @@ def profile_of(signals: dict[int, float], picked: dict[int, str] | None = None) 
 def tags_of(video_ids: list[int]) -> dict[int, list[int]]:
     """Each video's hashtag ids, in one query."""
     tags: dict[int, list[int]] = defaultdict(list)
-    through = Video.hashtags.through.objects.filter(video_id__in=video_ids)
+    through = Video.hashtags.through.objects.filter(video_id__in=among(video_ids))
     for video_id, tag_id in through.values_list("video_id", "hashtag_id"):
         tags[video_id].append(tag_id)
     return tags

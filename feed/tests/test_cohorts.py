@@ -57,3 +57,19 @@ def test_evaluate_feed_reports_cohorts_in_json_and_a_plot(tmp_path):
     assert list(result["Flywheel"]["videos: Recall"]) == ["0", "1-10", "11-100", "101+"]
     assert result["following only"] is None
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_two_stage_ranker_carries_viewers_it_barely_knows_with_proven_videos(cut):
+    """Issue #26: with no history the personal scores know nothing; retrieval then leans on
+    the videos viewers finish (trust: how many events before the personal scores count half),
+    and where the history is long the personal scores win by far."""
+    from feed.ranking.ranking_stage import TwoStage, train_ranking_stage
+
+    log, _, test, kept = cut
+    model, stats = train_ranking_stage(log, kept, als={"factors": 16, "iterations": 6}, ease_regularization=50.0)
+    flywheel = cohorts.by_cohort(log, kept, test, TwoStage(log, stats, model, trust=10.0))
+    popular = cohorts.by_cohort(log, kept, test, evaluation.popularity_ranker(log, kept))
+    recall = "viewers: Recall"
+    assert flywheel[recall]["0"].mean >= popular[recall]["0"].mean  # personal scores alone: 0.10 < 0.11
+    assert flywheel[recall]["21+"].low > popular[recall]["21+"].high
+    assert TwoStage(log, stats, model, trust=10.0).known(int(np.argmax(stats.user_shows))) > 0.5
