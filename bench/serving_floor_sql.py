@@ -97,7 +97,8 @@ WITH {VIEWER}, people AS (
     SELECT v.id, v.view_count, {VIDEO_JSON} AS video
     FROM videos_video v JOIN accounts_user u ON u.id = v.author_id
     WHERE v.audience = 'PUBLIC' AND v.author_id NOT IN (SELECT id FROM blocked) AND {NO_FILTERED_WORD}
-      AND to_tsvector('simple', v.caption) @@ websearch_to_tsquery('simple', %(words)s)
+      -- the expression of the caption's GIN index (videos_video_caption_search), so it is used
+      AND to_tsvector('simple'::regconfig, coalesce(v.caption::text, '')) @@ websearch_to_tsquery('simple', %(words)s)
     ORDER BY v.view_count DESC, v.id DESC LIMIT 10
 )
 SELECT json_build_object('search', json_build_object(
