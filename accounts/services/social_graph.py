@@ -1,28 +1,13 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 
-from ..models import Block, Follow, FollowRequest, Mute, User
-from ..models.mute import in_force
+from ..models import Block, Follow, FollowRequest, User
 from ..signals import account_blocked, follow_request_accepted
 
 
 def is_blocked_between(a: User, b: User) -> bool:
     return Block.objects.filter(Q(blocker=a, blocked=b) | Q(blocker=b, blocked=a)).exists()
-
-
-def standing_towards(other_id: int) -> dict:
-    """Annotations for a queryset of accounts: how each stands towards account `other_id`
-    (`blocked`: a block either way; `muted`: it mutes `other_id` now; `follows`: it follows
-    `other_id`). One query however many are asked together."""
-    me = OuterRef("pk")
-    return {
-        "blocked": Exists(
-            Block.objects.filter(Q(blocker=me, blocked_id=other_id) | Q(blocker_id=other_id, blocked=me))
-        ),
-        "muted": Exists(Mute.objects.filter(in_force(), muter=me, muted_id=other_id)),
-        "follows": Exists(Follow.objects.filter(follower=me, followee_id=other_id)),
-    }
 
 
 def require_other_active_user(actor: User, target: User, verb: str) -> None:
