@@ -175,3 +175,22 @@ def test_picks_are_checked_editable_and_in_the_data_export(two_topics, client_fo
     exported = [part.documents["interests"] for part in parts if "interests" in part.documents]
     assert [[row["hashtag"] for row in rows] for rows in exported] == [["dance"]]
     assert client.execute(PICK, {"tags": []})["pickInterests"] == {"interests": [], "errors": []}  # skipping is fine
+
+
+def test_the_demo_audience_is_enough_for_the_ranking_stage_to_train_and_serve(two_topics, settings, client_for):
+    """`./flywheel up` seeds it: the demo's For You serves the ranking stage, not the heuristic."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo_audience", viewers=120, stdout=StringIO(), stderr=StringIO())
+    trained = StringIO()
+    call_command("train_feed_model", factors=8, iterations=4, stdout=trained, stderr=StringIO())
+    model_store.forget()
+    assert model_store.current().ranker is not None, trained.getvalue()
+    again = StringIO()
+    call_command("seed_demo_audience", stdout=again)  # idempotent
+    assert "already present" in again.getvalue()
+    page = client_for(make_user("visitor")).execute(FOR_YOU, {"after": None})["forYou"]
+    assert len(page["edges"]) == 6
