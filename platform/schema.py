@@ -13,14 +13,24 @@ import feed.schema
 import notifications.schema
 import videos.schema
 
+from .graphql.cost import ListSize
 from .graphql.extensions import schema_extensions
 from .graphql.names import FlywheelNameConverter
 from .graphql.shared_events import SharedEventExecutor
+
+MAX_NODES = 100
 
 
 @strawberry.type
 class NodeQuery:
     node: relay.Node | None = strawberry_django.node(description="Any object by its global ID, or null.")
+    # Relay's refetch of many objects at once: each type's get_queryset applies its policy, so an
+    # id the viewer may not see is null, as with node; one query per type asked for
+    nodes: list[relay.Node | None] = strawberry_django.node(
+        description=f"Objects by their global IDs (at most {MAX_NODES}), in the order asked; null for any "
+        "missing or not visible to you.",
+        directives=[ListSize(max=MAX_NODES)],
+    )
 
 
 Query = merge_types(

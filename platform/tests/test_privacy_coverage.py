@@ -27,6 +27,7 @@ PAYLOADS = "platform/tests/test_idempotency.py"  # replayed payloads re-read thr
 
 PRIVACY_TESTS = {
     "Query.node": PRIVATE_ACCOUNTS,
+    "Query.nodes": "platform/tests/test_nodes.py",
     "Query.viewer": "accounts/tests/test_login.py",
     "Query.user": PRIVATE_ACCOUNTS,
     "Query.video": PRIVATE_ACCOUNTS,
