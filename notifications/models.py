@@ -73,5 +73,8 @@ class NotificationSettings(models.Model):
     only_from_following = models.BooleanField(default=False)
     read_up_to = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        verbose_name = verbose_name_plural = "notification settings"
+
     def __str__(self):
         return f"notification settings of {self.user_id}"

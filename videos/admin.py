@@ -1,3 +1,5 @@
+from contextvars import ContextVar
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -5,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from accounts.admin import ReadOnlyAdmin
+from platform.media import media_url
 
 from .models import (
     Comment,
@@ -60,6 +63,19 @@ def _moderate(modeladmin, request, queryset, verb: str, service, needs_reason: b
     return None
 
 
+# The moderator looking at a page: its file links are signed for them (the media view lets staff
+# fetch any video's files, the original upload included). A context variable, as one admin
+# instance serves every request.
+_moderator: ContextVar = ContextVar("moderator", default=None)
+
+
+def _signed(video: Video, field_file) -> str:
+    """A signed, expiring URL of one of the video's files, for the moderator on the page (the
+    raw storage path is never served: it answered 404)."""
+    moderator = _moderator.get()
+    return media_url("", field_file.name, video_id=video.pk, viewer_id=moderator.pk if moderator else None)
+
+
 @admin.register(Video)
 class VideoAdmin(admin.ModelAdmin):
     list_display = (
@@ -81,8 +97,8 @@ class VideoAdmin(admin.ModelAdmin):
     show_full_result_count = False
     readonly_fields = (
         "author",
-        "file",
-        "thumbnail",
+        "file_link",
+        "thumbnail_link",
         "status",
         "rejection_reasons",
         "review_notes",
@@ -107,7 +123,7 @@ class VideoAdmin(admin.ModelAdmin):
         "created_at",
         "published_at",
     )
-    exclude = ("frame_hashes", "phash_bands", "hashtags", "mentions")
+    exclude = ("frame_hashes", "phash_bands", "hashtags", "mentions", "file", "thumbnail")
     inlines = (DecisionInline,)
     actions = ("approve", "reject", "remove")
 
@@ -126,9 +142,41 @@ class VideoAdmin(admin.ModelAdmin):
         deleted, counts, _perms_needed, protected = super().get_deleted_objects(objs, request)
         return deleted, counts, set(), protected
 
+    def changelist_view(self, request, extra_context=None):
+        token = _moderator.set(request.user)
+        try:
+            response = super().changelist_view(request, extra_context)
+            # rendered here, while the moderator is known (a TemplateResponse renders later)
+            return response.render() if hasattr(response, "render") else response
+        finally:
+            _moderator.reset(token)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        token = _moderator.set(request.user)
+        try:
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            return response.render() if hasattr(response, "render") else response  # as above
+        finally:
+            _moderator.reset(token)
+
+    def has_add_permission(self, request):
+        return False  # videos come through the upload pipeline only
+
     @admin.display(description="")
     def preview(self, obj):
-        return format_html('<img src="{}" style="height:48px">', obj.thumbnail.url) if obj.thumbnail else ""
+        if not obj.thumbnail:
+            return ""
+        return format_html('<img src="{}" alt="" style="height:48px">', _signed(obj, obj.thumbnail))
+
+    @admin.display(description="file")
+    def file_link(self, obj):
+        return format_html('<a href="{}">the uploaded file</a>', _signed(obj, obj.file)) if obj.file else "-"
+
+    @admin.display(description="thumbnail")
+    def thumbnail_link(self, obj):
+        if not obj.thumbnail:
+            return "-"
+        return format_html('<img src="{}" alt="" style="height:160px">', _signed(obj, obj.thumbnail))
 
     @admin.display(description="caption")
     def short_caption(self, obj):
@@ -151,6 +199,12 @@ class VideoAdmin(admin.ModelAdmin):
 class ReviewQueueAdmin(VideoAdmin):
     list_filter = ("visibility",)
     ordering = ("created_at",)  # oldest first: first in, first reviewed
+
+    def get_actions(self, request):
+        # a held video is approved, rejected or removed with a reason, never bulk-deleted
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(status=Video.Status.IN_REVIEW)

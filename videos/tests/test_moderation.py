@@ -162,3 +162,41 @@ def test_deleting_videos_in_bulk_in_the_admin_keeps_the_totals_exact(staff, crea
     creator.refresh_from_db()
     assert not Video.objects.exists() and creator.heart_count == 0
     assert sorted(DiscardedMedia.objects.get().names) == sorted(v.file.name for v in videos)
+
+
+def _image_sources(html: str) -> list[str]:
+    import re
+
+    return re.findall(r'<img src="(/media/[^"]+)"', html)
+
+
+def test_moderators_see_the_thumbnails_and_file_of_what_they_judge(staff, held, creator):
+    """Issue #25: the list's thumbnails and the page's file links were raw storage paths, which
+    /media/ never serves (404): a moderator approved videos they could not see."""
+    from django.core.files.base import ContentFile
+
+    held.thumbnail.save("held.jpg", ContentFile(b"\xff\xd8\xff a jpeg"), save=False)
+    held.file.save("held.mp4", ContentFile(b"an mp4"), save=False)
+    held.save()
+    queue = staff.get(reverse("admin:videos_videoinreview_changelist")).content.decode()
+    [thumbnail] = _image_sources(queue)
+    assert staff.get(thumbnail).status_code == 200
+    page = staff.get(reverse("admin:videos_video_change", args=[held.pk])).content.decode()
+    [larger] = _image_sources(page)
+    assert staff.get(larger).status_code == 200
+    import re
+
+    [upload] = re.findall(r'<a href="(/media/[^"]+)">the uploaded file</a>', page)
+    assert staff.get(upload).status_code == 200
+    # the staff exception is the moderator's: a link given to anyone else finds nothing
+    from platform.media import media_url
+
+    for someone in (None, make_user("curious").pk):
+        assert Client().get(media_url("", held.thumbnail.name, video_id=held.pk, viewer_id=someone)).status_code == 404
+
+
+def test_no_adding_videos_or_bulk_deleting_the_queue_in_the_admin(staff, held):
+    queue = staff.get(reverse("admin:videos_videoinreview_changelist"))
+    assert "delete_selected" not in queue.context["action_form"].fields["action"].choices.__str__()
+    assert staff.get(reverse("admin:videos_video_add")).status_code == 403
+    assert b"Add video" not in staff.get(reverse("admin:videos_video_changelist")).content
