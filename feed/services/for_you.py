@@ -5,7 +5,6 @@ Sources: recent posts of followed accounts (FOLLOWING), the interest model's nea
 (INTEREST), what is trending (TRENDING), popular fallback (POPULAR), and exploration outside
 the viewer's known interests (EXPLORATION, or NEW_CREATOR for accounts with few videos)."""
 
-import logging
 import math
 import random
 import uuid
@@ -14,27 +13,22 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import numpy as np
-from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.services.keyword_filters import NOTHING, Filtered
 from accounts.services.relations import Relations, relations_of
 from platform.id_lists import among
-from platform.unavailable import CACHE_DOWN
 from videos.models import NotInterested, Report, Video, WatchEvent
 
 from ..models import FeedSettings, InterestReset
 from ..ranking.clusters import nearest_cluster
-from . import interests, model_store, ranker, session_profile
+from . import feed_session, interests, model_store, ranker, session_profile
 from .candidates import FIELDS, FRESH_WINDOW, shared_lists
 from .explanations import BRAND, explain
 from .signals import session_strengths, user_recent_strengths
 
-SESSION_TTL = 60 * 60
 _CAPTION = FIELDS.index("caption")
 SEEN_WINDOW = timedelta(days=3)
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -203,7 +197,7 @@ def for_you_page(
     knobs = FeedSettings.objects.current()
     token = cursor if cursor and len(cursor) == 32 else uuid.uuid4().hex
     served_key = f"for-you:{token}"
-    served = _served(served_key)
+    served = feed_session.served(served_key)
     viewer = _viewer(user, session_key, knobs, known)
     excluded = _excluded(viewer, served)
     now = timezone.now()
@@ -331,7 +325,7 @@ def for_you_page(
     page = _order([c for c in picks if c.pk in alive], first)
     # Serving a page counts nothing: impressions come from what players report watching.
     explain(page, viewer, model, knobs)
-    _remember_served(served_key, served | {c.pk for c in page})
+    feed_session.remember(served_key, served | {c.pk for c in page})
     return page, token
 
 
@@ -358,22 +352,6 @@ def _lifts(candidates: list[Candidate], model, profile: session_profile.SessionP
         if affinity > 0:
             c.session_because = profile.because(c.author, tags.get(c.pk, []))
     return lifts
-
-
-# Without the cache (Redis down) the feed still serves; a session's next page may repeat a video.
-def _served(key: str) -> set[int]:
-    try:
-        return set(cache.get(key, ()))
-    except CACHE_DOWN:
-        logger.warning("the cache is unreachable: this For You page cannot skip what the session saw")
-        return set()
-
-
-def _remember_served(key: str, served: set[int]) -> None:
-    try:
-        cache.set(key, list(served), SESSION_TTL)
-    except CACHE_DOWN:
-        logger.warning("the cache is unreachable: the next For You page may repeat this one's videos")
 
 
 def _pool_match(testing: list[Candidate], model, vector, cluster: int | None) -> dict[int, float]:
