@@ -111,7 +111,7 @@ SELECT json_build_object('search', json_build_object(
 
 def wanted(recipient: str) -> str:
     """Whether `recipient` (a column) wants a notification of %(kind)s from the viewer
-    (notifications.services._wanted): not themselves, the kind not turned off, no block either
+    (notifications.policies: hears_from and WANTS_KIND): not themselves, the kind not turned off, no block either
     way, not muted, and a follow when they hear only from people they follow."""
     return f"""{recipient} <> (SELECT user_id FROM viewer)
     AND NOT EXISTS (SELECT 1 FROM notifications_notificationsettings s WHERE s.user_id = {recipient} AND (

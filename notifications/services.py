@@ -6,7 +6,8 @@ import functools
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.models import Block, Follow, Mute, User
+from accounts.models import User
+from accounts.services.relations import relations_between
 
 from . import live, policies
 from .models import Kind, Notification, NotificationGroup, NotificationSettings
@@ -32,14 +33,10 @@ RETURNING group_id
 
 
 @functools.cache
-def _record_sql(from_someone: bool) -> str:
-    wanted = policies.WANTS_KIND + (policies.HEARS_FROM_ACTOR if from_someone else "")
-    tables = {
-        "users": User, "settings": NotificationSettings, "block": Block, "mute": Mute, "follow": Follow,
-        "groups": NotificationGroup, "events": Notification,
-    }  # fmt: skip
+def _record_sql() -> str:
+    tables = {"users": User, "settings": NotificationSettings, "groups": NotificationGroup, "events": Notification}
     names = {name: model._meta.db_table for name, model in tables.items()}
-    return _RECORD.format(wanted=wanted.format(**names), **names)
+    return _RECORD.format(wanted=policies.WANTS_KIND.format(**names), **names)
 
 
 def settings_of(user_id: int) -> NotificationSettings:
@@ -50,12 +47,19 @@ def notify(recipient_id: int, kind: str, key: str, *, actor=None, video_id=None,
     """Record one event for `recipient_id`, folded into the group `key`, and tell their open
     connections once it commits. Nothing when they turned the kind off, the actor is
     themselves, blocked or muted, or a stranger to someone who hears only from people they follow."""
-    if actor is not None and (actor.pk == recipient_id or not actor.is_active):
-        return  # self-actions never notify
+    follows = True  # a notification about no one's action (a review) reaches everyone who wants it
+    if actor is not None:
+        if actor.pk == recipient_id or not actor.is_active:
+            return  # self-actions never notify
+        known = relations_between(recipient_id, actor.pk)  # the accounts' own statement, compiled once
+        if not policies.hears_from(known, actor.pk):
+            return
+        follows = actor.pk in known.follows
     with connection.cursor() as cursor:
         cursor.execute(
-            _record_sql(actor is not None),
+            _record_sql(),
             {
+                "follows": follows,
                 "recipient": recipient_id,
                 "kind": kind,
                 "key": key,

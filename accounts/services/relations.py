@@ -64,14 +64,19 @@ def relations_of(user: User | None, towards: int | None = None) -> Relations:
     videos or comments without reading every follow."""
     if user is None or not user.is_authenticated:
         return NOBODY
+    return relations_between(user.pk, towards)
+
+
+def relations_between(user_id: int, towards: int | None) -> Relations:
+    """`relations_of` by id: an account's relations (with one other account, when `towards`)."""
     with connection.cursor() as cursor:
-        cursor.execute(_relations_sql(towards is not None), {"me": user.pk, "other": towards, "now": timezone.now()})
+        cursor.execute(_relations_sql(towards is not None), {"me": user_id, "other": towards, "now": timezone.now()})
         rows = cursor.fetchall()
     found: dict[str, set] = {"follows": set(), "blocked": set(), "muted": set(), "phrase": set()}
     for kind, other, phrase in rows:
         found[kind].add(phrase if kind == "phrase" else other)
     return Relations(
-        viewer_id=user.pk,
+        viewer_id=user_id,
         follows=frozenset(found["follows"]),
         blocked=frozenset(found["blocked"]),
         muted=frozenset(found["muted"]),

@@ -5,16 +5,16 @@ import strawberry_django
 from strawberry import Info
 
 from platform.graphql.cost import ListSize
-from platform.graphql.errors import ClientError, ErrorCode, Payload, collect_user_errors
+from platform.graphql.errors import Payload, collect_user_errors
 from platform.graphql.input_limits import MaxLength
 from platform.graphql.lists import in_given_order
-from platform.graphql.viewer import current_user, require_user
+from platform.graphql.viewer import current_user, rate_limit, require_user
 from videos.models import Hashtag
 from videos.schema.tag_types import HashtagType
 
 from ..services import interests as picks
 
-MAX_CHOICES = 50
+MAX_CHOICES = picks.MAX_CHOICES
 
 
 @strawberry.input
@@ -38,11 +38,8 @@ class InterestQuery:
         directives=[ListSize(max=MAX_CHOICES)],
     )
     def interest_choices(self, info: Info, first: int = 12) -> list[HashtagType]:
-        if not 1 <= first <= MAX_CHOICES:
-            raise ClientError(
-                f"Argument 'first' must be between 1 and {MAX_CHOICES}.", ErrorCode.OUT_OF_RANGE, field="first"
-            )
-        ids = [tag.pk for tag in picks.choices(first)]
+        # `first` past @listSize or below 0 is refused by the shared argument checks (input_limits)
+        ids = picks.choices(first)
         return in_given_order(info, Hashtag.objects.all(), HashtagType, ids)
 
     @strawberry_django.field(
@@ -62,5 +59,7 @@ class InterestMutation:
     )
     def pick_interests(self, info: Info, input: PickInterestsInput) -> InterestsPayload:
         with collect_user_errors() as failure:
-            return InterestsPayload(interests=picks.pick(require_user(info, "pick interests"), input.hashtags))
+            viewer = require_user(info, "pick interests")
+            rate_limit(info, "profile")
+            return InterestsPayload(interests=picks.pick(viewer, input.hashtags))
         return InterestsPayload(errors=failure.errors)

@@ -1,23 +1,42 @@
 """Onboarding: the interests a new account may pick (hashtags, each with example videos), and
 what it picked. For You reads the picks through session_profile.profile_of."""
 
+import logging
+
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 
+from platform.unavailable import CACHE_DOWN
 from videos.models import Hashtag
 from videos.policies.video import public_videos
 
 from ..models import PickedInterest
 
 MAX_PICKS = 20
+MAX_CHOICES = 50
+CHOICES_CACHE_SECONDS = 300
+
+logger = logging.getLogger(__name__)
 
 
-def choices(limit: int) -> list[Hashtag]:
-    """The hashtags on the most public videos, most first: what there is to pick from."""
+def choices(limit: int) -> list[int]:
+    """The ids of the hashtags on the most public videos, most first: what there is to pick
+    from. The same for everyone and an aggregate over every tagged video, so computed at most
+    once per CHOICES_CACHE_SECONDS and shared through the cache."""
+    try:
+        ranked = cache.get_or_set("interest-choices", _ranked, CHOICES_CACHE_SECONDS)
+    except CACHE_DOWN:
+        logger.warning("interest choices are computed per request: the cache is unreachable")
+        ranked = _ranked()
+    return ranked[:limit]
+
+
+def _ranked() -> list[int]:
     public = public_videos().values("pk")
     counted = Hashtag.objects.annotate(uses=Count("videos", filter=Q(videos__in=public)))
-    return list(counted.filter(uses__gt=0).order_by("-uses", "name")[:limit])
+    return list(counted.filter(uses__gt=0).order_by("-uses", "name").values_list("pk", flat=True)[:MAX_CHOICES])
 
 
 def picked(user) -> list[Hashtag]:

@@ -4,7 +4,6 @@ from datetime import datetime
 
 import strawberry
 import strawberry_django
-from asgiref.sync import sync_to_async
 from django.db.models import QuerySet
 from strawberry import Info, relay
 
@@ -12,7 +11,7 @@ from accounts.schema.types import UserType
 from accounts.services.relations import relations
 from platform.graphql.cost import ListSize
 from platform.graphql.errors import Payload
-from platform.graphql.viewer import current_user, per_request
+from platform.graphql.viewer import current_user, per_request, per_request_async
 from videos.schema.types import CommentType, VideoType
 
 from ..models import Kind, NotificationGroup, NotificationSettings
@@ -33,21 +32,19 @@ _DID = {
 }
 
 
+def _watermark(info: Info):
+    viewer = current_user(info)
+    return settings_of(viewer.pk).read_up_to if viewer else None
+
+
 def read_up_to(info: Info):
     """The viewer's read watermark, looked up once per request (the unread count and each
     notification's `unread` share it)."""
-
-    def compute():
-        viewer = current_user(info)
-        return settings_of(viewer.pk).read_up_to if viewer else None
-
-    return per_request(info, "_notifications_read_up_to", compute)
+    return per_request(info, "_notifications_read_up_to", lambda: _watermark(info))
 
 
 async def _read_up_to(info: Info):
-    if hasattr(info.context, "_notifications_read_up_to"):
-        return info.context._notifications_read_up_to
-    return await sync_to_async(read_up_to)(info)
+    return await per_request_async(info, "_notifications_read_up_to", lambda: _watermark(info))
 
 
 def _shown(actor):
