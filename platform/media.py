@@ -1,7 +1,7 @@
 """Media files reach clients only through signed, expiring URLs that are checked when used.
 
 A file's storage path is never a URL anyone can fetch: the API hands out
-``/media/<token>``, where the token is signed with SECRET_KEY and names the file, the video it
+``/media/<token>/<file name>``, where the token is signed with SECRET_KEY and names the file, the video it
 belongs to, the viewer it was given to and when it expires. Fetching it re-checks access:
 
 - a public, published video's files (and avatars) go to anyone holding an unexpired URL; such
@@ -13,6 +13,10 @@ belongs to, the viewer it was given to and when it expires. Fetching it re-check
 Expiry times are rounded up to MEDIA_URL_BUCKET seconds so a URL stays the same for a while
 (cacheable), and are at least MEDIA_URL_TTL seconds away.
 
+The file's name after the token is for clients that judge a URL by its extension (ffmpeg's HLS
+demuxer refuses segments whose URL does not end in an allowed one); the token alone decides
+what is served, and a name that is not the signed file's answers 404.
+
 Serving: files on the local disk are streamed by Django, or, with MEDIA_ACCEL_REDIRECT set, by
 the front web server through ``X-Accel-Redirect`` (nginx) after Django's check; files on object
 storage are answered with a redirect to the storage's own short-lived signed URL."""
@@ -20,6 +24,7 @@ storage are answered with a redirect to the storage's own short-lived signed URL
 import math
 import mimetypes
 import time
+from pathlib import PurePosixPath
 from urllib.parse import urljoin
 
 from django.conf import settings
@@ -60,8 +65,13 @@ def media_token(
     return signing.Signer(salt=_SALT).sign_object(claims, compress=True)
 
 
+def media_path(name: str, **claims) -> str:
+    """The signed path of the stored file `name`, ending in the file's own name."""
+    return f"/{settings.MEDIA_URL.strip('/')}/{media_token(name, **claims)}/{PurePosixPath(name).name}"
+
+
 def media_url(origin: str, name: str, **claims) -> str:
-    return urljoin(origin + "/", f"{settings.MEDIA_URL.strip('/')}/{media_token(name, **claims)}")
+    return urljoin(origin + "/", media_path(name, **claims))
 
 
 def _claims(token: str) -> dict:
@@ -104,8 +114,7 @@ def _playlist(request, claims: dict, storage, name: str) -> HttpResponse:
     """The playlist with each file it names behind a URL carrying this one's claims."""
 
     def sign(sibling: str) -> str:
-        token = media_token(sibling, video_id=claims["v"], viewer_id=claims.get("u"), expires_at=claims["e"])
-        return f"/{settings.MEDIA_URL.strip('/')}/{token}"
+        return media_path(sibling, video_id=claims["v"], viewer_id=claims.get("u"), expires_at=claims["e"])
 
     try:
         with storage.open(name, "rb") as handle:
@@ -116,8 +125,11 @@ def _playlist(request, claims: dict, storage, name: str) -> HttpResponse:
 
 
 @require_safe
-def serve_media(request, token: str):
+def serve_media(request, token: str, filename: str | None = None):
+    """`filename`: the signed file's own name (URLs handed out before it had one have none)."""
     claims = _claims(token)
+    if filename is not None and filename != PurePosixPath(claims["f"]).name:
+        raise Http404
     if not _may_fetch(claims):
         raise Http404
     name = claims["f"]

@@ -13,5 +13,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("graphql", GraphQLHTTPView.as_view(schema=schema), name="graphql"),
     # uploads only through signed, expiring, access-checked URLs (never by their storage path)
-    path(f"{settings.MEDIA_URL.strip('/')}/<str:token>", serve_media, name="media"),
+    path(f"{settings.MEDIA_URL.strip('/')}/<str:token>/<str:filename>", serve_media, name="media"),
+    path(f"{settings.MEDIA_URL.strip('/')}/<str:token>", serve_media),  # URLs handed out before names
 ]

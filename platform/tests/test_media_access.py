@@ -97,7 +97,18 @@ def test_forged_edited_and_expired_urls_are_refused(anon, stored, settings, tamp
     if tamper == "expired":
         settings.MEDIA_URL_TTL, settings.MEDIA_URL_BUCKET = -7200, 1
         tokens["expired"] = media_token(video.file.name, video_id=video.pk)
-    assert Client().get(f"/media/{tokens[tamper]}").status_code == 404
+    for path in (f"/media/{tokens[tamper]}", f"/media/{tokens[tamper]}/540p.mp4", f"/media/{tokens[tamper]}/x.m4s"):
+        assert Client().get(path).status_code == 404, path
+
+
+def test_urls_end_in_the_files_name_which_must_be_the_signed_files(anon, stored):
+    """HLS clients such as ffmpeg judge a URL by its extension; the name is not trusted."""
+    video = stored("PUBLIC")
+    url = anon.execute(VIDEO, {"id": global_id(video)})["video"]["videoUrl"].removeprefix("http://testserver")
+    token, name = url.removeprefix("/media/").split("/")
+    assert name == "540p.mp4" and Client().get(url).status_code == 200
+    assert Client().get(f"/media/{token}/720p.mp4").status_code == 404
+    assert Client().get(f"/media/{token}").status_code == 200  # as URLs were handed out before
 
 
 def test_urls_stay_the_same_for_a_while_so_caches_can_share_them(anon, stored):

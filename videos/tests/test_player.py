@@ -1,9 +1,11 @@
 """A real player plays a real video: hls.js (pinned in platform/tests/player) in headless
 Chromium loads a published video's hlsUrl from the API of a live server, plays it for a few
-seconds, and two screenshots a second apart show a moving picture, not a black frame."""
+seconds, and two screenshots a second apart show a moving picture, not a black frame. And the
+stock ffmpeg CLI, which refuses HLS segments whose URL lacks a media extension, plays it whole."""
 
 import io
 import shutil
+import subprocess
 from pathlib import Path
 
 import httpx
@@ -49,11 +51,7 @@ def _still(page) -> Image.Image:
     return Image.open(io.BytesIO(page.screenshot())).convert("RGB")
 
 
-def test_hls_js_in_chromium_plays_a_published_video(media_server, tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    assert (HLS_JS / "hls.min.js").exists(), "npm install --prefix platform/tests/player (see .ci/run)"
-    assert CHROMIUM and Path(CHROMIUM).exists(), "install Chromium (Debian package chromium)"
+def _published_playback(media_server, tmp_path) -> dict:
     author = make_user("nomad")
     # the demo's phone clip (`./flywheel up` seeds it): a landscape sensor picture turned by its matrix
     source = make_demo_source(tmp_path, PHONE_CLIP)
@@ -62,6 +60,27 @@ def test_hls_js_in_chromium_plays_a_published_video(media_server, tmp_path):
     query = '{ video(id: "%s") { playback { hlsUrl renditions { height } } } }' % global_id(video)
     playback = httpx.post(f"{media_server.url}/graphql", json={"query": query}).json()["data"]["video"]["playback"]
     assert [r["height"] for r in playback["renditions"]] == [640, 960]
+    return playback
+
+
+def test_the_ffmpeg_cli_plays_a_published_videos_hls_with_no_options(media_server, tmp_path):
+    playback = _published_playback(media_server, tmp_path)
+    done = subprocess.run(
+        ["ffmpeg", "-hide_banner", "-nostdin", "-i", playback["hlsUrl"], "-f", "null", "-"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "allowed_segment_extensions" not in done.stderr
+    decoded = [line for line in done.stderr.replace("\r", "\n").splitlines() if line.startswith("frame=")]
+    assert decoded and int(decoded[-1].split("=")[1].split()[0]) > 30  # seconds of pictures, not a header
+
+
+def test_hls_js_in_chromium_plays_a_published_video(media_server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    assert (HLS_JS / "hls.min.js").exists(), "npm install --prefix platform/tests/player (see .ci/run)"
+    assert CHROMIUM and Path(CHROMIUM).exists(), "install Chromium (Debian package chromium)"
+    playback = _published_playback(media_server, tmp_path)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
