@@ -207,6 +207,8 @@ LOGIN_ACCOUNT_LONGEST_WAIT = env_int("LOGIN_ACCOUNT_LONGEST_WAIT", 60)
 # the console in development; SMTP in production with EMAIL_HOST, EMAIL_PORT,
 # EMAIL_HOST_USER, EMAIL_HOST_PASSWORD and EMAIL_USE_TLS. Tests use Django's memory outbox.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# EMAIL_FILE_PATH: the folder Django's file backend (EMAIL_BACKEND=…filebased.EmailBackend) writes to.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -214,9 +216,15 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Flywheel <no-reply@flywheel.localhost>")
+# SITE_URL: this server's public address, for links in emails (`./flywheel up` sets it to the
+# address it serves).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 # ACCOUNT_LINK_BASE: where the front end takes the links in account emails; it reads the
 # token from the query string and calls verifyEmail, confirmEmailChange or resetPassword.
-ACCOUNT_LINK_BASE = os.environ.get("ACCOUNT_LINK_BASE", "http://localhost:8000/account")
+# By default this server's own minimal pages (accounts/views.py, served with DEBUG on).
+ACCOUNT_LINK_BASE = os.environ.get("ACCOUNT_LINK_BASE", f"{SITE_URL}/account")
+# ACCOUNT_LINK_PAGES: serve those minimal pages at /account/… (on by default with DEBUG).
+ACCOUNT_LINK_PAGES = env_bool("ACCOUNT_LINK_PAGES", DEBUG)
 # EMAIL_TOKEN_MAX_AGE_HOURS: how long a verify-your-address link works.
 EMAIL_TOKEN_MAX_AGE = timedelta(hours=env_int("EMAIL_TOKEN_MAX_AGE_HOURS", 72))
 # PASSWORD_RESET_TIMEOUT (Django's): seconds a reset link works; it also stops working once used.
@@ -230,8 +238,6 @@ TRENDING_WINDOW_DAYS = env_int("TRENDING_WINDOW_DAYS", 7)
 TRENDING_CACHE_SECONDS = env_int("TRENDING_CACHE_SECONDS", 300)
 # COLLECTIONS_MAX: named lists of saved videos one account may keep.
 COLLECTIONS_MAX = env_int("COLLECTIONS_MAX", 100)
-# SITE_URL: this server's public address, for links in emails (data exports).
-SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
 # DATA_EXPORT_LINK_DAYS: how long the emailed link to an account's data export works.
 DATA_EXPORT_LINK_TTL = timedelta(days=env_int("DATA_EXPORT_LINK_DAYS", 7))
 # UNVERIFIED_EMAIL_BLOCKS: what an account cannot do until its address is verified.

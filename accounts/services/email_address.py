@@ -1,5 +1,7 @@
 """Owning an email address: verifying it, and moving the account to another one."""
 
+from urllib.parse import unquote
+
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -30,7 +32,8 @@ def send_verification(user: User) -> None:
 
 def _claims(token: str) -> dict:
     try:
-        return read_email_token(token.strip())
+        # as it appears in the link (%3A for ':') or decoded: signed tokens never hold a '%'
+        return read_email_token(unquote(token.strip()))
     except signing.SignatureExpired:
         raise ValidationError(
             {"token": ValidationError("This link has expired. Ask for a new one.", code="expired")}

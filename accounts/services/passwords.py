@@ -1,5 +1,7 @@
 """Changing a password, and resetting a forgotten one by email."""
 
+from urllib.parse import unquote
+
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
@@ -59,11 +61,11 @@ def reset_password(*, uid: str, token: str, new_password: str) -> User:
     try:
         user = User.objects.get(
             Q(is_active=True) | Q(deletion_due_at__isnull=False, suspended_at__isnull=True),
-            pk=int(force_str(urlsafe_base64_decode(uid))),
+            pk=int(force_str(urlsafe_base64_decode(unquote(uid.strip())))),
         )
     except (ValueError, TypeError, OverflowError, User.DoesNotExist):
         user = None
-    if user is None or not default_token_generator.check_token(user, token):
+    if user is None or not default_token_generator.check_token(user, unquote(token.strip())):
         raise ValidationError({"token": ValidationError(_BAD_LINK, code="invalid")})
     _set_password(user, new_password, "new_password")
     if not user.email_verified:  # the link reached the owner's mailbox: that proves the address

@@ -45,9 +45,13 @@ def scratch_database_url() -> str:
 
 class LiveServer:
     def __init__(
-        self, extra_env: dict | None = None, app: str = "platform.asgi:application", extra_args: tuple[str, ...] = ()
+        self,
+        extra_env: dict | None = None,
+        app: str = "platform.asgi:application",
+        extra_args: tuple[str, ...] = (),
+        port: int | None = None,
     ):
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}/graphql"
         env = {**os.environ, "DATABASE_URL": scratch_database_url(), "DEBUG": "1", **(extra_env or {})}
