@@ -76,7 +76,7 @@ def test_the_account_link_page_completes_the_action_in_a_browser(server):
     from playwright.sync_api import sync_playwright
 
     from accounts.models import User
-    from videos.tests.test_player import CHROMIUM
+    from platform.tests.browser import CHROMIUM
 
     live, outbox = server
     query = (

@@ -4,7 +4,6 @@ seconds, and two screenshots a second apart show a moving picture, not a black f
 stock ffmpeg CLI, which refuses HLS segments whose URL lacks a media extension, plays it whole."""
 
 import io
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageChops, ImageStat
 
 from conftest import global_id, make_user
+from platform.tests.browser import CHROMIUM
 from platform.tests.live_server import LiveServer
 from videos.management.commands.seed_demo_videos import DEMO_VIDEOS, PHONE, make_demo_source
 from videos.services import uploads
@@ -24,8 +24,6 @@ PHONE_CLIP = next(number for number, spec in enumerate(DEMO_VIDEOS, start=1) if 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
 
 HLS_JS = Path(__file__).resolve().parents[2] / "platform" / "tests" / "player" / "node_modules" / "hls.js" / "dist"
-# Debian's /usr/bin/chromium is a shell wrapper; Playwright starts the browser binary itself
-CHROMIUM = "/usr/lib/chromium/chromium" if Path("/usr/lib/chromium/chromium").exists() else shutil.which("chromium")
 PAGE = """<!doctype html><html><body style="margin:0;background:#000">
 <video id="v" muted autoplay playsinline style="width:360px;height:640px"></video>
 <script>%s</script>
