@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from accounts.admin import ReadOnlyAdmin
 from platform.media import media_url
 
+from .admin_moderation import ModerationPanel
 from .models import (
     Comment,
     DiscardedMedia,
@@ -77,7 +78,7 @@ def _signed(video: Video, field_file) -> str:
 
 
 @admin.register(Video)
-class VideoAdmin(admin.ModelAdmin):
+class VideoAdmin(ModerationPanel, admin.ModelAdmin):
     list_display = (
         "id",
         "preview",
@@ -123,7 +124,8 @@ class VideoAdmin(admin.ModelAdmin):
         "created_at",
         "published_at",
     )
-    exclude = ("frame_hashes", "phash_bands", "hashtags", "mentions", "file", "thumbnail")
+    # the playback record is the pipeline's, shown as the player above the form (never edited by hand)
+    exclude = ("frame_hashes", "phash_bands", "hashtags", "mentions", "file", "thumbnail", "playback")
     inlines = (DecisionInline,)
     actions = ("approve", "reject", "remove")
 
@@ -154,6 +156,9 @@ class VideoAdmin(admin.ModelAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         token = _moderator.set(request.user)
         try:
+            video = self.get_object(request, object_id) if object_id else None
+            if video is not None:
+                extra_context = {**(extra_context or {}), **self.moderation_context(request, video)}
             response = super().changeform_view(request, object_id, form_url, extra_context)
             return response.render() if hasattr(response, "render") else response  # as above
         finally:
@@ -166,7 +171,9 @@ class VideoAdmin(admin.ModelAdmin):
     def preview(self, obj):
         if not obj.thumbnail:
             return ""
-        return format_html('<img src="{}" alt="" style="height:48px">', _signed(obj, obj.thumbnail))
+        return format_html(
+            '<img class="flywheel-thumb" src="{}" alt="" style="height:48px">', _signed(obj, obj.thumbnail)
+        )
 
     @admin.display(description="file")
     def file_link(self, obj):

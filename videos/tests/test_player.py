@@ -1,4 +1,4 @@
-"""A real player plays a real video: hls.js (pinned in platform/tests/player) in headless
+"""A real player plays a real video: hls.js (pinned, vendored in videos/static/videos) in headless
 Chromium loads a published video's hlsUrl from the API of a live server, plays it for a few
 seconds, and two screenshots a second apart show a moving picture, not a black frame. And the
 stock ffmpeg CLI, which refuses HLS segments whose URL lacks a media extension, plays it whole."""
@@ -23,7 +23,7 @@ PHONE_CLIP = next(number for number, spec in enumerate(DEMO_VIDEOS, start=1) if 
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
 
-HLS_JS = Path(__file__).resolve().parents[2] / "platform" / "tests" / "player" / "node_modules" / "hls.js" / "dist"
+HLS_JS = Path(__file__).resolve().parents[1] / "static" / "videos"  # the admin's player too
 PAGE = """<!doctype html><html><body style="margin:0;background:#000">
 <video id="v" muted autoplay playsinline style="width:360px;height:640px"></video>
 <script>%s</script>
@@ -76,7 +76,6 @@ def test_the_ffmpeg_cli_plays_a_published_videos_hls_with_no_options(media_serve
 def test_hls_js_in_chromium_plays_a_published_video(media_server, tmp_path):
     from playwright.sync_api import sync_playwright
 
-    assert (HLS_JS / "hls.min.js").exists(), "npm install --prefix platform/tests/player (see .ci/run)"
     assert CHROMIUM and Path(CHROMIUM).exists(), "install Chromium (Debian package chromium)"
     playback = _published_playback(media_server, tmp_path)
 
