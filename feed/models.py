@@ -167,3 +167,23 @@ class PickedInterest(models.Model):
 
     def __str__(self):
         return f"#{self.hashtag_id} for {self.user_id}"
+
+
+class FeedServeDay(models.Model):
+    """What For You served on a day, summed: how many picks were algorithmic, exploration and
+    brand, for the dashboard's shares against the knobs. Counted per process and added here
+    in one statement at most every FEED_STATS_FLUSH_SECONDS (feed.services.serve_stats)."""
+
+    day = models.DateField(unique=True)
+    pages = models.PositiveBigIntegerField(default=0)
+    picks = models.PositiveBigIntegerField(default=0)
+    following = models.PositiveBigIntegerField(default=0)
+    exploration = models.PositiveBigIntegerField(default=0)
+    algorithmic = models.PositiveBigIntegerField(default=0, help_text="Picks not from followed accounts.")
+    brand = models.PositiveBigIntegerField(default=0, help_text="Brand accounts' algorithmic picks.")
+
+    class Meta:
+        verbose_name = "For You day"
+
+    def __str__(self):
+        return f"{self.day}: {self.picks} picks"

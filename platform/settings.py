@@ -236,6 +236,11 @@ ACCOUNT_DELETION_GRACE = timedelta(days=env_int("ACCOUNT_DELETION_GRACE_DAYS", 3
 # videos published in this window, recomputed at most this often (shared through the cache).
 TRENDING_WINDOW_DAYS = env_int("TRENDING_WINDOW_DAYS", 7)
 TRENDING_CACHE_SECONDS = env_int("TRENDING_CACHE_SECONDS", 300)
+# FEED_STATS_FLUSH_SECONDS: how often each process adds what For You served to the dashboard's
+# daily figures (feed.services.serve_stats).
+FEED_STATS_FLUSH_SECONDS = env_int("FEED_STATS_FLUSH_SECONDS", 60)
+# DASHBOARD_CACHE_SECONDS: how long the admin dashboard's figures are kept between queries.
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60)
 # COLLECTIONS_MAX: named lists of saved videos one account may keep.
 COLLECTIONS_MAX = env_int("COLLECTIONS_MAX", 100)
 # DATA_EXPORT_LINK_DAYS: how long the emailed link to an account's data export works.

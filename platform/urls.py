@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import path
 
 from accounts.views import account_link
+from feed.dashboard.views import dashboard
 
 from .graphql.views import GraphQLHTTPView
 from .media import serve_media
@@ -10,8 +11,10 @@ from .schema import schema
 
 admin.site.site_header = "Flywheel administration"
 admin.site.site_title = "Flywheel admin"
+admin.site.index_template = "admin/flywheel_index.html"  # the index, with a link to the dashboard
 
 urlpatterns = [
+    path("admin/dashboard/", admin.site.admin_view(dashboard), name="admin-dashboard"),
     path("admin/", admin.site.urls),
     path("graphql", GraphQLHTTPView.as_view(schema=schema), name="graphql"),
     path("account/<slug:action>", account_link, name="account-link"),

@@ -22,7 +22,7 @@ from videos.models import NotInterested, Report, Video, WatchEvent
 
 from ..models import FeedSettings, InterestReset
 from ..ranking.clusters import nearest_cluster
-from . import feed_session, interests, model_store, ranker, session_profile
+from . import feed_session, interests, model_store, ranker, serve_stats, session_profile
 from .candidates import FIELDS, FRESH_WINDOW, shared_lists
 from .explanations import BRAND, explain
 from .signals import session_strengths, user_recent_strengths
@@ -326,6 +326,7 @@ def for_you_page(
     # Serving a page counts nothing: impressions come from what players report watching.
     explain(page, viewer, model, knobs)
     feed_session.remember(served_key, served | {c.pk for c in page})
+    serve_stats.count(page)
     return page, token
 
 

@@ -54,7 +54,11 @@ class ModerationDecision(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["video", "-created_at"], name="videos_decision_video")]
+        indexes = [
+            models.Index(fields=["video", "-created_at"], name="videos_decision_video"),
+            # the admin dashboard: decisions of a kind over the last days
+            models.Index(fields=["action", "created_at"], name="videos_decision_action_day"),
+        ]
 
     def __str__(self):
         return f"{self.get_action_display()} ({self.video_id})"

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
 
 
@@ -29,6 +30,8 @@ class WatchEvent(models.Model):
             models.Index(fields=["user", "-created_at"], name="videos_watch_user_recent"),
             models.Index(fields=["session_key", "-created_at"], name="videos_watch_session_recent"),
             models.Index(fields=["video", "-created_at"], name="videos_watch_video_recent"),
+            # the admin dashboard's viewers per day: a time range over an append-only table
+            BrinIndex(fields=["created_at"], name="videos_watch_created_brin"),
         ]
 
     def __str__(self):
