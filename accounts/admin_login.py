@@ -4,7 +4,8 @@ form checks every password it is sent, so 40 guesses at `admin` from one address
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 
-from .services.rate_limits import RateLimited
+from platform.rate_limits import RateLimited
+
 from .services.sessions import checked_credentials
 
 

@@ -5,7 +5,6 @@ import strawberry_django
 from django.conf import settings
 from strawberry import relay
 from strawberry.schema.config import StrawberryConfig
-from strawberry.tools import merge_types
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
 import accounts.schema
@@ -33,8 +32,17 @@ class NodeQuery:
     )
 
 
-Query = merge_types(
+def _root(name: str, description: str, parts: tuple[type, ...]) -> type:
+    """One root type from each app's part (strawberry.tools.merge_types, with a description)."""
+    names = [field.name for part in parts for field in part.__strawberry_definition__.fields]
+    if overridden := sorted({name for name in names if names.count(name) > 1}):
+        raise TypeError(f"{name} fields defined twice: {', '.join(overridden)}")
+    return strawberry.type(type(name, parts, {}), description=description)
+
+
+Query = _root(
     "Query",
+    "What clients can read. Lists are connections or bounded lists; every list shows only what the viewer may see.",
     (
         NodeQuery,
         accounts.schema.Query,
@@ -46,8 +54,10 @@ Query = merge_types(
         notifications.schema.Query,
     ),
 )
-Mutation = merge_types(
+Mutation = _root(
     "Mutation",
+    "What clients can change: each mutation takes one input and answers a payload whose errors say why "
+    "nothing changed.",
     (
         accounts.schema.Mutation,
         accounts.schema.AccountSecurityMutation,
@@ -62,7 +72,11 @@ Mutation = merge_types(
         notifications.schema.Mutation,
     ),
 )
-Subscription = merge_types("Subscription", (videos.schema.Subscription, notifications.schema.Subscription))
+Subscription = _root(
+    "Subscription",
+    "Live updates over the websocket /graphql (graphql-transport-ws).",
+    (videos.schema.Subscription, notifications.schema.Subscription),
+)
 
 
 class FlywheelSchema(strawberry.Schema):

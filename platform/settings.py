@@ -361,7 +361,7 @@ def env_rates(defaults: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
     }
 
 
-# Rate limits, one mechanism for all (accounts.services.rate_limits): for each action, at most
+# Rate limits, one mechanism for all (platform.rate_limits): for each action, at most
 # "count/period" (period s, m, h or d; "5/10m") per signed-in account, per client address, and
 # per account or address on one target ("*_target": one video), and per target whoever asks
 # ("target": one mailbox). Over a limit, the request gets

@@ -2,57 +2,60 @@
 
 import hashlib
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 import strawberry_django
 from strawberry import Info
 
-from platform.graphql.errors import OkPayload, Payload, collect_user_errors
+from platform.graphql.errors import MUTATION_INPUT, OkPayload, Payload, collect_user_errors
 from platform.graphql.viewer import rate_limit, require_user
 
 from ..services import account_deletion, data_export, email_address, passwords
 from .types import UserPayload
 
 
-@strawberry.input
+@strawberry.input(description="The token from a link in an email, as it appears in the link or decoded.")
 class TokenInput:
     token: str = strawberry.field(description="The token from the link in the email.")
 
 
-@strawberry.input
+@strawberry.input(description="A new address for the account; it takes effect once the link sent there is opened.")
 class ChangeEmailInput:
-    new_email: str
+    new_email: str = strawberry.field(description="The new address.")
     password: str = strawberry.field(description="The current password: changing the address needs it.")
 
 
-@strawberry.input
+@strawberry.input(description="The current password and the new one.")
 class ChangePasswordInput:
-    old_password: str
-    new_password: str
+    old_password: str = strawberry.field(description="The account's current password.")
+    new_password: str = strawberry.field(description="The new password (Django's password validators apply).")
 
 
-@strawberry.input
+@strawberry.input(description="The address of the account whose password to reset.")
 class RequestPasswordResetInput:
-    email: str
+    email: str = strawberry.field(
+        description="The account's address; the answer is the same whether or not one has it."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="The password, confirming the account's owner asks.")
 class DeleteAccountInput:
     password: str = strawberry.field(description="The current password: deleting the account needs it.")
 
 
-@strawberry.type
+@strawberry.type(description="What deleteAccount answers: when the account will be erased, or why nothing changed.")
 class AccountDeletionPayload(Payload):
     deletion_due_at: datetime | None = strawberry.field(
         default=None, description="When the account will be erased; signing in before then keeps it."
     )
 
 
-@strawberry.input
+@strawberry.input(description="The uid and token from the reset link, and the new password.")
 class ResetPasswordInput:
     uid: str = strawberry.field(description="The uid from the link in the email.")
     token: str = strawberry.field(description="The token from the link in the email.")
-    new_password: str
+    new_password: str = strawberry.field(description="The new password (Django's password validators apply).")
 
 
 def _mailbox(address: str) -> str:
@@ -63,7 +66,7 @@ def _mailbox(address: str) -> str:
 @strawberry.type
 class AccountSecurityMutation:
     @strawberry_django.mutation(description="Prove the account's email address with the token from the email.")
-    def verify_email(self, info: Info, input: TokenInput) -> UserPayload:
+    def verify_email(self, info: Info, input: Annotated[TokenInput, MUTATION_INPUT]) -> UserPayload:
         with collect_user_errors() as failure:
             rate_limit(info, "password")
             return UserPayload(user=email_address.verify_email(input.token))
@@ -82,7 +85,7 @@ class AccountSecurityMutation:
         description="Move the account to another address: that address gets a link to confirm; "
         "nothing changes until it is used."
     )
-    def change_email(self, info: Info, input: ChangeEmailInput) -> OkPayload:
+    def change_email(self, info: Info, input: Annotated[ChangeEmailInput, MUTATION_INPUT]) -> OkPayload:
         with collect_user_errors() as failure:
             viewer = require_user(info, "change your email address")
             rate_limit(info, "password")
@@ -92,7 +95,7 @@ class AccountSecurityMutation:
         return OkPayload(errors=failure.errors)
 
     @strawberry_django.mutation(description="Confirm a new email address with the token sent to it.")
-    def confirm_email_change(self, info: Info, input: TokenInput) -> UserPayload:
+    def confirm_email_change(self, info: Info, input: Annotated[TokenInput, MUTATION_INPUT]) -> UserPayload:
         with collect_user_errors() as failure:
             rate_limit(info, "password")
             return UserPayload(user=email_address.confirm_email_change(input.token))
@@ -101,7 +104,7 @@ class AccountSecurityMutation:
     @strawberry_django.mutation(
         description="Change the password. Every other device and token is signed out; this one stays."
     )
-    def change_password(self, info: Info, input: ChangePasswordInput) -> OkPayload:
+    def change_password(self, info: Info, input: Annotated[ChangePasswordInput, MUTATION_INPUT]) -> OkPayload:
         with collect_user_errors() as failure:
             viewer = require_user(info, "change your password")
             rate_limit(info, "password")
@@ -114,7 +117,9 @@ class AccountSecurityMutation:
     @strawberry_django.mutation(
         description="Email a password-reset link. The answer is the same whether or not the address has an account."
     )
-    def request_password_reset(self, info: Info, input: RequestPasswordResetInput) -> OkPayload:
+    def request_password_reset(
+        self, info: Info, input: Annotated[RequestPasswordResetInput, MUTATION_INPUT]
+    ) -> OkPayload:
         with collect_user_errors() as failure:
             rate_limit(info, "email", target=_mailbox(input.email))
             passwords.request_reset(input.email)
@@ -122,7 +127,7 @@ class AccountSecurityMutation:
         return OkPayload(errors=failure.errors)
 
     @strawberry_django.mutation(description="Set a new password with the uid and token from the reset email.")
-    def reset_password(self, info: Info, input: ResetPasswordInput) -> OkPayload:
+    def reset_password(self, info: Info, input: Annotated[ResetPasswordInput, MUTATION_INPUT]) -> OkPayload:
         with collect_user_errors() as failure:
             rate_limit(info, "password")
             passwords.reset_password(uid=input.uid, token=input.token, new_password=input.new_password)
@@ -133,7 +138,9 @@ class AccountSecurityMutation:
         description="Delete the signed-in account: it is hidden and signed out at once, and erased with its "
         "videos, comments and hearts after the grace period. Signing in before then keeps it."
     )
-    def delete_account(self, info: Info, input: DeleteAccountInput) -> AccountDeletionPayload:
+    def delete_account(
+        self, info: Info, input: Annotated[DeleteAccountInput, MUTATION_INPUT]
+    ) -> AccountDeletionPayload:
         with collect_user_errors() as failure:
             viewer = require_user(info, "delete your account")
             rate_limit(info, "password")

@@ -1,13 +1,14 @@
 """Follow requests of private accounts over the API: the inbox, accept and decline."""
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 import strawberry_django
 from django.db.models import Q, QuerySet
 from strawberry import Info, relay
 
-from platform.graphql.errors import Payload, collect_user_errors
+from platform.graphql.errors import MUTATION_INPUT, Payload, collect_user_errors
 from platform.graphql.viewer import current_user, rate_limit, require_user
 
 from ..models import FollowRequest
@@ -22,8 +23,8 @@ class FollowRequestType(relay.Node):
 
     _id_attr = "pk"
 
-    requester: UserType
-    requested_at: datetime = strawberry_django.field(field_name="created_at")
+    requester: UserType = strawberry_django.field(description="The account that asked to follow.")
+    requested_at: datetime = strawberry_django.field(description="When it asked.", field_name="created_at")
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet[FollowRequest], info: Info, **kwargs) -> QuerySet[FollowRequest]:
@@ -32,12 +33,12 @@ class FollowRequestType(relay.Node):
         return queryset.filter(Q(target=viewer) | Q(requester=viewer)) if viewer else queryset.none()
 
 
-@strawberry.input
+@strawberry.input(description="A follow request to answer: the account that asked.")
 class FollowRequestInput:
     user_id: strawberry.ID = strawberry.field(description="The account that asked.")
 
 
-@strawberry.type
+@strawberry.type(description="What accepting or declining a follow request answers.")
 class FollowRequestPayload(Payload):
     user: UserType | None = strawberry.field(default=None, description="The account that asked.")
 
@@ -45,11 +46,15 @@ class FollowRequestPayload(Payload):
 @strawberry.type
 class FollowRequestMutation:
     @strawberry_django.mutation(description="Let an account that asked follow your private account.")
-    def accept_follow_request(self, info: Info, input: FollowRequestInput) -> FollowRequestPayload:
+    def accept_follow_request(
+        self, info: Info, input: Annotated[FollowRequestInput, MUTATION_INPUT]
+    ) -> FollowRequestPayload:
         return _answer(info, input, social_graph.accept_follow_request)
 
     @strawberry_django.mutation(description="Turn down a follow request; the account is not told. Idempotent.")
-    def decline_follow_request(self, info: Info, input: FollowRequestInput) -> FollowRequestPayload:
+    def decline_follow_request(
+        self, info: Info, input: Annotated[FollowRequestInput, MUTATION_INPUT]
+    ) -> FollowRequestPayload:
         return _answer(info, input, social_graph.decline_follow_request)
 
 

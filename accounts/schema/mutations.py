@@ -1,10 +1,12 @@
+from typing import Annotated
+
 import strawberry
 import strawberry_django
 from django.core.exceptions import ValidationError
 from strawberry import Info
 from strawberry.file_uploads import Upload
 
-from platform.graphql.errors import collect_user_errors
+from platform.graphql.errors import MUTATION_INPUT, collect_user_errors
 from platform.graphql.idempotency import idempotency_key_field, idempotent
 from platform.graphql.ids import decode_global_id
 from platform.graphql.viewer import rate_limit, require_user
@@ -14,28 +16,37 @@ from ..services import profiles, sessions, social_graph
 from .types import AccountKind, AuthPayload, BlockPayload, CommentPolicyEnum, FollowPayload, LogoutPayload, UserPayload
 
 
-@strawberry.input
+@strawberry.input(description="A new account.")
 class RegisterInput:
-    username: str
-    email: str
-    password: str
-    kind: AccountKind = AccountKind.PERSONAL
-    display_name: str = ""
+    username: str = strawberry.field(
+        description="3 to 30 letters, digits, dots and underscores; unique, case-insensitively."
+    )
+    email: str = strawberry.field(description="The account's address; a link to verify it is sent there.")
+    password: str = strawberry.field(description="The password (Django's password validators apply).")
+    kind: AccountKind = strawberry.field(
+        default=AccountKind.PERSONAL,
+        description="PERSONAL, CREATOR or BRAND; brand accounts' videos are down-weighted in For You.",
+    )
+    display_name: str = strawberry.field(default="", description="The name shown on the profile, up to 50 characters.")
 
 
-@strawberry.input
+@strawberry.input(description="An identifier (username or email) and the password.")
 class LoginInput:
     username: str = strawberry.field(description="The username or the email address.")
-    password: str
+    password: str = strawberry.field(description="The account's password.")
 
 
-@strawberry.input
+@strawberry.input(description="Profile fields to change; fields left out stay as they are.")
 class UpdateProfileInput:
-    display_name: str | None = None
-    bio: str | None = None
+    display_name: str | None = strawberry.field(
+        default=None, description="The name shown on the profile, up to 50 characters."
+    )
+    bio: str | None = strawberry.field(default=None, description="The profile's text, up to 300 characters.")
     kind: AccountKind | None = strawberry.field(default=None, description="PERSONAL or CREATOR.")
     avatar: Upload | None = strawberry.field(default=None, description="An image, sent as a multipart upload.")
-    remove_avatar: bool = False
+    remove_avatar: bool = strawberry.field(
+        default=False, description="True to remove the avatar (ignored when a new one is sent)."
+    )
     hearts_public: bool | None = strawberry.field(
         default=None, description="Let others see the videos you hearted (your liked tab)."
     )
@@ -49,15 +60,15 @@ class UpdateProfileInput:
     )
 
 
-@strawberry.input
+@strawberry.input(description="The account to follow or unfollow.")
 class FollowInput:
-    user_id: strawberry.ID
+    user_id: strawberry.ID = strawberry.field(description="The account's global ID.")
     idempotency_key: str | None = idempotency_key_field()
 
 
-@strawberry.input
+@strawberry.input(description="The account to block or unblock.")
 class BlockInput:
-    user_id: strawberry.ID
+    user_id: strawberry.ID = strawberry.field(description="The account's global ID.")
 
 
 def target_user(user_id: str) -> User:
@@ -85,7 +96,7 @@ def _signed_in(info: Info, user: User) -> None:
 @strawberry.type
 class Mutation:
     @strawberry_django.mutation(description="Create an account and sign in.")
-    def register(self, info: Info, input: RegisterInput) -> AuthPayload:
+    def register(self, info: Info, input: Annotated[RegisterInput, MUTATION_INPUT]) -> AuthPayload:
         with collect_user_errors() as failure:
             rate_limit(info, "register")
             user = profiles.register(
@@ -101,7 +112,7 @@ class Mutation:
         return AuthPayload(errors=failure.errors)
 
     @strawberry_django.mutation(description="Sign in: sets the session cookie and returns a bearer token.")
-    def login(self, info: Info, input: LoginInput) -> AuthPayload:
+    def login(self, info: Info, input: Annotated[LoginInput, MUTATION_INPUT]) -> AuthPayload:
         with collect_user_errors() as failure:
             user, raw, token = sessions.sign_in(
                 info.context.request, identifier=input.username, password=input.password
@@ -119,7 +130,7 @@ class Mutation:
         return LogoutPayload(errors=failure.errors)
 
     @strawberry_django.mutation(description="Change the signed-in account's profile.")
-    def update_profile(self, info: Info, input: UpdateProfileInput) -> UserPayload:
+    def update_profile(self, info: Info, input: Annotated[UpdateProfileInput, MUTATION_INPUT]) -> UserPayload:
         with collect_user_errors() as failure:
             viewer = require_user(info, "edit your profile")
             rate_limit(info, "profile")
@@ -141,7 +152,7 @@ class Mutation:
         description="Follow an account, or ask to follow a private one (then `requested` is true). Idempotent."
     )
     @idempotent
-    def follow(self, info: Info, input: FollowInput) -> FollowPayload:
+    def follow(self, info: Info, input: Annotated[FollowInput, MUTATION_INPUT]) -> FollowPayload:
         with collect_user_errors() as failure:
             viewer, target = _act_on_account(info, input.user_id, social_graph.follow, "follow accounts")
             requested = social_graph.request_pending(viewer, target)
@@ -152,7 +163,7 @@ class Mutation:
         description="Stop following an account, or withdraw a request to follow it. Idempotent."
     )
     @idempotent
-    def unfollow(self, info: Info, input: FollowInput) -> FollowPayload:
+    def unfollow(self, info: Info, input: Annotated[FollowInput, MUTATION_INPUT]) -> FollowPayload:
         with collect_user_errors() as failure:
             viewer, target = _act_on_account(info, input.user_id, social_graph.unfollow, "unfollow accounts")
             return FollowPayload(user=_fresh(target), viewer=_fresh(viewer))
@@ -161,14 +172,14 @@ class Mutation:
     @strawberry_django.mutation(
         description="Block an account: removes follows both ways and hides each from the other."
     )
-    def block(self, info: Info, input: BlockInput) -> BlockPayload:
+    def block(self, info: Info, input: Annotated[BlockInput, MUTATION_INPUT]) -> BlockPayload:
         with collect_user_errors() as failure:
             _, target = _act_on_account(info, input.user_id, social_graph.block, "block accounts")
             return BlockPayload(user=_fresh(target))
         return BlockPayload(errors=failure.errors)
 
     @strawberry_django.mutation(description="Lift a block you made.")
-    def unblock(self, info: Info, input: BlockInput) -> BlockPayload:
+    def unblock(self, info: Info, input: Annotated[BlockInput, MUTATION_INPUT]) -> BlockPayload:
         with collect_user_errors() as failure:
             _, target = _act_on_account(info, input.user_id, social_graph.unblock, "unblock accounts")
             return BlockPayload(user=_fresh(target))

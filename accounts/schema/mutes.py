@@ -1,13 +1,14 @@
 """Muting over the API: mute / unmute, and the viewer's list of muted accounts."""
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 import strawberry_django
 from django.db.models import QuerySet
 from strawberry import Info, relay
 
-from platform.graphql.errors import Payload, collect_user_errors
+from platform.graphql.errors import MUTATION_INPUT, Payload, collect_user_errors
 from platform.graphql.viewer import current_user, rate_limit, require_user
 
 from ..models import Mute, User
@@ -23,8 +24,8 @@ class MutedAccountType(relay.Node):
 
     _id_attr = "pk"
 
-    account: UserType = strawberry_django.field(field_name="muted")
-    muted_at: datetime = strawberry_django.field(field_name="created_at")
+    account: UserType = strawberry_django.field(description="The muted account.", field_name="muted")
+    muted_at: datetime = strawberry_django.field(description="When the viewer muted it.", field_name="created_at")
     expires_at: datetime | None = strawberry_django.field(description="When the mute ends by itself; null: never.")
 
     @classmethod
@@ -35,21 +36,21 @@ class MutedAccountType(relay.Node):
         return queryset.filter(in_force(), muter=viewer)
 
 
-@strawberry.input
+@strawberry.input(description="The account to mute.")
 class MuteInput:
-    user_id: strawberry.ID
+    user_id: strawberry.ID = strawberry.field(description="The account's global ID.")
     duration_hours: int | None = strawberry.field(
         default=None,
         description=f"End the mute by itself after this many hours (1–{mutes.MAX_MUTE_HOURS}); null: until unmuted.",
     )
 
 
-@strawberry.input
+@strawberry.input(description="The account to unmute.")
 class UnmuteInput:
-    user_id: strawberry.ID
+    user_id: strawberry.ID = strawberry.field(description="The account's global ID.")
 
 
-@strawberry.type
+@strawberry.type(description="What mute and unmute answer.")
 class MutePayload(Payload):
     user: UserType | None = strawberry.field(default=None, description="The account muted or unmuted.")
     expires_at: datetime | None = strawberry.field(default=None, description="When this mute ends; null: never.")
@@ -67,7 +68,7 @@ class MuteMutation:
         description="Mute an account: its videos leave your feeds and its comments disappear for you, "
         "without it being told. Muting again sets the new duration."
     )
-    def mute(self, info: Info, input: MuteInput) -> MutePayload:
+    def mute(self, info: Info, input: Annotated[MuteInput, MUTATION_INPUT]) -> MutePayload:
         with collect_user_errors() as failure:
             viewer, target = _target(info, input.user_id, "mute accounts")
             row = mutes.mute(viewer, target, hours=input.duration_hours)
@@ -75,7 +76,7 @@ class MuteMutation:
         return MutePayload(errors=failure.errors)
 
     @strawberry_django.mutation(description="Lift a mute. Idempotent.")
-    def unmute(self, info: Info, input: UnmuteInput) -> MutePayload:
+    def unmute(self, info: Info, input: Annotated[UnmuteInput, MUTATION_INPUT]) -> MutePayload:
         with collect_user_errors() as failure:
             viewer, target = _target(info, input.user_id, "unmute accounts")
             mutes.unmute(viewer, target)

@@ -20,6 +20,12 @@ class Query:
 
     @strawberry_django.field(description="An account by username (case-insensitive).")
     def user(
-        self, username: Annotated[str, strawberry.argument(directives=[MaxLength(length=100)])]
+        self,
+        username: Annotated[
+            str,
+            strawberry.argument(
+                description="The account's username, case-insensitive.", directives=[MaxLength(length=100)]
+            ),
+        ],
     ) -> UserType | None:
         return User.objects.by_username(username.strip())

@@ -73,8 +73,8 @@ class UserType(relay.Node):
     _id_attr = "pk"
 
     username: str
-    bio: str
-    kind: AccountKind
+    bio: str = strawberry_django.field(description="The profile's text.")
+    kind: AccountKind = strawberry_django.field(description="PERSONAL, CREATOR or BRAND.")
     is_verified: bool
     hearts_public: bool = strawberry_django.field(description="Whether others may see the videos it hearted.")
     is_private: bool = strawberry_django.field(
@@ -122,10 +122,10 @@ class UserType(relay.Node):
     def suggestion_reason(self, root: User, info: Info) -> str | None:
         return getattr(info.context, SUGGESTION_REASONS, {}).get(root.pk)
 
-    follower_count: int
-    following_count: int
+    follower_count: int = strawberry_django.field(description="Accounts following it.")
+    following_count: int = strawberry_django.field(description="Accounts it follows.")
     heart_count: int = strawberry_django.field(description="Hearts received on all videos.")
-    date_joined: datetime
+    date_joined: datetime = strawberry_django.field(description="When the account was made.")
 
     @strawberry_django.field(
         only=["display_name", "username"],
@@ -136,7 +136,9 @@ class UserType(relay.Node):
     def display_name(self, root: User) -> str:
         return root.name
 
-    @strawberry_django.field(only=["avatar"], metadata=SHAREABLE)
+    @strawberry_django.field(
+        only=["avatar"], metadata=SHAREABLE, description="The avatar's signed URL, or null when there is none."
+    )
     def avatar_url(self, root: User, info: Info) -> str | None:
         return file_url(info, root.avatar)
 
@@ -225,24 +227,32 @@ class UserType(relay.Node):
         return visible_users(queryset, current_user(info))
 
 
-@strawberry.type
+@strawberry.type(description="What register and login answer: the account and a bearer token, or why not.")
 class AuthPayload(Payload):
     token: str | None = strawberry.field(default=None, description="Bearer token for apps; shown only once.")
-    token_expires_at: datetime | None = None
-    user: UserType | None = None
+    token_expires_at: datetime | None = strawberry.field(
+        default=None, description="When the bearer token stops working (ACCESS_TOKEN_TTL_DAYS after it was issued)."
+    )
+    user: UserType | None = strawberry.field(
+        default=None, description="The signed-in account; null when errors is not empty."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What logout answers.")
 class LogoutPayload(Payload):
-    ok: bool = False
+    ok: bool = strawberry.field(default=False, description="True once this session or bearer token is signed out.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="What a mutation about an account answers: the account as it now is, or why nothing changed."
+)
 class UserPayload(Payload):
-    user: UserType | None = None
+    user: UserType | None = strawberry.field(
+        default=None, description="The account after the change; null when errors is not empty."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What follow and unfollow answer.")
 class FollowPayload(Payload):
     user: UserType | None = strawberry.field(default=None, description="The account followed or unfollowed.")
     requested: bool = strawberry.field(
@@ -251,6 +261,6 @@ class FollowPayload(Payload):
     viewer: UserType | None = strawberry.field(default=None, description="The signed-in account, with new counts.")
 
 
-@strawberry.type
+@strawberry.type(description="What block and unblock answer.")
 class BlockPayload(Payload):
     user: UserType | None = strawberry.field(default=None, description="The account blocked or unblocked.")

@@ -3,8 +3,9 @@ from django.contrib.auth import authenticate, login, logout
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from platform.rate_limits import Backoff, RateLimited, client_address, hit
+
 from ..models import AccessToken, User
-from .rate_limits import Backoff, RateLimited, client_address, hit
 from .tokens import issue_token, revoke_token
 
 

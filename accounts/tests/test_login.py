@@ -124,7 +124,7 @@ def test_the_admin_sign_in_page_is_throttled_like_login(settings, monkeypatch):
 
     from django.test import Client
 
-    from accounts.services import rate_limits
+    from platform import rate_limits
 
     monkeypatch.setattr(rate_limits, "time", SimpleNamespace(time=lambda: 1_000_000.0))  # the clock stands still
     checked = []

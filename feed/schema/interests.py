@@ -1,11 +1,14 @@
 """Onboarding over the API: the interests there are to pick, an account's picks, and picking."""
 
+from typing import Annotated
+
 import strawberry
 import strawberry_django
 from strawberry import Info
 
+from platform.graphql.arguments import first_arg
 from platform.graphql.cost import ListSize
-from platform.graphql.errors import Payload, collect_user_errors
+from platform.graphql.errors import MUTATION_INPUT, Payload, collect_user_errors
 from platform.graphql.input_limits import MaxLength
 from platform.graphql.lists import in_given_order
 from platform.graphql.viewer import current_user, rate_limit, require_user
@@ -17,7 +20,7 @@ from ..services import interests as picks
 MAX_CHOICES = picks.MAX_CHOICES
 
 
-@strawberry.input
+@strawberry.input(description="The interests a viewer picks (an empty list is fine: skipping is allowed).")
 class PickInterestsInput:
     hashtags: list[str] = strawberry.field(
         directives=[MaxLength(length=picks.MAX_PICKS)],
@@ -25,9 +28,13 @@ class PickInterestsInput:
     )
 
 
-@strawberry.type
+@strawberry.type(description="What pickInterests answers: the interests now picked, or why nothing changed.")
 class InterestsPayload(Payload):
-    interests: list[HashtagType] = strawberry.field(default_factory=list, directives=[ListSize(max=picks.MAX_PICKS)])
+    interests: list[HashtagType] = strawberry.field(
+        description="The hashtags now picked, at most as many as pickInterests allows.",
+        default_factory=list,
+        directives=[ListSize(max=picks.MAX_PICKS)],
+    )
 
 
 @strawberry.type
@@ -37,7 +44,9 @@ class InterestQuery:
         "ask each for videos(first: 3) as examples.",
         directives=[ListSize(max=MAX_CHOICES)],
     )
-    def interest_choices(self, info: Info, first: int = 12) -> list[HashtagType]:
+    def interest_choices(
+        self, info: Info, first: Annotated[int, first_arg(f"How many hashtags to offer, 0 to {MAX_CHOICES}.")] = 12
+    ) -> list[HashtagType]:
         # `first` past @listSize or below 0 is refused by the shared argument checks (input_limits)
         ids = picks.choices(first)
         return in_given_order(info, Hashtag.objects.all(), HashtagType, ids)
@@ -57,7 +66,7 @@ class InterestMutation:
         description="Pick the hashtags For You starts from (they fade as your watching speaks); replaces "
         "earlier picks. Skipping this is fine."
     )
-    def pick_interests(self, info: Info, input: PickInterestsInput) -> InterestsPayload:
+    def pick_interests(self, info: Info, input: Annotated[PickInterestsInput, MUTATION_INPUT]) -> InterestsPayload:
         with collect_user_errors() as failure:
             viewer = require_user(info, "pick interests")
             rate_limit(info, "profile")

@@ -1,3 +1,5 @@
+from typing import Annotated
+
 import strawberry
 import strawberry_django
 from django.core.exceptions import ValidationError
@@ -5,13 +7,14 @@ from strawberry import Info, relay
 
 from accounts.models import User
 from accounts.schema.types import SUGGESTION_REASONS, UserType
-from accounts.services.rate_limits import RateLimited
 from accounts.services.relations import relations
+from platform.graphql.arguments import AFTER, first_arg
 from platform.graphql.cost import ListSize
 from platform.graphql.errors import ClientError, ErrorCode
 from platform.graphql.ids import node_pk
 from platform.graphql.lists import in_given_order
 from platform.graphql.viewer import anonymous_session_key, current_user, stash
+from platform.rate_limits import RateLimited
 from videos.models import Video
 from videos.services.served import remember_served, viewer_key
 
@@ -33,7 +36,12 @@ def _check_page_size(first: int, lowest: int) -> None:
 @strawberry.type
 class Query:
     @strawberry_django.field(description="Videos of the accounts you follow, newest first. Empty when signed out.")
-    def following(self, info: Info, first: int = 10, after: str | None = None) -> FeedConnection:
+    def following(
+        self,
+        info: Info,
+        first: Annotated[int, first_arg(f"Videos per page, 0 to {MAX_PAGE}.")] = 10,
+        after: Annotated[str | None, AFTER] = None,
+    ) -> FeedConnection:
         _check_page_size(first, lowest=0)
         try:
             page = following_page(current_user(info), first=first, after=after, known=relations(info))
@@ -65,7 +73,12 @@ class Query:
         )
 
     @strawberry_django.field(description="Your For You feed: followed accounts, interests, trends and discoveries.")
-    def for_you(self, info: Info, first: int = 10, after: str | None = None) -> FeedConnection:
+    def for_you(
+        self,
+        info: Info,
+        first: Annotated[int, first_arg(f"Picks per page, 1 to {MAX_PAGE}.")] = 10,
+        after: Annotated[str | None, AFTER] = None,
+    ) -> FeedConnection:
         _check_page_size(first, lowest=1)
         viewer = current_user(info)
         session_key = ""
@@ -97,7 +110,11 @@ class Query:
         )
 
     @strawberry_django.field(description="How one of your videos is doing in distribution; null for others' videos.")
-    def video_performance(self, info: Info, video_id: strawberry.ID) -> VideoPerformance | None:
+    def video_performance(
+        self,
+        info: Info,
+        video_id: Annotated[strawberry.ID, strawberry.argument(description="The global ID of one of your videos.")],
+    ) -> VideoPerformance | None:
         viewer, pk = current_user(info), node_pk(video_id, "Video")
         if viewer is None or pk is None:
             return None
@@ -109,7 +126,9 @@ class Query:
         "about what you watch, or popular. Never ones you follow, asked to follow, blocked or muted.",
         directives=[ListSize(max=MAX_PAGE)],
     )
-    def suggested_accounts(self, info: Info, first: int = 10) -> list[UserType]:
+    def suggested_accounts(
+        self, info: Info, first: Annotated[int, first_arg(f"How many to return, 0 to {MAX_PAGE}.")] = 10
+    ) -> list[UserType]:
         suggestions = suggest(current_user(info), max(0, min(first, MAX_PAGE)))
         stash(info, SUGGESTION_REASONS, {pick.user_id: pick.reason for pick in suggestions})
         return in_given_order(info, User.objects.all(), UserType, [pick.user_id for pick in suggestions])

@@ -44,34 +44,38 @@ class PageVideos:
 class FeedItem:
     video_id: strawberry.Private[int]
     page: strawberry.Private[PageVideos]
-    reason: FeedReason
+    reason: FeedReason = strawberry.field(
+        description="Why it was picked (FOLLOWING, INTEREST, EXPLORATION, TRENDING, POPULAR, ...)."
+    )
     explanation: str = strawberry.field(description="A sentence a person can read: why this video is here.")
 
-    @strawberry.field
+    @strawberry.field(description="The video.")
     async def video(self, info: Info) -> VideoType:
         return await self.page.get(self.video_id, info)
 
 
-@strawberry.type
+@strawberry.type(description="One pick of a feed page, with its cursor.")
 class FeedEdge:
-    cursor: str
-    node: FeedItem
+    cursor: str = strawberry.field(description="Pass as after to get the picks after this one.")
+    node: FeedItem = strawberry.field(description="The pick.")
 
 
 @strawberry.type(description="A page of a feed.")
 class FeedConnection:
-    edges: list[FeedEdge]
-    page_info: relay.PageInfo
+    edges: list[FeedEdge] = strawberry.field(description="The page's picks, in the order to show them.")
+    page_info: relay.PageInfo = strawberry.field(description="Where the next page starts.")
 
 
 @strawberry.type(description="How a video is doing in staged distribution. Visible to its author only.")
 class VideoPerformance:
     pool: int = strawberry.field(description="Traffic pool it is in: 1 is the smallest audience.")
     status: str = strawberry.field(description="TESTING, STOPPED or GRADUATED.")
-    impressions: int
-    pool_impressions: int
-    pool_size: int
-    completion_rate: float
-    rewatch_rate: float
-    heart_rate: float
+    impressions: int = strawberry.field(description="Times For You showed it, all pools.")
+    pool_impressions: int = strawberry.field(description="Times it was shown in its current pool.")
+    pool_size: int = strawberry.field(description="Impressions the current pool tries it on.")
+    completion_rate: float = strawberry.field(
+        description="Share of the current pool's impressions watched to the end, 0 to 1."
+    )
+    rewatch_rate: float = strawberry.field(description="Share of the current pool's impressions rewatched, 0 to 1.")
+    heart_rate: float = strawberry.field(description="Hearts per impression in the current pool.")
     engagement: float = strawberry.field(description="Smoothed response its current pool is judged on.")

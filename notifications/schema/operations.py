@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncGenerator
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 import strawberry_django
@@ -12,7 +13,7 @@ from strawberry import Info
 from strawberry_django.relay import DjangoCursorConnection
 
 from accounts.services.relations import relations
-from platform.graphql.errors import ErrorCode, collect_user_errors
+from platform.graphql.errors import MUTATION_INPUT, ErrorCode, collect_user_errors
 from platform.graphql.live_limits import limited_stream
 from platform.graphql.viewer import current_user, require_user
 from videos.live import viewer_group
@@ -60,23 +61,30 @@ class Query:
         return services.settings_of(viewer.pk) if viewer else None
 
 
-@strawberry.input
+@strawberry.input(description="How far the viewer has read their notifications.")
 class MarkReadInput:
     up_to: datetime | None = strawberry.field(
         default=None, description="The createdAt of the newest notification shown; null: now."
     )
 
 
-@strawberry.input
+@strawberry.input(description="The notification settings to change; fields left out stay as they are.")
 class NotificationSettingsInput:
-    off_kinds: list[NotificationKind] | None = None
-    only_from_following: bool | None = None
+    off_kinds: list[NotificationKind] | None = strawberry.field(
+        default=None,
+        description="Kinds of notification to stop getting (the others are on); null leaves them as they are.",
+    )
+    only_from_following: bool | None = strawberry.field(
+        default=None, description="Only from accounts the viewer follows; null leaves it as it is."
+    )
 
 
 @strawberry.type
 class Mutation:
     @strawberry_django.mutation(description="Everything up to upTo counts as read.")
-    def mark_notifications_read(self, info: Info, input: MarkReadInput) -> NotificationSettingsPayload:
+    def mark_notifications_read(
+        self, info: Info, input: Annotated[MarkReadInput, MUTATION_INPUT]
+    ) -> NotificationSettingsPayload:
         with collect_user_errors() as failure:
             viewer = require_user(info, "read notifications")
             preferences = services.mark_read(viewer, input.up_to)
@@ -86,7 +94,9 @@ class Mutation:
         return NotificationSettingsPayload(errors=failure.errors)
 
     @strawberry_django.mutation(description="Choose which notifications you get, and from whom.")
-    def update_notification_settings(self, info: Info, input: NotificationSettingsInput) -> NotificationSettingsPayload:
+    def update_notification_settings(
+        self, info: Info, input: Annotated[NotificationSettingsInput, MUTATION_INPUT]
+    ) -> NotificationSettingsPayload:
         with collect_user_errors() as failure:
             viewer = require_user(info, "change notification settings")
             preferences = services.update_settings(

@@ -62,7 +62,7 @@ class NotificationType(relay.Node):
 
     _id_attr = "pk"
 
-    kind: NotificationKind
+    kind: NotificationKind = strawberry_django.field(description="What happened (a heart, a comment, a follow, ...).")
     count: int = strawberry_django.field(description="Events in this group: 13 for 'mia and 12 others'.")
     created_at: datetime = strawberry_django.field(field_name="latest_at", description="When the latest happened.")
     text: str = strawberry_django.field(description="Words of a notification about no one's action (a review).")
@@ -112,10 +112,16 @@ class NotificationSettingsType:
         description="Kinds you do not want in the app.", directives=[ListSize(max=len(NotificationKind))]
     )
     only_from_following: bool = strawberry_django.field(description="Only accounts you follow may notify you.")
-    read_up_to: datetime | None
+    read_up_to: datetime | None = strawberry_django.field(description="Notifications up to this moment count as read.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="What the notification mutations answer: the settings and the unread count after the change."
+)
 class NotificationSettingsPayload(Payload):
-    settings: NotificationSettingsType | None = None
-    unread_count: int | None = None
+    settings: NotificationSettingsType | None = strawberry.field(
+        default=None, description="The viewer's notification settings after the change."
+    )
+    unread_count: int | None = strawberry.field(
+        default=None, description="Notifications newer than readUpTo that the viewer may see, after the change."
+    )

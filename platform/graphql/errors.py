@@ -14,7 +14,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, Permiss
 from graphql import GraphQLError
 from strawberry.utils.str_converters import to_camel_case
 
-from accounts.services.rate_limits import RateLimited
+from platform.rate_limits import RateLimited
 
 from .cost import ListSize
 
@@ -85,24 +85,32 @@ class UserError:
         description="The input field at fault (camelCase), or null for the whole input."
     )
     message: str = strawberry.field(description="A sentence to show the user.")
-    code: ErrorCode
+    code: ErrorCode = strawberry.field(description="A stable, machine-readable code.")
     retry_after: int | None = strawberry.field(
         default=None, description="For RATE_LIMITED: seconds to wait before trying again."
     )
 
 
-@strawberry.type
+# every mutation's one argument (Relay's input-object convention)
+MUTATION_INPUT = strawberry.argument(description="What the mutation needs; its input type describes each field.")
+
+
+@strawberry.type(description="What a mutation answers: its result, or the problems that stopped it.")
 class Payload:
     """What every mutation answers: its result fields (in subclasses) and the problems that
     stopped it; nothing was changed when `errors` is not empty."""
 
     # one per input field at most, and a few for the whole request
-    errors: list[UserError] = strawberry.field(default_factory=list, directives=[ListSize(max=20)])
+    errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        directives=[ListSize(max=20)],
+        description="Why nothing was changed: empty when the mutation succeeded (at most 20).",
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The answer of a mutation that has nothing to return but whether it was done.")
 class OkPayload(Payload):
-    ok: bool = False
+    ok: bool = strawberry.field(default=False, description="True when it was done (errors is then empty).")
 
 
 class SignInRequired(PermissionDenied):

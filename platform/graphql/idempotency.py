@@ -24,7 +24,7 @@ from django.db import connection, models, transaction
 from strawberry import Info, LazyType
 
 from accounts.models import IdempotentRequest
-from accounts.services.rate_limits import RateLimited
+from platform.rate_limits import RateLimited
 
 from .errors import ErrorCode, UserError
 from .input_limits import MaxLength

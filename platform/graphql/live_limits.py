@@ -18,7 +18,7 @@ from collections.abc import AsyncGenerator, Awaitable, Callable
 from django.conf import settings
 from graphql import GraphQLError
 
-from accounts.services.rate_limits import client_address
+from platform.rate_limits import client_address
 
 from .errors import ErrorCode
 

@@ -4,7 +4,7 @@ from asgiref.sync import sync_to_async
 from django.db.models import Exists, OuterRef, Value
 from strawberry import Info
 
-from accounts.services.rate_limits import client_address, hit
+from platform.rate_limits import client_address, hit
 
 from .errors import SignInRequired
 

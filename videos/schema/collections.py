@@ -1,6 +1,7 @@
 """Collections of saved videos: the type, the owner's list, and the mutations."""
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 import strawberry_django
@@ -8,7 +9,7 @@ from django.db.models import Count, QuerySet
 from strawberry import Info, relay
 from strawberry_django.relay import DjangoCursorConnection
 
-from platform.graphql.errors import Payload, collect_user_errors
+from platform.graphql.errors import MUTATION_INPUT, Payload, collect_user_errors
 from platform.graphql.idempotency import idempotency_key_field, idempotent
 from platform.graphql.ids import decode_global_id
 from platform.graphql.internals import ordered_relation
@@ -25,8 +26,8 @@ class CollectionType(relay.Node):
 
     _id_attr = "pk"
 
-    name: str
-    created_at: datetime
+    name: str = strawberry_django.field(description="The collection's name, unique among its owner's collections.")
+    created_at: datetime = strawberry_django.field(description="When it was made.")
 
     @strawberry_django.field(annotate={"entry_count": Count("entries")}, description="Videos in it.")
     def video_count(self, root: Collection) -> int:
@@ -45,31 +46,35 @@ class CollectionType(relay.Node):
         return queryset.filter(user=viewer) if viewer else queryset.none()
 
 
-@strawberry.type
+@strawberry.type(
+    description="What the collection mutations answer: the collection as it now is, or why nothing changed."
+)
 class CollectionPayload(Payload):
-    collection: CollectionType | None = None
+    collection: CollectionType | None = strawberry.field(
+        default=None, description="The collection after the change; null when errors is not empty."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A new collection's name.")
 class CreateCollectionInput:
     name: str = strawberry.field(description="1 to 50 characters; unique among your collections.")
 
 
-@strawberry.input
+@strawberry.input(description="A collection and its new name.")
 class RenameCollectionInput:
-    collection_id: strawberry.ID
-    name: str
+    collection_id: strawberry.ID = strawberry.field(description="The collection's global ID.")
+    name: str = strawberry.field(description="The new name, unique among the viewer's collections.")
 
 
-@strawberry.input
+@strawberry.input(description="One of the viewer's collections.")
 class CollectionInput:
-    collection_id: strawberry.ID
+    collection_id: strawberry.ID = strawberry.field(description="The collection's global ID.")
 
 
-@strawberry.input
+@strawberry.input(description="A video and one of the viewer's collections.")
 class CollectionVideoInput:
-    collection_id: strawberry.ID
-    video_id: strawberry.ID
+    collection_id: strawberry.ID = strawberry.field(description="The collection's global ID.")
+    video_id: strawberry.ID = strawberry.field(description="The video's global ID.")
     idempotency_key: str | None = idempotency_key_field()
 
 
@@ -86,7 +91,9 @@ def _fresh(collection: Collection) -> Collection:
 @strawberry.type
 class CollectionMutation:
     @strawberry_django.mutation(description="Start a named collection of saved videos.")
-    def create_collection(self, info: Info, input: CreateCollectionInput) -> CollectionPayload:
+    def create_collection(
+        self, info: Info, input: Annotated[CreateCollectionInput, MUTATION_INPUT]
+    ) -> CollectionPayload:
         with collect_user_errors() as failure:
             viewer = require_user(info, "make collections")
             rate_limit(info, "save")
@@ -94,7 +101,9 @@ class CollectionMutation:
         return CollectionPayload(errors=failure.errors)
 
     @strawberry_django.mutation(description="Rename one of your collections.")
-    def rename_collection(self, info: Info, input: RenameCollectionInput) -> CollectionPayload:
+    def rename_collection(
+        self, info: Info, input: Annotated[RenameCollectionInput, MUTATION_INPUT]
+    ) -> CollectionPayload:
         with collect_user_errors() as failure:
             viewer = require_user(info, "rename collections")
             rate_limit(info, "save")
@@ -103,7 +112,7 @@ class CollectionMutation:
         return CollectionPayload(errors=failure.errors)
 
     @strawberry_django.mutation(description="Delete one of your collections; its videos stay saved.")
-    def delete_collection(self, info: Info, input: CollectionInput) -> DeletePayload:
+    def delete_collection(self, info: Info, input: Annotated[CollectionInput, MUTATION_INPUT]) -> DeletePayload:
         with collect_user_errors() as failure:
             viewer = require_user(info, "delete collections")
             rate_limit(info, "save")
@@ -113,7 +122,9 @@ class CollectionMutation:
 
     @strawberry_django.mutation(description="Put a video in one of your collections (saving it too). Idempotent.")
     @idempotent
-    def add_to_collection(self, info: Info, input: CollectionVideoInput) -> CollectionPayload:
+    def add_to_collection(
+        self, info: Info, input: Annotated[CollectionVideoInput, MUTATION_INPUT]
+    ) -> CollectionPayload:
         with collect_user_errors() as failure:
             viewer = require_user(info, "add to collections")
             rate_limit(info, "save")
@@ -123,7 +134,9 @@ class CollectionMutation:
 
     @strawberry_django.mutation(description="Take a video out of one of your collections; it stays saved.")
     @idempotent
-    def remove_from_collection(self, info: Info, input: CollectionVideoInput) -> CollectionPayload:
+    def remove_from_collection(
+        self, info: Info, input: Annotated[CollectionVideoInput, MUTATION_INPUT]
+    ) -> CollectionPayload:
         with collect_user_errors() as failure:
             viewer = require_user(info, "change collections")
             rate_limit(info, "save")

@@ -1,9 +1,12 @@
 """Trending hashtags and sounds: what many new public videos use, each with the reason."""
 
+from typing import Annotated
+
 import strawberry
 import strawberry_django
 from strawberry import Info
 
+from platform.graphql.arguments import first_arg
 from platform.graphql.cost import ListSize
 from platform.graphql.lists import in_given_order
 from platform.graphql.viewer import stash
@@ -28,7 +31,9 @@ class DiscoveryQuery:
         "each says why in trendReason.",
         directives=[ListSize(max=TRENDING_PAGE_MAX)],
     )
-    def trending_hashtags(self, info: Info, first: int = 10) -> list[HashtagType]:
+    def trending_hashtags(
+        self, info: Info, first: Annotated[int, first_arg(f"How many to return, 0 to {TRENDING_PAGE_MAX}.")] = 10
+    ) -> list[HashtagType]:
         ids = _top(info, trending.trending_hashtags(), first, HASHTAG_TRENDS)
         return in_given_order(info, Hashtag.objects.all(), HashtagType, ids)
 
@@ -36,6 +41,8 @@ class DiscoveryQuery:
         description="Sounds used by the most public videos published lately, most first; each says why in trendReason.",
         directives=[ListSize(max=TRENDING_PAGE_MAX)],
     )
-    def trending_sounds(self, info: Info, first: int = 10) -> list[SoundType]:
+    def trending_sounds(
+        self, info: Info, first: Annotated[int, first_arg(f"How many to return, 0 to {TRENDING_PAGE_MAX}.")] = 10
+    ) -> list[SoundType]:
         ids = _top(info, trending.trending_sounds(), first, SOUND_TRENDS)
         return in_given_order(info, Sound.objects.all(), SoundType, ids)

@@ -1,14 +1,16 @@
+from typing import Annotated
+
 import strawberry
 import strawberry_django
 from strawberry import Info
 from strawberry.file_uploads import Upload
 
-from accounts.services.rate_limits import client_address
-from platform.graphql.errors import OkPayload, collect_user_errors
+from platform.graphql.errors import MUTATION_INPUT, OkPayload, collect_user_errors
 from platform.graphql.idempotency import idempotency_key_field, idempotent
 from platform.graphql.ids import decode_global_id, node_pk, parse_global_id
 from platform.graphql.input_limits import MaxLength
 from platform.graphql.viewer import anonymous_session_key, current_user, rate_limit, require_user
+from platform.rate_limits import client_address
 
 from ..models import Video
 from ..services import comments, edits, engagement, reports, served, uploads, watch
@@ -27,26 +29,32 @@ from .types import (
 )
 
 
-@strawberry.input
+@strawberry.input(description="A video file and how to publish it once it passes review.")
 class UploadVideoInput:
     file: Upload = strawberry.field(description="The video, sent as a GraphQL multipart upload.")
-    caption: str = strawberry.field(default="", directives=[MaxLength(length=10_000)])
-    visibility: Visibility = Visibility.PUBLIC
+    caption: str = strawberry.field(
+        description="Up to 10,000 characters; #hashtags and @mentions in it are linked.",
+        default="",
+        directives=[MaxLength(length=10_000)],
+    )
+    visibility: Visibility = strawberry.field(default=Visibility.PUBLIC, description="Who may see it once published.")
     sound_id: strawberry.ID | None = strawberry.field(
         default=None, description="Made with this sound ('use this sound'): the video joins the sound's page."
     )
     idempotency_key: str | None = idempotency_key_field()
 
 
-@strawberry.input
+@strawberry.input(description="A video of the viewer's and what to change about it.")
 class UpdateVideoInput:
-    video_id: strawberry.ID
+    video_id: strawberry.ID = strawberry.field(description="The video's global ID.")
     caption: str | None = strawberry.field(
         default=None,
         directives=[MaxLength(length=10_000)],
         description="The new caption; hashtags and mentions follow.",
     )
-    visibility: Visibility | None = None
+    visibility: Visibility | None = strawberry.field(
+        default=None, description="Who may see it; null leaves it as it is."
+    )
     comment_policy: CommentPolicyEnum | None = strawberry.field(default=None, description="Who may comment.")
     cover_at_ms: int | None = strawberry.field(
         default=None, description="The cover: the frame this many milliseconds in (thumbnailUrl changes shortly)."
@@ -54,36 +62,42 @@ class UpdateVideoInput:
     idempotency_key: str | None = idempotency_key_field()
 
 
-@strawberry.input
+@strawberry.input(description="One video.")
 class VideoInput:
-    video_id: strawberry.ID
+    video_id: strawberry.ID = strawberry.field(description="The video's global ID.")
     idempotency_key: str | None = idempotency_key_field()
 
 
-@strawberry.input
+@strawberry.input(description="A comment on a video, or a reply to one of its comments.")
 class AddCommentInput:
-    video_id: strawberry.ID
-    text: str = strawberry.field(directives=[MaxLength(length=5_000)])
+    video_id: strawberry.ID = strawberry.field(description="The video's global ID.")
+    text: str = strawberry.field(
+        description="The comment, 1 to 5,000 characters.", directives=[MaxLength(length=5_000)]
+    )
     parent_id: strawberry.ID | None = strawberry.field(default=None, description="Reply to this comment.")
     idempotency_key: str | None = idempotency_key_field()
 
 
-@strawberry.input
+@strawberry.input(description="The comment to delete: yours, or any on your video; its replies go too.")
 class DeleteCommentInput:
-    comment_id: strawberry.ID
+    comment_id: strawberry.ID = strawberry.field(description="The comment's global ID.")
 
 
-@strawberry.input
+@strawberry.input(description="One report from the player about one video.")
 class WatchEventInput:
-    video_id: strawberry.ID
-    watched_ms: int
-    completed: bool = False
+    video_id: strawberry.ID = strawberry.field(description="The video's global ID.")
+    watched_ms: int = strawberry.field(
+        description="Milliseconds watched in this report, rewatches included (at most a few times the video's length)."
+    )
+    completed: bool = strawberry.field(default=False, description="True when the viewer reached the end at least once.")
     loops: int = strawberry.field(default=0, description="Times the video restarted after its end.")
 
 
-@strawberry.input
+@strawberry.input(description="A batch of the player's watch reports (send every few seconds).")
 class WatchEventsInput:
-    events: list[WatchEventInput] = strawberry.field(directives=[MaxLength(length=2 * watch.MAX_BATCH)])
+    events: list[WatchEventInput] = strawberry.field(
+        description="The reports, oldest first.", directives=[MaxLength(length=2 * watch.MAX_BATCH)]
+    )
     batch_id: str | None = strawberry.field(
         default=None,
         directives=[MaxLength(length=64)],
@@ -91,22 +105,28 @@ class WatchEventsInput:
     )
 
 
-@strawberry.input
+@strawberry.input(description="What is reported and why.")
 class ReportInput:
     subject_id: strawberry.ID = strawberry.field(description="A Video, Comment or User ID.")
-    reason: ReportReason
-    details: str = strawberry.field(default="", directives=[MaxLength(length=5_000)])
+    reason: ReportReason = strawberry.field(description="Why it is reported.")
+    details: str = strawberry.field(
+        description="Anything moderators should know, up to 5,000 characters.",
+        default="",
+        directives=[MaxLength(length=5_000)],
+    )
 
 
 def _video_pk(value: str, field: str = "video_id") -> int:
     return decode_global_id(value, "Video", field)
 
 
-@strawberry.type
+@strawberry.type(
+    description="What clients can change; each mutation takes one input and answers a payload with errors."
+)
 class Mutation:
     @strawberry_django.mutation(description="Upload a video; it is reviewed before it is published.")
     @idempotent
-    def upload_video(self, info: Info, input: UploadVideoInput) -> VideoPayload:
+    def upload_video(self, info: Info, input: Annotated[UploadVideoInput, MUTATION_INPUT]) -> VideoPayload:
         with collect_user_errors() as failure:
             author = require_user(info, "upload videos")
             rate_limit(info, "upload")
@@ -125,7 +145,7 @@ class Mutation:
         "and views stay; a caption that now needs a human look sends a published video back to review."
     )
     @idempotent
-    def update_video(self, info: Info, input: UpdateVideoInput) -> VideoPayload:
+    def update_video(self, info: Info, input: Annotated[UpdateVideoInput, MUTATION_INPUT]) -> VideoPayload:
         with collect_user_errors() as failure:
             editor = require_user(info, "edit videos")
             rate_limit(info, "edit")
@@ -142,7 +162,7 @@ class Mutation:
 
     @strawberry_django.mutation(description="Delete one of your videos, with its comments and hearts.")
     @idempotent
-    def delete_video(self, info: Info, input: VideoInput) -> DeletePayload:
+    def delete_video(self, info: Info, input: Annotated[VideoInput, MUTATION_INPUT]) -> DeletePayload:
         with collect_user_errors() as failure:
             uploads.delete_video(require_user(info, "delete videos"), _video_pk(input.video_id))
             return DeletePayload(deleted_id=input.video_id)
@@ -150,7 +170,7 @@ class Mutation:
 
     @strawberry_django.mutation(description="Heart a video. Idempotent.")
     @idempotent
-    def heart_video(self, info: Info, input: VideoInput) -> HeartPayload:
+    def heart_video(self, info: Info, input: Annotated[VideoInput, MUTATION_INPUT]) -> HeartPayload:
         with collect_user_errors() as failure:
             viewer = require_user(info, "heart videos")
             rate_limit(info, "heart")
@@ -159,7 +179,7 @@ class Mutation:
 
     @strawberry_django.mutation(description="Take a heart back. Idempotent.")
     @idempotent
-    def unheart_video(self, info: Info, input: VideoInput) -> HeartPayload:
+    def unheart_video(self, info: Info, input: Annotated[VideoInput, MUTATION_INPUT]) -> HeartPayload:
         with collect_user_errors() as failure:
             viewer = require_user(info, "heart videos")
             rate_limit(info, "heart")
@@ -168,7 +188,7 @@ class Mutation:
 
     @strawberry_django.mutation(description="Save a video to watch again (only you see your saved videos). Idempotent.")
     @idempotent
-    def save_video(self, info: Info, input: VideoInput) -> SavePayload:
+    def save_video(self, info: Info, input: Annotated[VideoInput, MUTATION_INPUT]) -> SavePayload:
         with collect_user_errors() as failure:
             viewer = require_user(info, "save videos")
             rate_limit(info, "save")
@@ -178,7 +198,7 @@ class Mutation:
 
     @strawberry_django.mutation(description="Remove a video from your saved videos. Idempotent.")
     @idempotent
-    def unsave_video(self, info: Info, input: VideoInput) -> SavePayload:
+    def unsave_video(self, info: Info, input: Annotated[VideoInput, MUTATION_INPUT]) -> SavePayload:
         with collect_user_errors() as failure:
             viewer = require_user(info, "save videos")
             rate_limit(info, "save")
@@ -188,7 +208,7 @@ class Mutation:
 
     @strawberry_django.mutation(description="Count a share of a video.")
     @idempotent
-    def share_video(self, info: Info, input: VideoInput) -> SharePayload:
+    def share_video(self, info: Info, input: Annotated[VideoInput, MUTATION_INPUT]) -> SharePayload:
         with collect_user_errors() as failure:
             pk = _video_pk(input.video_id)
             rate_limit(info, "share")
@@ -199,7 +219,7 @@ class Mutation:
 
     @strawberry_django.mutation(description="Comment on a video, or reply to a comment.")
     @idempotent
-    def add_comment(self, info: Info, input: AddCommentInput) -> CommentPayload:
+    def add_comment(self, info: Info, input: Annotated[AddCommentInput, MUTATION_INPUT]) -> CommentPayload:
         with collect_user_errors() as failure:
             author = require_user(info, "comment")
             parent = decode_global_id(input.parent_id, "Comment", "parent_id") if input.parent_id else None
@@ -210,7 +230,7 @@ class Mutation:
         return CommentPayload(errors=failure.errors)
 
     @strawberry_django.mutation(description="Delete a comment (yours, or one on your video).")
-    def delete_comment(self, info: Info, input: DeleteCommentInput) -> DeletePayload:
+    def delete_comment(self, info: Info, input: Annotated[DeleteCommentInput, MUTATION_INPUT]) -> DeletePayload:
         with collect_user_errors() as failure:
             pk = decode_global_id(input.comment_id, "Comment", "comment_id")
             comments.delete_comment(require_user(info, "delete comments"), pk)
@@ -218,7 +238,7 @@ class Mutation:
         return DeletePayload(errors=failure.errors)
 
     @strawberry_django.mutation(description="Report what the player saw: a batch of watch events.")
-    def record_watch_events(self, info: Info, input: WatchEventsInput) -> WatchEventsPayload:
+    def record_watch_events(self, info: Info, input: Annotated[WatchEventsInput, MUTATION_INPUT]) -> WatchEventsPayload:
         with collect_user_errors() as failure:
             viewer = current_user(info)
             rate_limit(info, "watch")
@@ -243,7 +263,7 @@ class Mutation:
 
     @strawberry_django.mutation(description="Show me less like this video.")
     @idempotent
-    def mark_not_interested(self, info: Info, input: VideoInput) -> OkPayload:
+    def mark_not_interested(self, info: Info, input: Annotated[VideoInput, MUTATION_INPUT]) -> OkPayload:
         with collect_user_errors() as failure:
             viewer = current_user(info)
             engagement.mark_not_interested(
@@ -253,7 +273,7 @@ class Mutation:
         return OkPayload(errors=failure.errors)
 
     @strawberry_django.mutation(description="Report a video, a comment or an account to the moderators.")
-    def report(self, info: Info, input: ReportInput) -> OkPayload:
+    def report(self, info: Info, input: Annotated[ReportInput, MUTATION_INPUT]) -> OkPayload:
         with collect_user_errors() as failure:
             reporter = require_user(info, "report")
             subject = parse_global_id(input.subject_id) or ("", "")

@@ -15,8 +15,8 @@ RENDITIONS_MAX = len(settings.VIDEO_LADDER)
 
 @strawberry.type(description="One rung of the ladder.")
 class Rendition:
-    width: int
-    height: int
+    width: int = strawberry.field(description="Pixels, as displayed (turned upright).")
+    height: int = strawberry.field(description="Pixels, as displayed (turned upright).")
     bitrate: int = strawberry.field(description="Average bits per second, measured.")
     url: str = strawberry.field(description="Its HLS media playlist.")
 
@@ -30,7 +30,10 @@ class Playback:
         description="The first seconds as a small, silent, looping animated WebP, for feed grids "
         "(an <img>, no player). Null for videos encoded before previews existed."
     )
-    renditions: list[Rendition] = strawberry.field(directives=[ListSize(max=RENDITIONS_MAX)])
+    renditions: list[Rendition] = strawberry.field(
+        description="The ladder: one rendition per height the video was encoded at.",
+        directives=[ListSize(max=RENDITIONS_MAX)],
+    )
 
 
 def playback_of(video, info: Info, claims: dict) -> Playback | None:

@@ -9,6 +9,7 @@ from strawberry import Info
 from accounts.models import User
 from accounts.schema.types import UserType
 from accounts.services.keyword_filters import filters_of
+from platform.graphql.arguments import VIDEO_ID, first_arg
 from platform.graphql.batch import one_visible
 from platform.graphql.cost import ListSize
 from platform.graphql.ids import node_pk
@@ -68,17 +69,23 @@ class SearchResults:
 @strawberry.type
 class Query:
     @strawberry_django.field(description="A video by its global ID; null when missing or not visible to you.")
-    async def video(self, info: Info, id: strawberry.ID) -> VideoType | None:
+    async def video(self, info: Info, id: VIDEO_ID) -> VideoType | None:
         return await one_visible(info, VideoType, Video, node_pk(id, "Video"))
 
     @strawberry_django.field(description="A sound by its global ID, for its page; null when not visible to you.")
-    def sound(self, id: strawberry.ID) -> SoundType | None:
+    def sound(
+        self, id: Annotated[strawberry.ID, strawberry.argument(description="The sound's global ID.")]
+    ) -> SoundType | None:
         pk = node_pk(id, "Sound")
         return Sound.objects.filter(pk=pk) if pk else Sound.objects.none()
 
     @strawberry_django.field(description="A hashtag by name, with or without the #.")
     def hashtag(
-        self, name: Annotated[str, strawberry.argument(directives=[MaxLength(length=100)])]
+        self,
+        name: Annotated[
+            str,
+            strawberry.argument(description="The tag, with or without its #.", directives=[MaxLength(length=100)]),
+        ],
     ) -> HashtagType | None:
         return Hashtag.objects.filter(name=name.strip().lstrip("#").lower())
 
@@ -86,6 +93,13 @@ class Query:
         description="Accounts, hashtags and videos matching the words.", directives=[ListSize(max=SEARCH_MAX)]
     )
     def search(
-        self, query: Annotated[str, strawberry.argument(directives=[MaxLength(length=200)])], first: int = 10
+        self,
+        query: Annotated[
+            str,
+            strawberry.argument(
+                description="Words to look for, up to 200 characters.", directives=[MaxLength(length=200)]
+            ),
+        ],
+        first: Annotated[int, first_arg(f"How many of each kind to return, 0 to {SEARCH_MAX}.")] = 10,
     ) -> "SearchResults":
         return SearchResults(text=query.strip(), limit=max(0, min(first, SEARCH_MAX)) if query.strip() else 0)

@@ -10,6 +10,7 @@ from strawberry import Info, relay
 
 from accounts.models import User
 from accounts.services.keyword_filters import NOTHING, Filtered, filters_of
+from platform.graphql.arguments import VIDEO_ID
 from platform.graphql.errors import ErrorCode
 from platform.graphql.ids import node_pk
 from platform.graphql.live_limits import limited_stream
@@ -25,9 +26,11 @@ from .types import CommentType
 
 @strawberry.type(description="A comment (and, for a top-level one, its replies) was deleted.")
 class CommentDeleted:
-    id: strawberry.ID
-    video_id: strawberry.ID
-    parent_id: strawberry.ID | None
+    id: strawberry.ID = strawberry.field(description="The deleted comment's global ID.")
+    video_id: strawberry.ID = strawberry.field(description="The global ID of the video it was on.")
+    parent_id: strawberry.ID | None = strawberry.field(
+        description="The global ID of the comment it replied to, or null."
+    )
 
 
 def _no_such_video() -> GraphQLError:
@@ -154,17 +157,17 @@ async def _deleted(watcher: _Watcher) -> AsyncGenerator[CommentDeleted, None]:
 
 # The checks run before the stream is returned, so a refused subscription is answered with
 # the protocol's `error` message for that operation instead of a stream that fails.
-@strawberry.type
+@strawberry.type(description="Live updates over the websocket (graphql-transport-ws).")
 class Subscription:
     @strawberry.subscription(description="Comments posted on a video, live, in the order they were committed.")
-    async def comment_added(self, info: Info, video_id: strawberry.ID) -> AsyncGenerator[CommentType, None]:
+    async def comment_added(self, info: Info, video_id: VIDEO_ID) -> AsyncGenerator[CommentType, None]:
         async def open_stream():
             return _added(await _Watcher.start(info, video_id))
 
         return await limited_stream(info.context.request, current_user(info), open_stream)
 
     @strawberry.subscription(description="Comments deleted from a video, live, so clients can remove them.")
-    async def comment_deleted(self, info: Info, video_id: strawberry.ID) -> AsyncGenerator[CommentDeleted, None]:
+    async def comment_deleted(self, info: Info, video_id: VIDEO_ID) -> AsyncGenerator[CommentDeleted, None]:
         async def open_stream():
             return _deleted(await _Watcher.start(info, video_id))
 

@@ -29,9 +29,11 @@ class SoundType(relay.Node):
     # Strawberry otherwise re-derives the id attribute from type hints on every resolve.
     _id_attr = "pk"
 
-    title: str
-    duration_ms: int | None
-    author: UserType | None
+    title: str = strawberry_django.field(description="The sound's title.")
+    duration_ms: int | None = strawberry_django.field(description="Its length in milliseconds.")
+    author: UserType | None = strawberry_django.field(
+        description="Whose video it came from; null for an uploaded track or a deleted account."
+    )
 
     @strawberry_django.field(
         annotate={"public_use_count": lambda info: public_count("videos")},
@@ -88,7 +90,7 @@ class HashtagType(relay.Node):
     # Strawberry otherwise re-derives the id attribute from type hints on every resolve.
     _id_attr = "pk"
 
-    name: str
+    name: str = strawberry_django.field(description="The tag without its #, lower case.")
 
     @strawberry_django.field(
         annotate={"public_video_count": lambda info: public_count("videos")},

@@ -40,9 +40,9 @@ def keyword_filters_of(info: Info) -> Filtered:
 # the review's findings are one per check that failed: a handful, served at most this many
 REVIEW_FINDINGS_MAX = 20
 
-VideoStatus = strawberry.enum(Video.Status, name="VideoStatus")
-Visibility = strawberry.enum(Video.Visibility, name="Visibility")
-ReportReason = strawberry.enum(Report.Reason, name="ReportReason")
+VideoStatus = strawberry.enum(Video.Status, name="VideoStatus", description="Where a video is in review.")
+Visibility = strawberry.enum(Video.Visibility, name="Visibility", description="Who may see a video.")
+ReportReason = strawberry.enum(Report.Reason, name="ReportReason", description="Why something is reported.")
 
 
 _viewer_has_hearted = viewer_flag(Heart, user_id=VIEWER, video="pk")
@@ -72,22 +72,27 @@ class CommentType(relay.Node):
     # Strawberry otherwise re-derives the id attribute from type hints on every resolve.
     _id_attr = "pk"
 
-    text: str
-    reply_count: int
-    heart_count: int
-    created_at: datetime
+    text: str = strawberry_django.field(description="The comment as written (up to 5,000 characters).")
+    reply_count: int = strawberry_django.field(description="Replies the viewer may see.")
+    heart_count: int = strawberry_django.field(description="Hearts on the comment.")
+    created_at: datetime = strawberry_django.field(description="When it was posted.")
     author: UserType | None = strawberry_django.field(
         description="Null when its author deleted their account (the comment, answered by others, stays blank)."
     )
-    video: Annotated["VideoType", strawberry.lazy("videos.schema.types")]
-    parent: Annotated["CommentType", strawberry.lazy("videos.schema.types")] | None
+    video: Annotated["VideoType", strawberry.lazy("videos.schema.types")] = strawberry_django.field(
+        description="The video it is on."
+    )
+    parent: Annotated["CommentType", strawberry.lazy("videos.schema.types")] | None = strawberry_django.field(
+        description="The comment it replies to; null for a top-level comment."
+    )
 
     replies: DjangoCursorConnection[Annotated["CommentType", strawberry.lazy("videos.schema.types")]] = (
         strawberry_django.connection(description="Replies, newest first.")
     )
 
     @strawberry_django.field(
-        annotate={"viewer_hearted_comment": viewer_flag(CommentHeart, user_id=VIEWER, comment="pk")}
+        annotate={"viewer_hearted_comment": viewer_flag(CommentHeart, user_id=VIEWER, comment="pk")},
+        description="Whether the viewer hearted it; false for anonymous viewers.",
     )
     @on_the_loop
     def viewer_has_hearted(self, root: Comment, info: Info) -> bool:
@@ -108,25 +113,30 @@ class VideoType(relay.Node):
     # Strawberry otherwise re-derives the id attribute from type hints on every resolve.
     _id_attr = "pk"
 
-    author: UserType
-    caption: str
+    author: UserType = strawberry_django.field(description="Who posted it; null when the account was deleted.")
+    caption: str = strawberry_django.field(description="The caption as written.")
     hashtags: list[HashtagType] = strawberry_django.field(
         description="The caption's hashtags, in order.", directives=[ListSize(max=settings.CAPTION_MAX_HASHTAGS)]
     )
-    sound: SoundType | None
-    status: VideoStatus
-    visibility: Visibility
+    sound: SoundType | None = strawberry_django.field(description="The sound it uses, if any.")
+    status: VideoStatus = strawberry_django.field(
+        description="Where it is in review: PROCESSING, PUBLISHED, IN_REVIEW, REJECTED or REMOVED "
+        "(others than its author only ever see PUBLISHED)."
+    )
+    visibility: Visibility = strawberry_django.field(
+        description="Who may see it: everyone, followers or only its author."
+    )
     cover_at_ms: int | None = strawberry_django.field(description="Where its author chose the cover frame.")
-    duration_ms: int | None
-    width: int | None
-    height: int | None
-    heart_count: int
-    comment_count: int
-    share_count: int
-    view_count: int
+    duration_ms: int | None = strawberry_django.field(description="Its length in milliseconds; null until reviewed.")
+    width: int | None = strawberry_django.field(description="Pixels, as displayed; null until reviewed.")
+    height: int | None = strawberry_django.field(description="Pixels, as displayed; null until reviewed.")
+    heart_count: int = strawberry_django.field(description="Hearts.")
+    comment_count: int = strawberry_django.field(description="Comments the viewer may see, replies included.")
+    share_count: int = strawberry_django.field(description="Times it was shared.")
+    view_count: int = strawberry_django.field(description="Views: once per viewer and hour.")
     is_original: bool
-    created_at: datetime
-    published_at: datetime | None
+    created_at: datetime = strawberry_django.field(description="When it was uploaded.")
+    published_at: datetime | None = strawberry_django.field(description="When it was published; null before.")
 
     comments: DjangoCursorConnection[Annotated["CommentType", strawberry.lazy("videos.schema.types")]] = (
         strawberry_django.connection(field_name="top_level_comments", description="Top-level comments, newest first.")
@@ -211,7 +221,10 @@ class VideoType(relay.Node):
     def thumbnail_url(self, root: Video, info: Info) -> str | None:
         return file_url(info, root.thumbnail, **_media_claims(root, info))
 
-    @strawberry_django.field(annotate={"viewer_hearted": _viewer_has_hearted})
+    @strawberry_django.field(
+        annotate={"viewer_hearted": _viewer_has_hearted},
+        description="Whether the viewer hearted it; false for anonymous viewers.",
+    )
     @on_the_loop
     def viewer_has_hearted(self, root: Video, info: Info) -> bool:
         if hasattr(root, "viewer_hearted"):
@@ -219,7 +232,10 @@ class VideoType(relay.Node):
         viewer = current_user(info)
         return viewer is not None and orm_when_needed(Heart.objects.filter(user=viewer, video=root).exists)
 
-    @strawberry_django.field(annotate={"viewer_saved": _viewer_has_saved})
+    @strawberry_django.field(
+        annotate={"viewer_saved": _viewer_has_saved},
+        description="Whether the viewer saved it; false for anonymous viewers.",
+    )
     @on_the_loop
     def viewer_has_saved(self, root: Video, info: Info) -> bool:
         if hasattr(root, "viewer_saved"):
@@ -238,8 +254,8 @@ class HeartedVideoType(relay.Node):
 
     _id_attr = "pk"
 
-    hearted_at: datetime = strawberry_django.field(field_name="created_at")
-    video: VideoType
+    hearted_at: datetime = strawberry_django.field(description="When the viewer hearted it.", field_name="created_at")
+    video: VideoType = strawberry_django.field(description="The video.")
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet[Heart], info: Info, **kwargs) -> QuerySet[Heart]:
@@ -254,8 +270,8 @@ class SavedVideoType(relay.Node):
 
     _id_attr = "pk"
 
-    saved_at: datetime = strawberry_django.field(field_name="created_at")
-    video: VideoType
+    saved_at: datetime = strawberry_django.field(description="When the viewer saved it.", field_name="created_at")
+    video: VideoType = strawberry_django.field(description="The video.")
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet[SavedVideo], info: Info, **kwargs) -> QuerySet[SavedVideo]:
@@ -263,45 +279,60 @@ class SavedVideoType(relay.Node):
         return visible_saves(queryset, current_user(info), relations(info))
 
 
-@strawberry.type
+@strawberry.type(description="What a mutation about one video answers: the video as it now is, or why nothing changed.")
 class VideoPayload(Payload):
-    video: VideoType | None = None
+    video: VideoType | None = strawberry.field(
+        default=None, description="The video after the change; null when errors is not empty."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What heartVideo and unheartVideo answer.")
 class HeartPayload(Payload):
-    video: VideoType | None = None
+    video: VideoType | None = strawberry.field(
+        default=None, description="The video with its new heart count; null when errors is not empty."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What saveVideo and unsaveVideo answer.")
 class SavePayload(Payload):
-    video: VideoType | None = None
+    video: VideoType | None = strawberry.field(
+        default=None, description="The video, with viewerHasSaved as it now is; null when errors is not empty."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What shareVideo answers.")
 class SharePayload(Payload):
-    video: VideoType | None = None
+    video: VideoType | None = strawberry.field(
+        default=None, description="The video with its new share count; null when errors is not empty."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What addComment and the comment-heart mutations answer.")
 class CommentPayload(Payload):
-    comment: CommentType | None = None
+    comment: CommentType | None = strawberry.field(
+        default=None, description="The comment as it now is; null when errors is not empty."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What a delete answers: the ID of what is gone, or why nothing changed.")
 class DeletePayload(Payload):
-    deleted_id: strawberry.ID | None = None
+    deleted_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The global ID of what was deleted (drop it from caches); null when errors is not empty.",
+    )
 
 
-@strawberry.type
+@strawberry.type(description="One watch event of a batch that was not stored.")
 class RejectedWatchEvent:
     index: int = strawberry.field(description="Position of the event in the batch.")
-    reason: str
+    reason: str = strawberry.field(description="Why it was refused, in a sentence.")
 
 
-@strawberry.type
+@strawberry.type(description="What recordWatchEvents answers: how many events were kept and which were refused.")
 class WatchEventsPayload(Payload):
-    accepted: int = 0
+    accepted: int = strawberry.field(default=0, description="Events stored (a retried batch counts its events once).")
     rejected: list[RejectedWatchEvent] = strawberry.field(
-        default_factory=list, directives=[ListSize(max=watch.MAX_BATCH)]
+        description="Events refused, each with its index in the batch and why.",
+        default_factory=list,
+        directives=[ListSize(max=watch.MAX_BATCH)],
     )

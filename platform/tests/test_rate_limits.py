@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 
 from accounts.models import User
-from accounts.services.rate_limits import Rate, client_address
 from conftest import PASSWORD, GraphQLClient, global_id, make_user
+from platform.rate_limits import Rate, client_address
 from videos.models import Share
 
 LOGIN = """
@@ -88,7 +88,7 @@ class Clock:
 
 @pytest.fixture
 def clock(monkeypatch):
-    from accounts.services import rate_limits
+    from platform import rate_limits
 
     frozen = Clock()
     monkeypatch.setattr(rate_limits, "time", frozen)
