@@ -241,6 +241,8 @@ TRENDING_CACHE_SECONDS = env_int("TRENDING_CACHE_SECONDS", 300)
 FEED_STATS_FLUSH_SECONDS = env_int("FEED_STATS_FLUSH_SECONDS", 60)
 # DASHBOARD_CACHE_SECONDS: how long the admin dashboard's figures are kept between queries.
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60)
+# HEALTH_CACHE_SECONDS: how often each process runs its readiness checks at most (/health/ready).
+HEALTH_CACHE_SECONDS = env_int("HEALTH_CACHE_SECONDS", 2)
 # COLLECTIONS_MAX: named lists of saved videos one account may keep.
 COLLECTIONS_MAX = env_int("COLLECTIONS_MAX", 100)
 # DATA_EXPORT_LINK_DAYS: how long the emailed link to an account's data export works.

@@ -5,6 +5,7 @@ from django.urls import path
 from accounts.views import account_link
 from feed.dashboard.views import dashboard
 
+from . import health
 from .graphql.views import GraphQLHTTPView
 from .media import serve_media
 from .schema import schema
@@ -17,6 +18,8 @@ urlpatterns = [
     path("admin/dashboard/", admin.site.admin_view(dashboard), name="admin-dashboard"),
     path("admin/", admin.site.urls),
     path("graphql", GraphQLHTTPView.as_view(schema=schema), name="graphql"),
+    path("health/live", health.live, name="health-live"),
+    path("health/ready", health.ready, name="health-ready"),
     path("account/<slug:action>", account_link, name="account-link"),
     # uploads only through signed, expiring, access-checked URLs (never by their storage path)
     path(f"{settings.MEDIA_URL.strip('/')}/<str:token>/<str:filename>", serve_media, name="media"),
