@@ -17,3 +17,9 @@ class DataExport(models.Model):
 
     def __str__(self):
         return f"export of {self.user_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    def link(self) -> str:
+        """The signed URL the owner's email carries: it works until the export expires."""
+        from platform.media import media_url
+
+        return media_url(settings.SITE_URL, self.file.name, export_id=self.pk, expires_at=self.expires_at.timestamp())

@@ -12,7 +12,7 @@ from platform.graphql.ids import decode_global_id
 from platform.graphql.viewer import rate_limit, require_user
 
 from ..models import User
-from ..services import profiles, sessions, social_graph
+from ..services import profiles, sessions, social_graph, tokens
 from .types import AccountKind, AuthPayload, BlockPayload, CommentPolicyEnum, FollowPayload, LogoutPayload, UserPayload
 
 
@@ -125,7 +125,7 @@ class Mutation:
     def logout(self, info: Info) -> LogoutPayload:
         with collect_user_errors() as failure:
             require_user(info, "sign out")
-            sessions.sign_out(info.context.request)
+            tokens.sign_out(info.context.request)
             return LogoutPayload(ok=True)
         return LogoutPayload(errors=failure.errors)
 

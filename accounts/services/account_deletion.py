@@ -18,7 +18,7 @@ from django.utils import timezone
 from ..models import Follow, User
 from ..signals import account_purging, accounts_deactivated
 from .account_mail import DELETION_SCHEDULED, send_later
-from .sessions import sign_out
+from .tokens import sign_out
 
 
 def request_deletion(request: HttpRequest, user: User, *, password: str) -> datetime:

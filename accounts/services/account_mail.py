@@ -127,14 +127,12 @@ def compose(kind: str, user: User | None, address: str) -> Message | None:
 
 
 def _export_message(user: User) -> Message | None:
-    from .data_export import export_link
-
     export = user.data_exports.filter(expires_at__gt=timezone.now()).order_by("-created_at").first()
     if export is None:
         return None
     body = (
         f"Hi @{user.username},\n\nYour Flywheel data is ready ({export.size / 1e6:.1f} MB). Download it "
-        f"before {export.expires_at:%d %B %Y at %H:%M} UTC:\n\n{export_link(export)}\n\n"
+        f"before {export.expires_at:%d %B %Y at %H:%M} UTC:\n\n{export.link()}\n\n"
         "Anyone with this link can download it: do not forward this email."
     )
     return Message(user.email, "Your Flywheel data is ready", body)

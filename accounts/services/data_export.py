@@ -20,8 +20,6 @@ from django.db import transaction
 from django.utils import timezone
 from strawberry.relay import to_base64
 
-from platform.media import media_url
-
 from ..models import Block, DataExport, Follow, FollowRequest, KeywordFilter, Mute, User
 from ..signals import account_data_requested
 from .account_mail import EXPORT_READY, send_later
@@ -137,10 +135,6 @@ def build(user_id: int) -> DataExport | None:
     _remove(previous)
     send_later(EXPORT_READY, user_id=user.pk)
     return export
-
-
-def export_link(export: DataExport) -> str:
-    return media_url(settings.SITE_URL, export.file.name, export_id=export.pk, expires_at=export.expires_at.timestamp())
 
 
 def _remove(exports) -> None:

@@ -1,12 +1,12 @@
 from django.conf import settings
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from platform.rate_limits import Backoff, RateLimited, client_address, hit
 
 from ..models import AccessToken, User
-from .tokens import issue_token, revoke_token
+from .tokens import issue_token
 
 
 def _password_backoffs() -> tuple[Backoff, Backoff]:
@@ -71,11 +71,3 @@ def start_session(request: HttpRequest, user: User) -> tuple[str, AccessToken]:
     """Sign `user` in on this request: a fresh session for browsers, a bearer token for apps."""
     login(request, user, backend="accounts.backends.UsernameOrEmailBackend")
     return issue_token(user, client=request.headers.get("User-Agent", ""))
-
-
-def sign_out(request: HttpRequest) -> None:
-    """End the session and revoke the bearer token the request was made with, if any."""
-    raw = getattr(request, "access_token", None)
-    if raw:
-        revoke_token(raw)
-    logout(request)

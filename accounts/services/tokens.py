@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest
 from django.utils import timezone
 
 from ..models import AccessToken, User
@@ -56,3 +58,11 @@ def revoke_token(raw: str) -> bool:
 
 def revoke_all_tokens(user: User) -> int:
     return AccessToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def sign_out(request: HttpRequest) -> None:
+    """End the session and revoke the bearer token the request was made with, if any."""
+    raw = getattr(request, "access_token", None)
+    if raw:
+        revoke_token(raw)
+    logout(request)

@@ -13,7 +13,7 @@ from ..media.thumbnail import thumbnail_jpeg
 from ..models import Video
 from .media import media_budget
 from .media_trash import discard
-from .pipeline import stored_file_path
+from .stored_files import stored_file_path
 
 logger = logging.getLogger(__name__)
 

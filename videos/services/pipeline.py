@@ -4,13 +4,9 @@ PUBLISHED, IN_REVIEW or REJECTED, with reasons the author can read."""
 
 import logging
 import re
-import shutil
-import tempfile
-from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,22 +20,9 @@ from ..models import Hashtag, ModerationDecision, PolicyTerm, Sound, Video
 from .media import examine
 from .playback import TranscodeFailed, delete_playback
 from .playback import encode as encode_playback
+from .stored_files import stored_file_path
 
 logger = logging.getLogger(__name__)
-
-
-@contextmanager
-def stored_file_path(field_file):
-    """A local path for a stored file: the file itself on local storage, a temporary copy
-    when it lives in object storage. (Some storages answer `.path` with a path that does
-    not exist, so ask what the storage is rather than what it says.)"""
-    if isinstance(field_file.storage, FileSystemStorage):
-        yield field_file.path
-        return
-    with field_file.open("rb") as source, tempfile.NamedTemporaryFile(suffix=".video") as copy:
-        shutil.copyfileobj(source, copy)
-        copy.flush()
-        yield copy.name
 
 
 def quality_problems(found: Probe) -> list[str]:

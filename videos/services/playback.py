@@ -129,7 +129,7 @@ def encode_missing(video_id: int) -> bool:
     files go after the grace period (players in the middle of it finish); whether it was done."""
     from ..models import Video
     from .media_trash import discard
-    from .pipeline import stored_file_path
+    from .stored_files import stored_file_path
 
     video = Video.objects.filter(pk=video_id).first()
     if video is None or not video.file or not outdated(video.playback):
