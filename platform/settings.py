@@ -350,6 +350,10 @@ SERVED_VIDEOS_SECONDS = env_int("SERVED_VIDEOS_SECONDS", 6 * 3600)
 # FEED_MODEL_DIR: where `manage.py train_feed_model` writes versioned interest models that
 # server processes load.
 FEED_MODEL_DIR = Path(os.environ.get("FEED_MODEL_DIR", BASE_DIR / "var" / "models"))
+# FEED_MODEL_STORAGE: a STORAGES alias ("default": the media storage, S3 in production) where each
+# trained model is published, so every process on every host serves the newest one; empty keeps
+# models on the local disk of the host that trained them.
+FEED_MODEL_STORAGE = os.environ.get("FEED_MODEL_STORAGE", "")
 # Reports a single account may file per hour.
 REPORTS_PER_HOUR = env_int("REPORTS_PER_HOUR", 20)
 

@@ -19,6 +19,7 @@ from django.conf import settings
 
 from ..ranking.als import Factors
 from ..ranking.value_model import ValueModel
+from . import model_sharing
 
 logger = logging.getLogger(__name__)
 ARTIFACT = re.compile(r"interest-v(\d+)$")
@@ -117,7 +118,8 @@ def save(
     """Write the next version atomically (a half-written folder is never visible)."""
     folder = model_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    version = (_versions()[-1][0] + 1) if _versions() else 1
+    # numbered after every version any host has published, so the newest is the latest trained
+    version = max(_versions()[-1][0] if _versions() else 0, model_sharing.latest_shared()) + 1
     k = factors.items.shape[1]
     arrays = {
         "user_ids": np.asarray(user_ids, np.int64),
@@ -147,6 +149,7 @@ def save(
         np.save(staging / f"{name}.npy", array)
     target = folder / f"interest-v{version}"
     os.replace(staging, target)
+    model_sharing.publish(target, version)
     return target
 
 
@@ -189,6 +192,7 @@ def current() -> InterestModel | None:
     now = time.monotonic()
     if now - _cache["checked"] > RECHECK_SECONDS or _cache["model"] is None:
         _cache["checked"] = now
+        _fetch_newer()
         versions = _versions()
         model = _cache["model"]
         if versions and (model is None or model.version != versions[-1][0]):
@@ -199,6 +203,18 @@ def current() -> InterestModel | None:
                 # (or with the model already loaded) rather than fail every feed request
                 logger.exception("cannot load %s; retrain with manage.py train_feed_model", versions[-1][1])
     return _cache["model"]
+
+
+def _fetch_newer() -> None:
+    """A newer version published by another host, into the local folder (then loaded below)."""
+    try:
+        shared = model_sharing.latest_shared()
+        local = _versions()[-1][0] if _versions() else 0
+        if shared > local:
+            model_sharing.fetch(shared, model_dir())
+    except Exception:
+        # storage unreachable: keep serving the model this process has
+        logger.warning("could not check shared storage for a newer model", exc_info=True)
 
 
 def forget() -> None:
