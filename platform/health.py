@@ -59,9 +59,20 @@ def _storage() -> None:
     default_storage.exists("health-probe")
 
 
+def _replica() -> str:
+    from . import replica
+
+    if not replica.configured():
+        return "none"
+    if not replica.healthy():
+        raise RuntimeError("the read replica is down or lags too far")
+    return f"lag {replica.lag():.1f} s"
+
+
 register("database", _database)
 register("cache", _cache)
 register("storage", _storage)
+register("replica", _replica, required=False)  # without it reads go to the primary
 
 
 def readiness() -> tuple[int, dict]:

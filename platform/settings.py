@@ -83,6 +83,27 @@ if env_bool("DATABASE_POOL", True):
         "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
     }
 DATABASES = {"default": _database}
+# DATABASE_REPLICA_URL: a streaming read replica of the primary (optional). Read-only GraphQL
+# operations read from it (platform.replica): REPLICA_MAX_LAG_SECONDS is the most it may lag
+# before reads go back to the primary, measured every REPLICA_CHECK_SECONDS; a viewer who just
+# wrote reads from the primary for READ_YOUR_WRITES_SECONDS.
+if DATABASE_REPLICA_URL := os.environ.get("DATABASE_REPLICA_URL", ""):
+    _replica = {**_database, **dj_database_url.parse(DATABASE_REPLICA_URL)}
+    _replica["CONN_MAX_AGE"] = _database.get("CONN_MAX_AGE", 0)
+    _replica["OPTIONS"] = {
+        **_database.get("OPTIONS", {}),
+        # a replica that is down must not hold a request for the pool's whole wait
+        "connect_timeout": env_int("REPLICA_CONNECT_TIMEOUT", 2),
+        "application_name": "flywheel-replica-reads",
+    }
+    if "pool" in _replica["OPTIONS"]:
+        _replica["OPTIONS"]["pool"] = {**_replica["OPTIONS"]["pool"], "timeout": env_int("REPLICA_CONNECT_TIMEOUT", 2)}
+    _replica["TEST"] = {"MIRROR": "default"}  # tests that do not start a replica read the primary
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["platform.replica.ReplicaRouter"]
+REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 5)
+REPLICA_CHECK_SECONDS = env_int("REPLICA_CHECK_SECONDS", 2)
+READ_YOUR_WRITES_SECONDS = env_int("READ_YOUR_WRITES_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # REDIS_URL: optional. When set, the cache and the channel layer (live events across server

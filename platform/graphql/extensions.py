@@ -23,6 +23,7 @@ from .cost import operation_cost
 from .errors import ClientError, ErrorCode, client_error_extensions
 from .input_limits import check_inputs
 from .internals import provided_operation_name
+from .replica_reads import ReplicaReads
 
 logger = logging.getLogger("flywheel.graphql")
 
@@ -173,6 +174,7 @@ def schema_extensions() -> list:
         partial(ParserCache, maxsize=CACHED_DOCUMENTS),
         partial(ValidationCache, maxsize=CACHED_DOCUMENTS),
         RequestChecks,
+        ReplicaReads,
         partial(
             MaskUnexpectedErrors, should_mask_error=_should_mask, error_message="Something went wrong on our side."
         ),

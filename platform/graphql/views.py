@@ -25,6 +25,7 @@ from strawberry.django.views import AsyncGraphQLView
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from .. import replica
 from ..unavailable import RETRY_AFTER_SECONDS
 from .persisted_queries import PersistedQueryError, resolve_persisted
 
@@ -95,6 +96,8 @@ class GraphQLHTTPView(AsyncGraphQLView):
             return refusal
         try:
             response = await self.run(request=request)
+            if getattr(request, "read_from_replica", False) and getattr(request, "graphql_unavailable", False):
+                response = await self._again_on_the_primary(request)
         except HTTPException as exc:
             return self._error_response(exc.reason, exc.status_code, media_type)
         except PersistedQueryError as exc:
@@ -108,6 +111,14 @@ class GraphQLHTTPView(AsyncGraphQLView):
                 response.status_code = 503
                 response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+
+    async def _again_on_the_primary(self, request: HttpRequest):
+        """A read-only operation that failed because the replica went away: run it again on the
+        primary (it changed nothing), so the client sees no error (platform.replica)."""
+        replica.mark_down()
+        request.replica_allowed, request.read_from_replica = False, False
+        request.graphql_unavailable, request.database_unavailable = False, False
+        return await self.run(request=request)
 
     async def parse_http_body(self, request):
         data = await super().parse_http_body(request)

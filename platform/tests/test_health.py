@@ -33,6 +33,7 @@ def test_readiness_checks_the_database_cache_storage_and_names_the_model():
         ("database", "cache", "storage"), "ok"
     )
     assert body["checks"]["model"] == "none" or body["checks"]["model"].startswith("v")
+    assert body["checks"]["replica"] == "none"  # no replica configured: reads go to the primary
 
 
 def test_a_failing_required_check_answers_503_without_saying_why(monkeypatch):

@@ -1,0 +1,83 @@
+"""A real streaming replica of the test database's PostgreSQL cluster, on this machine: a base
+backup of the primary (pg_basebackup -R) started as a hot standby on its own socket. Like the
+primary, it runs as the `postgres` user when the tests run as root."""
+
+import glob
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from urllib.parse import quote
+
+import psycopg
+from django.db import connection
+
+
+def _bin(name: str) -> str:
+    found = shutil.which(name) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)), None)
+    if found is None:
+        raise RuntimeError(f"{name} not found: install the PostgreSQL server binaries")
+    return found
+
+
+def _as_postgres(*command: str) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else list(command)
+
+
+class ReplicaServer:
+    def __init__(self):
+        params = connection.settings_dict
+        self.primary_socket, self.user, self.database = params["HOST"], params["USER"], params["NAME"]
+        self.folder = tempfile.mkdtemp(prefix="flywheel-replica-")
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres")
+        os.chmod(self.folder, 0o700)
+        self.data = os.path.join(self.folder, "data")
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_connections")
+            self.max_connections = cursor.fetchone()[0]  # a standby needs at least the primary's
+        subprocess.run(
+            _as_postgres(
+                _bin("pg_basebackup"), "-D", self.data, "-h", self.primary_socket, "-U", self.user,
+                "-R", "-X", "stream", "-c", "fast",
+            ),
+            check=True, capture_output=True, cwd="/",
+        )  # fmt: skip
+        self.url = f"postgres://{self.user}@{quote(self.folder, safe='')}/{self.database}"
+        self.start()
+
+    def _ctl(self, *args: str) -> None:
+        subprocess.run(_as_postgres(_bin("pg_ctl"), "-D", self.data, *args), check=True, capture_output=True, cwd="/")
+
+    def start(self) -> None:
+        options = (
+            f"-c listen_addresses='' -c unix_socket_directories='{self.folder}' "
+            f"-c max_connections={self.max_connections} -c hot_standby_feedback=on"
+        )
+        self._ctl("-l", os.path.join(self.folder, "log"), "-w", "-o", options, "start")
+
+    def stop(self) -> None:
+        self._ctl("-m", "fast", "-w", "stop")
+
+    def connect(self) -> psycopg.Connection:
+        return psycopg.connect(host=self.folder, user=self.user, dbname=self.database, autocommit=True)
+
+    def wait_for(self, sql: str, params=(), timeout: float = 20) -> None:
+        """Until `sql` answers a true value on the replica (its replay caught up with something)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with self.connect() as replica:
+                    if replica.execute(sql, params).fetchone()[0]:
+                        return
+            except psycopg.OperationalError:
+                pass
+            time.sleep(0.1)
+        raise TimeoutError(f"the replica never saw: {sql}")
+
+    def close(self) -> None:
+        try:
+            self.stop()
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)

@@ -1,0 +1,81 @@
+"""Reads from a real streaming replica (issue #24), through a live server: queries read from the
+replica (seen in its pg_stat_activity), a viewer who just wrote reads their write from the
+primary, and a replica that stops mid-run costs the client nothing, and is used again once back."""
+
+import time
+
+import pytest
+
+from accounts.services.tokens import issue_token
+from conftest import global_id, make_user
+from platform.tests.live_server import LiveServer
+from platform.tests.replica_server import ReplicaServer
+
+pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
+READ = "query($id: ID!) { video(id: $id) { caption } }"
+EDIT = 'mutation($id: ID!) { updateVideo(input: {videoId: $id, caption: "second words"}) { errors { code } } }'
+
+
+@pytest.fixture
+def fleet():
+    replica = ReplicaServer()
+    server = LiveServer(extra_env={"DATABASE_REPLICA_URL": replica.url, "REPLICA_CHECK_SECONDS": "0", "REDIS_URL": ""})
+    yield server, replica
+    server.stop()
+    replica.close()
+
+
+def _replica_reads(replica) -> list[str]:
+    """What the server's replica connections last ran, as the replica itself reports it."""
+    with replica.connect() as conn:
+        rows = conn.execute(
+            "SELECT query FROM pg_stat_activity WHERE application_name = 'flywheel-replica-reads'"
+        ).fetchall()
+    return [query for (query,) in rows]
+
+
+def _reads_reach_the_replica(server, replica, video, caption: str) -> None:
+    """Queries answer right all along, and within seconds come from the replica (each process
+    measures the replica's lag in the background before it sends reads there)."""
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        answer = server.graphql(READ, {"id": global_id(video)})
+        assert answer.status_code == 200 and answer.json() == {"data": {"video": {"caption": caption}}}
+        if any("videos_video" in query for query in _replica_reads(replica)):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"no read reached the replica: {_replica_reads(replica)}")
+
+
+def test_queries_read_from_the_replica_and_a_writer_reads_their_write(fleet, make_published):
+    server, replica = fleet
+    author = make_user("replicated", "CREATOR")
+    video = make_published(author, "first words")
+    replica.wait_for("SELECT count(*) FROM videos_video WHERE id = %s", [video.pk])
+    _reads_reach_the_replica(server, replica, video, "first words")
+
+    # the replica stops replaying: what it serves is now behind the primary
+    with replica.connect() as conn:
+        conn.execute("SELECT pg_wal_replay_pause()")
+    headers = {"Authorization": f"Bearer {issue_token(author)[0]}"}
+    edited = server.graphql(EDIT, {"id": global_id(video)}, headers=headers).json()
+    assert edited["data"]["updateVideo"]["errors"] == []
+    mine = server.graphql(READ, {"id": global_id(video)}, headers=headers).json()
+    assert mine["data"]["video"]["caption"] == "second words"  # the writer reads the primary
+    theirs = server.graphql(READ, {"id": global_id(video)}).json()
+    assert theirs["data"]["video"]["caption"] == "first words"  # anyone else: the (paused) replica
+    with replica.connect() as conn:
+        conn.execute("SELECT pg_wal_replay_resume()")
+
+
+def test_a_replica_that_stops_costs_the_client_nothing_and_is_used_again_when_back(fleet, make_published):
+    server, replica = fleet
+    video = make_published(make_user("steady", "CREATOR"), "still here")
+    replica.wait_for("SELECT count(*) FROM videos_video WHERE id = %s", [video.pk])
+    _reads_reach_the_replica(server, replica, video, "still here")
+    replica.stop()
+    for _ in range(10):
+        answer = server.graphql(READ, {"id": global_id(video)})
+        assert answer.status_code == 200 and answer.json() == {"data": {"video": {"caption": "still here"}}}
+    replica.start()
+    _reads_reach_the_replica(server, replica, video, "still here")
