@@ -2,8 +2,10 @@
 and score the held-out part. Used by `manage.py evaluate_feed` and by the tests."""
 
 import csv
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -22,6 +24,7 @@ class Log:
     item_author: np.ndarray | None = None  # author index per item, when known
     item_is_brand: np.ndarray | None = None
     follows: dict[int, set[int]] = field(default_factory=dict)  # viewer -> authors followed
+    item_tags: np.ndarray | None = None  # items x tags, 1 where a video carries a tag (content)
     n_users: int = 0
     n_items: int = 0
 
@@ -54,7 +57,27 @@ def read_log(path: str) -> Log:
         n_items=len(item_ids),
     )
     log.item_keys = list(item_ids)  # original ids, to join side data such as tags
+    log.item_tags = read_tags(Path(path).with_name("item_categories.csv"), item_ids)
     return log
+
+
+def read_tags(path: Path, item_ids: dict[str, int]) -> np.ndarray | None:
+    """The videos' tags (`video_id,feat` with feat a list of tag ids, as KuaiRec ships them)
+    beside the log, when there is such a file: a video no one has watched yet is known by them."""
+    if not path.exists():
+        return None
+    pairs = []
+    with open(path, newline="") as handle:
+        for row in csv.DictReader(handle):
+            index = item_ids.get(row["video_id"])
+            if index is not None:
+                pairs += [(index, int(tag)) for tag in json.loads(row["feat"])]
+    if not pairs:
+        return None
+    items, tags = np.array(pairs).T
+    matrix = np.zeros((len(item_ids), int(tags.max()) + 1), dtype=np.float32)
+    matrix[items, tags] = 1.0
+    return matrix
 
 
 def split(

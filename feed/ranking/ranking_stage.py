@@ -23,8 +23,10 @@ from .evaluation import Log, split, train_interactions
 from .logistic import Logistic
 from .value_model import NEVER_SEEN_HOURS, Priors, feature_matrix, smoothed
 
-# the served features, then one the server cannot afford on a catalogue of 200k videos
-FEATURES = (*value_model.FEATURES, "item_item")
+# the served features, then one the server cannot afford on a catalogue of 200k videos, then the
+# video's tags: how the viewer's finished videos lean towards them, and how their videos fare
+FEATURES = (*value_model.FEATURES, "item_item", "tag_match", "tag_finish")
+TAG_PRIOR = 5.0  # pseudo-events of the catalogue's tag mix in a viewer's
 SKIP_RATIO = 0.2  # a log without watch times: a show watched for under a fifth is a skip
 REWATCH_RATIO = 2.0
 
@@ -49,11 +51,48 @@ class Stats:
     pair_shows: np.ndarray
     pair_done: np.ndarray
     user_shows: np.ndarray  # training events per viewer: how much the personal scores know
+    tags: "TagStats | None" = None
 
     def retrieval(self, user: int) -> np.ndarray:
         if self.ease_weights is not None:
             return self.ease_rows[user] @ self.ease_weights
         return self.factors.items @ self.factors.users[user]
+
+
+@dataclass
+class TagStats:
+    """What a video's tags say before anyone has watched it (issue #26, new videos): per viewer
+    the log-lift of each tag among the videos they finished over the catalogue's finished mix,
+    and per tag the smoothed finish rate of its videos."""
+
+    item_tags: np.ndarray  # items x tags, each row summing to 1 (or 0 for a video with none)
+    user_lift: np.ndarray  # viewers x tags
+    tag_finish: np.ndarray  # logit of each tag's smoothed finish rate
+
+    @classmethod
+    def fit(cls, log: Log, users, items, done: np.ndarray, prior: float) -> "TagStats | None":
+        if log.item_tags is None:
+            return None
+        tags = log.item_tags / np.maximum(log.item_tags.sum(axis=1, keepdims=True), 1.0)
+        finished = tags[items[done > 0]]
+        mix = (finished.sum(axis=0) + 1.0) / (finished.sum() + tags.shape[1])
+        per_user = np.zeros((log.n_users, tags.shape[1]))
+        np.add.at(per_user, users[done > 0], finished)
+        mine = (per_user + TAG_PRIOR * mix) / (per_user.sum(axis=1, keepdims=True) + TAG_PRIOR)
+        shown = tags[items].sum(axis=0)
+        rate = smoothed((tags[items] * done[:, None]).sum(axis=0), shown, prior)
+        return cls(tags.astype(np.float64), np.log(mine / mix), np.log(rate / (1 - rate)))
+
+    def match(self, users: np.ndarray, items: np.ndarray) -> np.ndarray:
+        return np.einsum("ij,ij->i", self.user_lift[users], self.item_tags[items])
+
+    def finish(self, items: np.ndarray) -> np.ndarray:
+        return self.item_tags[items] @ self.tag_finish
+
+    def for_viewer(self, user: int) -> np.ndarray:
+        """Every video's match with this viewer plus how its tags fare: a score for videos no
+        one has watched, which the retrieval models cannot give."""
+        return self.item_tags @ (self.user_lift[user] + self.tag_finish)
 
 
 def _authors(log: Log) -> np.ndarray:
@@ -96,6 +135,7 @@ def fit_stats(log: Log, mask: np.ndarray, *, als: dict, ease_regularization: flo
         pair_shows=np.bincount(inverse).astype(np.float64),
         pair_done=np.bincount(inverse, done),
         user_shows=user_shows,
+        tags=TagStats.fit(log, users, items, done, priors.finish),
     )
 
 
@@ -128,8 +168,11 @@ def features(stats: Stats, log: Log, users: np.ndarray, items: np.ndarray) -> np
         follows=follows.astype(np.float64),
         viewer_finish=stats.user_finish[users],
         viewer_skip=stats.user_skip[users],
+        viewer_history=stats.user_shows[users],
     )
-    return np.column_stack([served, item_item])
+    if stats.tags is None:
+        return np.column_stack([served, item_item, np.zeros(len(users)), np.zeros(len(users))])
+    return np.column_stack([served, item_item, stats.tags.match(users, items), stats.tags.finish(items)])
 
 
 def train_ranking_stage(log: Log, train: np.ndarray, *, als: dict, ease_regularization: float | None, seed: int = 0):
@@ -157,7 +200,10 @@ class TwoStage:
     Retrieval knows what it does not know: it blends the personal scores with the videos'
     finishes (popularity) by how much the viewer's history says, n / (n + `trust`) for a viewer
     with n training events, so a viewer with none gets the proven videos and one with a long
-    history their own (`trust` 0: personal scores alone, as before)."""
+    history their own (`trust` 0: personal scores alone, as before). The same holds of videos
+    when they carry tags: a video's personal score is blended with its tags' match with the
+    viewer (TagStats.for_viewer) by e / (e + `item_trust`) for a video with e training events,
+    so one no one has watched yet is proposed by its kind to viewers who finish that kind."""
 
     def __init__(
         self,
@@ -168,10 +214,12 @@ class TwoStage:
         candidates: int = 40,
         mix: float = 1.0,
         trust: float = 0.0,
+        item_trust: float = 0.0,
         brand_factor=1.0,
     ):
         self.log, self.stats, self.model, self.candidates, self.mix = log, stats, model, candidates, mix
-        self.trust = trust
+        self.trust, self.item_trust = trust, item_trust if stats.tags is not None else 0.0
+        self.exposure_known = stats.item_shows / (stats.item_shows + self.item_trust) if self.item_trust else None
         self.popularity = _standardised(np.log1p(stats.item_done))
         # brand videos' odds of being picked multiplied by brand_factor, as in the feed
         brands = log.item_is_brand if log.item_is_brand is not None else np.zeros(log.n_items)
@@ -190,13 +238,30 @@ class TwoStage:
 
     def __call__(self, user: int, seen: np.ndarray) -> np.ndarray:
         known = self.known(user)
-        retrieval = known * _standardised(self.stats.retrieval(user).astype(np.float64))
-        retrieval += (1 - known) * self.popularity
+        personal = _standardised(self.stats.retrieval(user).astype(np.float64))
+        if self.exposure_known is not None:
+            content = _standardised(self.stats.tags.for_viewer(user))
+            personal = self.exposure_known * personal + (1 - self.exposure_known) * content
+        retrieval = known * personal + (1 - known) * self.popularity
         retrieval[seen] = -np.inf
         count = min(self.candidates, self.log.n_items - len(seen))
         picked = np.argpartition(-retrieval, count - 1)[:count]
         proposed = retrieval[picked]
         standardised = (proposed - proposed.mean()) / (proposed.std() + 1e-9)
         scores = np.full(self.log.n_items, -1e9)
-        scores[picked] = self.score(user, picked) + self.mix * standardised + self.brand_shift[picked]
+        scores[picked] = self._by_kind(picked, self.score(user, picked)) + self.mix * standardised
+        scores[picked] += self.brand_shift[picked]
         return scores
+
+    def _by_kind(self, picked: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """The ranking stage has never seen a video without events: its counters read as
+        unproven. Such a video is worth, to this viewer, what the candidates of its kind (its
+        tags) are worth, blended with its own score as its events grow (item_trust)."""
+        if self.exposure_known is None:
+            return scores
+        tags = self.stats.tags.item_tags[picked]
+        known = self.exposure_known[picked]
+        overlap = tags @ tags.T * known[None, :]  # similarity to the candidates that have events
+        weight = overlap.sum(axis=1)
+        kind = np.divide(overlap @ scores, weight, out=scores.copy(), where=weight > 0)
+        return known * scores + (1 - known) * kind

@@ -50,6 +50,7 @@ def choose(
 
 
 TWO_STAGE_GRID = {"candidates": (20, 40, 80), "mix": (0.5, 1.0, 2.0), "trust": (0.0, 3.0, 10.0, 30.0)}
+ITEM_TRUST_GRID = (0.0, 3.0, 30.0)  # a video's events before its personal score counts half against its tags
 
 
 def choose_two_stage(log: Log, train: np.ndarray, *, als: dict, ease_regularization, k: int = 20, seed: int = 0):
@@ -66,7 +67,8 @@ def choose_two_stage(log: Log, train: np.ndarray, *, als: dict, ease_regularizat
         fit = simulate_cohorts(log, fit, validation, seed=seed)
     model, stats = train_ranking_stage(log, fit, als=als, ease_regularization=ease_regularization, seed=seed)
     best = None
-    for params in grid(TWO_STAGE_GRID):
+    item_trust = ITEM_TRUST_GRID if log.item_tags is not None else (0.0,)
+    for params in grid({**TWO_STAGE_GRID, "item_trust": item_trust}):
         ndcg = evaluate(log, fit, validation, TwoStage(log, stats, model, **params), k=k).ndcg
         if best is None or ndcg > best.validation_ndcg:
             best = Choice(params, ndcg)

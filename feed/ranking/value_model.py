@@ -34,6 +34,8 @@ FEATURES = (
     "follows_creator",
     "viewer_finish_rate",
     "viewer_skip_rate",
+    "viewer_history",
+    "interest_known",
 )
 HEADS = ("finish", "rewatch", "heart", "skip")
 MIN_EACH_CLASS = 10  # a head with fewer positives or negatives predicts its base rate
@@ -78,18 +80,26 @@ def feature_matrix(
     follows,
     viewer_finish,
     viewer_skip,
+    viewer_history,
 ) -> np.ndarray:
     """One row per candidate, one column per name in FEATURES. Every argument is an array with
     one entry per row (or a scalar): the video's counters so far (`watched`: its watch time in
     multiples of its duration), the viewer's shows and
     completions of this creator among their recent events and the hours since the last one
-    (NEVER_SEEN_HOURS if none), and the viewer's own smoothed finish and skip rates."""
+    (NEVER_SEEN_HOURS if none), the viewer's own smoothed finish and skip rates, and how many
+    events the viewer has (at most RECENT_EVENTS).
+
+    The last two columns tell the model how sure it can be (issue #26): the viewer's history
+    length, and the interest score scaled by it, so the personal model can count for little
+    with a viewer we barely know and for much with one we know well. A video's exposure is
+    `reach`."""
     n = len(shows)
 
     def column(values) -> np.ndarray:
         return np.broadcast_to(np.asarray(values, dtype=np.float64), (n,))
 
     shows, pair_shows, viewer_finish = column(shows), column(pair_shows), column(viewer_finish)
+    known = np.log1p(np.clip(column(viewer_history), 0, RECENT_EVENTS)) / np.log1p(RECENT_EVENTS)
     return np.column_stack(
         [
             column(interest),
@@ -105,6 +115,8 @@ def feature_matrix(
             column(follows),
             logit(viewer_finish),
             column(viewer_skip),
+            known,
+            column(interest) * known,
         ]
     )
 

@@ -21,6 +21,7 @@ class History:
 
     finish: float
     skip: float
+    shows: int = 0  # the recent events summarised (at most RECENT_EVENTS)
     creator_shows: dict[int, int] = field(default_factory=dict)
     creator_completions: dict[int, int] = field(default_factory=dict)
     creator_last_seen: dict[int, object] = field(default_factory=dict)
@@ -35,6 +36,7 @@ def summarise(rows, priors, follows=frozenset()) -> History:
     history = History(
         finish=float(smoothed(completions, shows, priors.finish)),
         skip=float(smoothed(skips, shows, priors.skip)),
+        shows=shows,
         follows=frozenset(follows),
     )
     for author, completed, _, at in rows:
@@ -71,7 +73,15 @@ def session_rows(session_key: str, before) -> list[tuple]:
     return [(author, completed, watched < SKIP_MS and not completed, at) for author, completed, watched, at in events]
 
 
-PAIR_INPUTS = ("pair_shows", "pair_completions", "pair_hours_since", "follows", "viewer_finish", "viewer_skip")
+PAIR_INPUTS = (
+    "pair_shows",
+    "pair_completions",
+    "pair_hours_since",
+    "follows",
+    "viewer_finish",
+    "viewer_skip",
+    "viewer_history",
+)
 
 
 def pair_arrays(history: History, authors: np.ndarray, at) -> dict[str, np.ndarray]:
@@ -91,4 +101,5 @@ def pair_arrays(history: History, authors: np.ndarray, at) -> dict[str, np.ndarr
         "follows": np.array([int(a) in history.follows for a in authors], dtype=np.float64),
         "viewer_finish": history.finish,
         "viewer_skip": history.skip,
+        "viewer_history": float(history.shows),
     }
