@@ -21,8 +21,9 @@ from videos.services.served import remember_served, viewer_key
 from ..services.following import following_page
 from ..services.for_you import for_you_page
 from ..services.pools import stats
+from ..services.reasons import Reason
 from ..services.suggested_accounts import suggest
-from .types import FeedConnection, FeedEdge, FeedItem, FeedReason, PageVideos, VideoPerformance
+from .types import FeedConnection, FeedEdge, FeedItem, PageVideos, VideoPerformance
 
 MAX_PAGE = 50
 
@@ -56,7 +57,7 @@ class Query:
                 node=FeedItem(
                     video_id=video_id,
                     page=videos,
-                    reason=FeedReason.FOLLOWING,
+                    reason=Reason.FOLLOWING,
                     explanation=f"New from @{page.authors[video_id]}, whom you follow.",
                 ),
             )
@@ -96,7 +97,7 @@ class Query:
                 FeedEdge(
                     cursor=token,
                     node=FeedItem(
-                        video_id=pick.pk, page=videos, reason=FeedReason[pick.reason], explanation=pick.explanation
+                        video_id=pick.pk, page=videos, reason=Reason(pick.reason), explanation=pick.explanation
                     ),
                 )
                 for pick in picks

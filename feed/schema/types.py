@@ -1,5 +1,4 @@
 import asyncio
-import enum
 from dataclasses import dataclass, field
 
 import strawberry
@@ -10,15 +9,9 @@ from strawberry_django.optimizer import optimize
 from videos.models import Video
 from videos.schema.types import VideoType
 
+from ..services.reasons import Reason
 
-@strawberry.enum(description="Why a video is in a feed.")
-class FeedReason(enum.Enum):
-    FOLLOWING = "FOLLOWING"
-    INTEREST = "INTEREST"
-    TRENDING = "TRENDING"
-    EXPLORATION = "EXPLORATION"
-    NEW_CREATOR = "NEW_CREATOR"
-    POPULAR = "POPULAR"
+FeedReason = strawberry.enum(Reason, name="FeedReason", description="Why a video is in a feed.")
 
 
 @dataclass

@@ -9,9 +9,11 @@ from django.utils.timesince import timesince
 from platform.id_lists import among
 from videos.models import Video
 
+from .reasons import Reason
+
 NEW_CREATOR_MAX_VIDEOS = 3
 # picks ordered by the ranking stage's value; exploration says why it is exploring instead
-_RANKED_SOURCES = ("INTEREST", "TRENDING", "POPULAR")
+_RANKED_SOURCES = (Reason.INTEREST, Reason.TRENDING, Reason.POPULAR)
 BRAND = "BRAND"
 
 
@@ -75,7 +77,7 @@ def _ranked(c, viewer, model, sources, knobs) -> str:
 
 def explain(page: list, viewer, model, knobs) -> None:
     """Set `reason` (refined) and `explanation` on each pick of a page."""
-    explorers = {c.author_id for c in page if c.reason == "EXPLORATION"}
+    explorers = {c.author_id for c in page if c.reason == Reason.EXPLORATION}
     creators = (
         dict(Video.objects.published().filter(author__in=explorers).values_list("author").annotate(n=Count("pk")))
         if explorers
@@ -88,27 +90,27 @@ def explain(page: list, viewer, model, knobs) -> None:
         ranked = _ranked(c, viewer, model, sources, knobs) if c.because and c.reason in _RANKED_SOURCES else ""
         if ranked:
             c.explanation = ranked
-        elif c.reason == "FOLLOWING":
+        elif c.reason == Reason.FOLLOWING:
             c.explanation = f"From @{c.author}, whom you follow."
-        elif c.reason == "INTEREST" and (model is None or c.pk not in model.video_index):
+        elif c.reason == Reason.INTEREST and (model is None or c.pk not in model.video_index):
             # brought by this session's watching (session_profile), not by the interest model
             c.explanation = c.session_because or "Picked for what you watched lately."
-        elif c.reason == "INTEREST":
+        elif c.reason == Reason.INTEREST:
             c.explanation = _because(viewer, model.factors.items[model.video_index[c.pk]], model, sources, knobs)
-        elif c.reason == "TRENDING" and c.cluster_trend:
+        elif c.reason == Reason.TRENDING and c.cluster_trend:
             c.explanation = f"Popular right now with viewers who watch what you watch; @{c.author} posted it."
-        elif c.reason == "TRENDING":
+        elif c.reason == Reason.TRENDING:
             c.explanation = f"Trending: {c.views:,} views since it was posted."
-        elif c.reason == "POPULAR":
+        elif c.reason == Reason.POPULAR:
             c.explanation = f"Popular on Flywheel: {c.hearts:,} hearts."
         elif c.pool_trial:
             c.explanation = (
                 f"A new video from @{c.author} on trial with a small audience whose interests match its hashtags."
             )
         elif creators.get(c.author_id, 0) <= NEW_CREATOR_MAX_VIDEOS:
-            c.reason = "NEW_CREATOR"
+            c.reason = Reason.NEW_CREATOR
             c.explanation = f"A new creator, @{c.author}, finding a first audience."
         else:
             c.explanation = f"Something outside what you usually watch, from @{c.author}."
-        if c.author_kind == BRAND and c.reason not in ("FOLLOWING",):
+        if c.author_kind == BRAND and c.reason != Reason.FOLLOWING:
             c.explanation += f" (Brand account, shown at {knobs.brand_factor:g}× weight.)"

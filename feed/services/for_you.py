@@ -24,8 +24,11 @@ from ..models import FeedSettings, InterestReset
 from ..ranking.clusters import nearest_cluster
 from . import feed_session, interests, model_store, ranker, serve_stats, session_profile
 from .candidates import FIELDS, FRESH_WINDOW, shared_lists
-from .explanations import BRAND, explain
+from .explanations import explain
+from .reasons import Reason
+from .scoring import score_of
 from .signals import session_strengths, user_recent_strengths
+from .tunables import TUNE
 
 _CAPTION = FIELDS.index("caption")
 SEEN_WINDOW = timedelta(days=3)
@@ -138,25 +141,6 @@ def _interest_vector(viewer: Viewer, model) -> np.ndarray | None:
     return model.factors.user_vector(items, strengths)
 
 
-def _quality(c: Candidate) -> float:
-    """Smoothed engagement rates: a prior of a few average views, so 2 views and 2 hearts
-    is not a perfect video."""
-    completion = (c.completions + 1) / (c.views + 4)
-    love = (c.hearts + c.rewatches + 1) / (c.views + 10)
-    return completion * (1 + love)
-
-
-def _score(c: Candidate, predicted: float, knobs: FeedSettings, now, algorithmic: bool, lift: float = 1.0) -> float:
-    brand = knobs.brand_factor if algorithmic and c.author_kind == BRAND else 1.0
-    if c.value is not None:
-        # the ranking stage already weighed quality, freshness and originality for this viewer
-        return math.exp(c.value) * brand * lift
-    age_hours = max(0.0, (now - c.published_at).total_seconds() / 3600) if c.published_at else 1e6
-    freshness = 0.5 ** (age_hours / knobs.freshness_half_life_hours)
-    originality = 1.0 if c.is_original else 0.3
-    return predicted * _quality(c) * (0.3 + 0.7 * freshness) * originality * brand * lift
-
-
 def _apart(a: Candidate, b: Candidate) -> bool:
     return a.author_id != b.author_id and (a.sound_id is None or a.sound_id != b.sound_id)
 
@@ -215,7 +199,7 @@ def for_you_page(
             base.filter(author__in=among(viewer.follows), published_at__gte=now - FRESH_WINDOW).order_by(
                 "-published_at"
             ),
-            60,
+            TUNE.following_candidates,
         )
         if viewer.follows
         else []
@@ -226,9 +210,10 @@ def for_you_page(
     interest: list[Candidate] = []
     if vector is not None:
         scores = model.factors.items @ vector
-        top = np.argpartition(-scores, min(300, len(scores) - 1))[:300]
+        size = TUNE.interest_candidates
+        top = np.argpartition(-scores, min(size, len(scores) - 1))[:size]
         predicted = {int(model.video_ids[i]): 1 / (1 + math.exp(-float(scores[i]))) for i in top}
-        interest = _rows(base.filter(pk__in=among(predicted)), 300)
+        interest = _rows(base.filter(pk__in=among(predicted)), size)
     shared = shared_lists()
     unwanted_authors = viewer.blocked | viewer.muted | ({viewer.user.pk} if viewer.user else set())
 
@@ -240,16 +225,16 @@ def for_you_page(
         )
         return [Candidate.from_row(row) for _, row in zip(range(limit), rows, strict=False)]
 
-    trending, popular = usable("trending", 60), usable("popular", 60)
+    trending, popular = usable("trending", TUNE.trending_candidates), usable("popular", TUNE.popular_candidates)
     cluster = nearest_cluster(model.centroids, vector) if vector is not None and len(model.centroids) else None
     if cluster is not None:
         # what viewers with the same taste engage with most: this viewer's cluster's trending list
-        liked = [int(pk) for pk in model.cluster_top[cluster][:100] if pk >= 0]
-        in_cluster = _rows(base.filter(pk__in=among(liked)), 100)
+        liked = [int(pk) for pk in model.cluster_top[cluster][: TUNE.cluster_candidates] if pk >= 0]
+        in_cluster = _rows(base.filter(pk__in=among(liked)), TUNE.cluster_candidates)
         for c in in_cluster:
             c.cluster_trend = True
         trending = in_cluster + trending
-    fresh, testing = usable("fresh", 200), usable("testing", 100)
+    fresh, testing = usable("fresh", TUNE.fresh_candidates), usable("testing", TUNE.testing_candidates)
     profile = (
         session_profile.profile_of(viewer.signals, interests.picked_names(viewer.user))
         if knobs.session_weight
@@ -272,12 +257,14 @@ def for_you_page(
     n_explore = round(first * knobs.exploration_share)
     taken: set[int] = set()
     # a page is never one creator's: `_order` can only alternate authors it was given
-    per_author, author_cap = Counter(), max(2, math.ceil(first / 4))
+    per_author, author_cap = Counter(), max(2, math.ceil(first * TUNE.authors_per_page_share))
     picks: list[Candidate] = []
 
     def take(candidates: list[Candidate], count: int, reason: str, algorithmic: bool) -> None:
         def score(c: Candidate) -> float:
-            return _score(c, predicted.get(c.pk, 0.5), knobs, now, algorithmic, lifts.get(c.pk, 1.0))
+            return score_of(
+                c, predicted.get(c.pk, TUNE.neutral_prediction), knobs, now, algorithmic, lifts.get(c.pk, 1.0)
+            )
 
         for c in sorted(candidates, key=lambda c: -score(c)):
             if count <= 0:
@@ -291,7 +278,7 @@ def for_you_page(
             picks.append(c)
             count -= 1
 
-    take(following, n_follow, "FOLLOWING", algorithmic=False)
+    take(following, n_follow, Reason.FOLLOWING, algorithmic=False)
     # Exploration is half new videos on trial in their traffic pool, matched to the viewer's
     # interests through their hashtags, and half videos outside the viewer's known interests
     # (the model's favourites for them — a few pages' worth, but never the whole catalogue).
@@ -303,8 +290,8 @@ def for_you_page(
     for c in trials[: (n_explore + 1) // 2]:
         if c.pk not in taken and per_author[c.author_id] < author_cap:
             c.reason, c.score, c.pool_trial = (
-                "EXPLORATION",
-                _score(c, 0.5, knobs, now, True, lifts.get(c.pk, 1.0)),
+                Reason.EXPLORATION,
+                score_of(c, TUNE.neutral_prediction, knobs, now, True, lifts.get(c.pk, 1.0)),
                 True,
             )
             taken.add(c.pk)
@@ -313,12 +300,22 @@ def for_you_page(
     known = set(sorted(predicted, key=predicted.get, reverse=True)[: min(4 * first, len(predicted) // 2)])
     outside = [c for c in fresh if c.pk not in known and c.pk not in taken]
     rng.shuffle(outside)
-    take(outside, n_explore - sum(1 for c in picks if c.reason == "EXPLORATION"), "EXPLORATION", algorithmic=True)
+    take(
+        outside,
+        n_explore - sum(1 for c in picks if c.reason == Reason.EXPLORATION),
+        Reason.EXPLORATION,
+        algorithmic=True,
+    )
     # a fifth of the algorithmic slots: what the viewer's audience cluster engages with most
-    take([c for c in trending if c.cluster_trend], round((first - len(picks)) * 0.2), "TRENDING", algorithmic=True)
-    take(interest, first - len(picks), "INTEREST", algorithmic=True)
-    take(trending, first - len(picks), "TRENDING", algorithmic=True)
-    take(popular, first - len(picks), "POPULAR", algorithmic=True)
+    take(
+        [c for c in trending if c.cluster_trend],
+        round((first - len(picks)) * TUNE.cluster_trend_share),
+        Reason.TRENDING,
+        algorithmic=True,
+    )
+    take(interest, first - len(picks), Reason.INTEREST, algorithmic=True)
+    take(trending, first - len(picks), Reason.TRENDING, algorithmic=True)
+    take(popular, first - len(picks), Reason.POPULAR, algorithmic=True)
 
     # Shared lists are up to 30 s old: keep only what is still published and visible now.
     alive = set(base.filter(pk__in=[c.pk for c in picks]).values_list("pk", flat=True))
@@ -343,7 +340,9 @@ def _session_pool(base, profile: session_profile.SessionProfile, have: set[int])
 def _lifts(candidates: list[Candidate], model, profile: session_profile.SessionProfile, knobs) -> dict[int, float]:
     """Per candidate, what multiplies its score beyond quality: the creator's consistency (a
     trained model's) and this session's taste for its hashtags, creator and sound."""
-    lifts = {c.pk: 1 + 0.1 * model.consistency.get(c.author_id, 0.0) for c in candidates} if model else {}
+    lifts = (
+        {c.pk: 1 + TUNE.consistency_lift * model.consistency.get(c.author_id, 0.0) for c in candidates} if model else {}
+    )
     if not profile:
         return lifts
     tags = session_profile.tags_of([c.pk for c in candidates])

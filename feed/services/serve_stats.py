@@ -15,6 +15,7 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from .explanations import BRAND
+from .reasons import Reason
 
 FIELDS = ("pages", "picks", "following", "exploration", "algorithmic", "brand")
 _lock = threading.Lock()
@@ -25,14 +26,14 @@ _flushed_at = time.monotonic()
 def count(page) -> None:
     """One served page of Candidates."""
     day = timezone.localdate()
-    algorithmic = [c for c in page if c.reason != "FOLLOWING"]
+    algorithmic = [c for c in page if c.reason != Reason.FOLLOWING]
     with _lock:
         tally = _tally.setdefault(day, Counter())
         tally.update(
             pages=1,
             picks=len(page),
             following=len(page) - len(algorithmic),
-            exploration=sum(1 for c in page if c.reason == "EXPLORATION"),
+            exploration=sum(1 for c in page if c.reason == Reason.EXPLORATION),
             algorithmic=len(algorithmic),
             brand=sum(1 for c in algorithmic if c.author_kind == BRAND),
         )
