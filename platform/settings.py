@@ -82,6 +82,12 @@ if env_bool("DATABASE_POOL", True):
         # seconds a request waits for a connection before it is answered 503 (PostgreSQL down)
         "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
     }
+# DATABASE_PGBOUNCER: DATABASE_URL points at PgBouncer in transaction mode, where a server
+# connection is only ours for one transaction, so no server-side cursors (they outlive it).
+# Prepared statements are no concern: Django's psycopg backend binds parameters on the client
+# (server_side_binding off), so it never prepares a statement on the server.
+if env_bool("DATABASE_PGBOUNCER", False):
+    _database["DISABLE_SERVER_SIDE_CURSORS"] = True
 DATABASES = {"default": _database}
 # DATABASE_REPLICA_URL: a streaming read replica of the primary (optional). Read-only GraphQL
 # operations read from it (platform.replica): REPLICA_MAX_LAG_SECONDS is the most it may lag
