@@ -24,7 +24,10 @@ from videos.models import Video
 from videos.tests.live_client import ADD, ADDED, watch
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
-UPLOAD = 'mutation($f: Upload!) { uploadVideo(input: {file: $f, caption: "fleet #topology"}) { video { id } errors { code } } }'
+UPLOAD = (
+    'mutation($f: Upload!) { uploadVideo(input: {file: $f, caption: "fleet #topology"}) '
+    "{ video { id } errors { code } } }"
+)
 STATUS = "query($id: ID!) { video(id: $id) { status caption playback { hlsUrl } } }"
 FOR_YOU = "{ forYou(first: 5) { edges { node { video { id caption } } } } }"
 
