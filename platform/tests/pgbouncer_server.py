@@ -12,10 +12,7 @@ from urllib.parse import quote
 from django.db import connection
 
 from platform.tests.live_server import free_port
-
-
-def _as_postgres(*command: str) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else list(command)
+from platform.tests.replica_server import as_postgres
 
 
 class PgBouncer:
@@ -56,7 +53,7 @@ class PgBouncer:
         self.start()
 
     def start(self) -> None:
-        subprocess.run(_as_postgres(self.binary, "-d", self.ini), check=True, capture_output=True, cwd="/")
+        subprocess.run(as_postgres(self.binary, "-d", self.ini), check=True, capture_output=True, cwd="/")
         socket = os.path.join(self.folder, f".s.PGSQL.{self.port}")
         deadline = time.monotonic() + 10
         while not os.path.exists(socket):

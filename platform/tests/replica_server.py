@@ -21,7 +21,8 @@ def _bin(name: str) -> str:
     return found
 
 
-def _as_postgres(*command: str) -> list[str]:
+def as_postgres(*command: str) -> list[str]:
+    """PostgreSQL's servers refuse to run as root: as root, run them as the `postgres` user."""
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else list(command)
 
 
@@ -38,7 +39,7 @@ class ReplicaServer:
             cursor.execute("SHOW max_connections")
             self.max_connections = cursor.fetchone()[0]  # a standby needs at least the primary's
         subprocess.run(
-            _as_postgres(
+            as_postgres(
                 _bin("pg_basebackup"), "-D", self.data, "-h", self.primary_socket, "-U", self.user,
                 "-R", "-X", "stream", "-c", "fast",
             ),
@@ -48,7 +49,7 @@ class ReplicaServer:
         self.start()
 
     def _ctl(self, *args: str) -> None:
-        subprocess.run(_as_postgres(_bin("pg_ctl"), "-D", self.data, *args), check=True, capture_output=True, cwd="/")
+        subprocess.run(as_postgres(_bin("pg_ctl"), "-D", self.data, *args), check=True, capture_output=True, cwd="/")
 
     def start(self) -> None:
         options = (
