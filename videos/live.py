@@ -5,9 +5,12 @@ sees a comment that was rolled back. Each event carries everything a subscriber 
 show the comment, so delivering it costs no database work."""
 
 import logging
+from typing import Literal, TypedDict
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+
+from platform import live_schema
 
 logger = logging.getLogger(__name__)
 
@@ -16,6 +19,58 @@ DELETED = "comment.deleted"
 RELATIONSHIP_CHANGED = "relationship.changed"
 VIDEO_CHANGED = "video.changed"
 ACCOUNT_DEACTIVATED = "account.deactivated"
+
+
+class Author(TypedDict):
+    id: int
+    username: str
+    display_name: str
+    kind: str
+    is_verified: bool
+    avatar: str  # the stored file's name, or ""
+
+
+class CommentAdded(TypedDict):
+    type: Literal["comment.added"]
+    id: int
+    author_id: int
+    video_id: int
+    parent_id: int | None
+    text: str
+    reply_count: int
+    created_at: str  # ISO 8601
+    author: Author
+
+
+class CommentDeleted(TypedDict):
+    type: Literal["comment.deleted"]
+    id: int
+    video_id: int
+    parent_id: int | None
+    author_id: int | None
+
+
+class VideoChanged(TypedDict):
+    type: Literal["video.changed"]
+    video_id: int
+
+
+class RelationshipChanged(TypedDict):
+    type: Literal["relationship.changed"]
+
+
+class AccountDeactivated(TypedDict):
+    type: Literal["account.deactivated"]
+
+
+for _type, _fields in (
+    (ADDED, CommentAdded),
+    (DELETED, CommentDeleted),
+    (VIDEO_CHANGED, VideoChanged),
+    (RELATIONSHIP_CHANGED, RelationshipChanged),
+    (ACCOUNT_DEACTIVATED, AccountDeactivated),
+):
+    live_schema.declare(_type, _fields)
 
 
 def group_name(video_id) -> str:
@@ -92,6 +147,7 @@ def publish_account_deactivated(user_id) -> None:
 def _send(group: str, event: dict) -> None:
     # A failing channel layer must not fail the request that already committed its change.
     try:
+        live_schema.check(event)
         # the group travels with the event: each process's hub routes by it
         async_to_sync(get_channel_layer().group_send)(group, {**event, "group": group})
     except Exception:
