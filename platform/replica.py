@@ -124,6 +124,12 @@ def read_alias(viewer_key: str | None) -> str | None:
     return None
 
 
+def read_connection():
+    """The connection a hand-written read should use: the replica where the ORM's reads go
+    (a read-only operation), else the primary."""
+    return connections[_reads_on.get() or "default"]
+
+
 class ReplicaRouter:
     """Reads go where the request allows (the replica for read-only operations); writes,
     migrations and everything outside a request to the primary."""

@@ -9,11 +9,11 @@ tables, by the indexes each already has) for the whole request."""
 import functools
 from dataclasses import dataclass
 
-from django.db import connection
 from django.utils import timezone
 from strawberry import Info
 
 from platform.graphql.viewer import current_user, per_request
+from platform.replica import read_connection
 
 from ..models import Block, Follow, KeywordFilter, Mute, User
 from .keyword_filters import NOTHING, Filtered, filters_from
@@ -69,7 +69,8 @@ def relations_of(user: User | None, towards: int | None = None) -> Relations:
 
 def relations_between(user_id: int, towards: int | None) -> Relations:
     """`relations_of` by id: an account's relations (with one other account, when `towards`)."""
-    with connection.cursor() as cursor:
+    # where the request's other reads go: the replica for a read-only operation (platform.replica)
+    with read_connection().cursor() as cursor:
         cursor.execute(_relations_sql(towards is not None), {"me": user_id, "other": towards, "now": timezone.now()})
         rows = cursor.fetchall()
     found: dict[str, set] = {"follows": set(), "blocked": set(), "muted": set(), "phrase": set()}
