@@ -73,7 +73,7 @@ def reap_abandoned_tasks(now=None) -> tuple[int, int]:
 
 def forget_old_retry_keys(now=None) -> int:
     """Idempotency keys past IDEMPOTENCY_KEY_HOURS: no client retries that late."""
-    from accounts.models import IdempotentRequest
+    from platform.models import IdempotentRequest
 
     from .models import WatchBatch
 

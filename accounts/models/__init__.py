@@ -3,7 +3,6 @@ from .block import Block
 from .data_export import DataExport
 from .follow import Follow
 from .follow_request import FollowRequest
-from .idempotency import IdempotentRequest
 from .keyword_filter import KeywordFilter
 from .mute import Mute
 from .user import User
@@ -14,7 +13,6 @@ __all__ = [
     "DataExport",
     "Follow",
     "FollowRequest",
-    "IdempotentRequest",
     "KeywordFilter",
     "Mute",
     "User",

@@ -23,9 +23,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, models, transaction
 from strawberry import Info, LazyType
 
-from accounts.models import IdempotentRequest
 from platform.rate_limits import RateLimited
 
+from ..models import IdempotentRequest
 from .errors import ErrorCode, UserError
 from .input_limits import MaxLength
 from .lists import visible_rows

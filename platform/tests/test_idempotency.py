@@ -8,9 +8,10 @@ import httpx
 import pytest
 from django.utils import timezone
 
-from accounts.models import Follow, IdempotentRequest
+from accounts.models import Follow
 from accounts.services.tokens import issue_token
 from conftest import global_id, make_user
+from platform.models import IdempotentRequest
 from videos.models import Comment, Heart
 from videos.worker import forget_old_retry_keys
 

@@ -1,3 +1,5 @@
+"""The kernel's own tables: what the GraphQL layer needs whatever app a mutation belongs to."""
+
 from django.db import models
 
 
@@ -14,6 +16,8 @@ class IdempotentRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
+        # the table it had in accounts, where it lived before the kernel had models (#23)
+        db_table = "accounts_idempotentrequest"
         constraints = [models.UniqueConstraint(fields=["actor", "key"], name="accounts_idempotentrequest_once")]
 
     def __str__(self):
