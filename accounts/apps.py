@@ -12,4 +12,13 @@ class AccountsConfig(AppConfig):
         # case-insensitive unique indexes are built on, so those look-ups use the index.
         CharField.register_lookup(Lower)
         EmailField.register_lookup(Lower)
+        from platform.media import access_check
+
         from . import signals  # noqa: F401  (connects the receivers)
+        from .models import DataExport
+
+        # an account waiting out its deletion (or suspended) is hidden everywhere: its export too
+        access_check(
+            "x",
+            lambda claims: DataExport.objects.filter(pk=claims["x"], file=claims["f"], user__is_active=True).exists(),
+        )
