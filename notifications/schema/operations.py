@@ -16,8 +16,8 @@ from accounts.services.relations import relations
 from platform.graphql.errors import MUTATION_INPUT, ErrorCode, collect_user_errors
 from platform.graphql.live_limits import limited_stream
 from platform.graphql.viewer import current_user, require_user
+from platform.live_hub import LiveInterrupted, LiveUnavailable, hub
 from videos.live import viewer_group
-from videos.live_hub import LiveInterrupted, LiveUnavailable, hub
 from videos.schema.subscriptions import interrupted_error, unavailable_error
 
 from .. import services

@@ -1,7 +1,7 @@
 """One execution per subscription event for all the subscribers who asked the same question.
 
 A live comment reaches every local subscriber of its video as the same object (see
-videos.live_hub). Executing each subscriber's selection on it costs about 0.3 ms, so fan-out to
+platform.live_hub). Executing each subscriber's selection on it costs about 0.3 ms, so fan-out to
 a thousand viewers spent most of its time building the same JSON a thousand times. Subscribers
 whose operation text and variables are equal and who connected to the same host share the
 result of one execution: all of them when the selection reads nothing about who is asking,

@@ -25,8 +25,8 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL as TRANSPORT_WS
 
 from accounts.services.tokens import user_for_token
+from platform.live_hub import LiveInterrupted, LiveUnavailable, hub
 from videos import live
-from videos.live_hub import LiveInterrupted, LiveUnavailable, hub
 
 from ..unavailable import DATABASE_DOWN
 from .live_limits import TOO_MANY_SOCKETS, SocketCounts
@@ -48,7 +48,7 @@ class GraphQLWebSocketConsumer(SocketCounts, GraphQLWSConsumer):
     size, and connections whose client has gone quiet (clients send graphql-transport-ws
     pings, e.g. graphql-ws's `keepAlive`, to stay connected)."""
 
-    # Live events reach a process once, through videos.live_hub, which fans them out to local
+    # Live events reach a process once, through platform.live_hub, which fans them out to local
     # subscribers; a channel per websocket would only add channel-layer traffic per viewer.
     channel_layer_alias = None
 

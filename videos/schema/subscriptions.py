@@ -16,9 +16,9 @@ from platform.graphql.ids import node_pk
 from platform.graphql.live_limits import limited_stream
 from platform.graphql.shared_events import share
 from platform.graphql.viewer import current_user
+from platform.live_hub import LiveInterrupted, LiveUnavailable, hub
 
 from .. import live
-from ..live_hub import LiveInterrupted, LiveUnavailable, hub
 from ..models import Comment
 from ..services.access import live_comment_access
 from .types import CommentType

@@ -5,7 +5,7 @@ import asyncio
 import pytest
 from channels.layers import get_channel_layer
 
-from videos.live_hub import LiveInterrupted, LiveUnavailable, hub
+from platform.live_hub import LiveInterrupted, LiveUnavailable, hub
 
 
 def test_memberships_are_renewed_past_the_layers_group_expiry(settings):
