@@ -1,4 +1,5 @@
-"""Plain `pytest` in the project's venv gets the environment `./flywheel test` would give it.
+"""Plain `pytest` in the project's venv gets the environment `./flywheel test` would give it,
+and a model folder of its own.
 
 Loaded with `-p` (pyproject.toml), so it runs before pytest-django reads the settings. With no
 DATABASE_URL it asks `./flywheel env` (which starts the project-local PostgreSQL, as `./flywheel
@@ -11,6 +12,7 @@ import os
 import shlex
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -44,3 +46,6 @@ def _bootstrap() -> None:
 
 
 _bootstrap()
+# The tests never see the developer's trained model (./flywheel up trains one into var/models):
+# a page's queries and picks would depend on it. Server processes the tests start inherit this.
+os.environ.setdefault("FEED_MODEL_DIR", tempfile.mkdtemp(prefix="flywheel-test-models-"))

@@ -13,7 +13,7 @@ from conftest import make_user
 from feed.dashboard import figures
 from feed.models import FeedServeDay, VideoDistribution
 from feed.services import serve_stats
-from feed.services.for_you import Candidate
+from feed.services.for_you_parts import Candidate
 from videos.models import ModerationDecision, Report, Video, WatchEvent
 
 pytestmark = pytest.mark.django_db

@@ -242,7 +242,8 @@ def test_a_new_video_without_hashtags_is_matched_through_its_creator(api, viewer
 
 
 def test_a_page_left_with_one_authors_videos_slots_them_in_between_others_instead_of_ending_short():
-    from feed.services.for_you import Candidate, _order
+    from feed.services.for_you_parts import Candidate
+    from feed.services.for_you_parts import order as _order
 
     def video(pk, author, score):
         return Candidate(pk, author, f"a{author}", "CREATOR", None, None, True, *[0] * 9, None, "", score=score)

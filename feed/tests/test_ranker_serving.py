@@ -15,7 +15,7 @@ from conftest import GraphQLClient, make_user
 from feed.models import FeedSettings
 from feed.services import model_store, ranker
 from feed.services.candidates import FIELDS
-from feed.services.for_you import Candidate, Viewer
+from feed.services.for_you_parts import Candidate, Viewer
 from videos.models import Video, WatchEvent
 from videos.services.watch_rollup import roll_up
 
