@@ -6,13 +6,13 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
 from urllib.parse import quote
 
 from django.db import connection
 
 from platform.tests.live_server import free_port
 from platform.tests.replica_server import as_postgres
+from platform.tests.waiting import until
 
 
 class PgBouncer:
@@ -55,19 +55,16 @@ class PgBouncer:
     def start(self) -> None:
         subprocess.run(as_postgres(self.binary, "-d", self.ini), check=True, capture_output=True, cwd="/")
         socket = os.path.join(self.folder, f".s.PGSQL.{self.port}")
-        deadline = time.monotonic() + 10
-        while not os.path.exists(socket):
-            if time.monotonic() > deadline:
-                raise RuntimeError("pgbouncer did not start")
-            time.sleep(0.05)
+        until(lambda: os.path.exists(socket), tries=400, pause=0.05, what="pgbouncer's socket", error=RuntimeError)
 
     def stop(self) -> None:
         with open(os.path.join(self.folder, "pgbouncer.pid")) as pid:
             process = int(pid.read())
         os.kill(process, 15)
-        deadline = time.monotonic() + 10
-        while os.path.exists(f"/proc/{process}") and time.monotonic() < deadline:
-            time.sleep(0.05)
+        until(
+            lambda: not os.path.exists(f"/proc/{process}"), tries=400, pause=0.05, what="pgbouncer's exit",
+            error=RuntimeError,
+        )  # fmt: skip
 
     def close(self) -> None:
         try:

@@ -7,11 +7,12 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
 from urllib.parse import quote
 
 import psycopg
 from django.db import connection
+
+from platform.tests.waiting import until
 
 
 def _bin(name: str) -> str:
@@ -64,18 +65,17 @@ class ReplicaServer:
     def connect(self) -> psycopg.Connection:
         return psycopg.connect(host=self.folder, user=self.user, dbname=self.database, autocommit=True)
 
-    def wait_for(self, sql: str, params=(), timeout: float = 20) -> None:
+    def wait_for(self, sql: str, params=()) -> None:
         """Until `sql` answers a true value on the replica (its replay caught up with something)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+
+        def seen() -> bool:
             try:
                 with self.connect() as replica:
-                    if replica.execute(sql, params).fetchone()[0]:
-                        return
+                    return bool(replica.execute(sql, params).fetchone()[0])
             except psycopg.OperationalError:
-                pass
-            time.sleep(0.1)
-        raise TimeoutError(f"the replica never saw: {sql}")
+                return False  # still starting
+
+        until(seen, tries=300, pause=0.1, what=f"the replica seeing {sql}")
 
     def close(self) -> None:
         try:

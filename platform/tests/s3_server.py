@@ -4,12 +4,12 @@ what production's object storage is to Flywheel, through django-storages' S3 bac
 import json
 import subprocess
 import sys
-import time
 
 import boto3
 import httpx
 
 from platform.tests.live_server import free_port
+from platform.tests.waiting import until
 
 ACCESS = {"access_key": "testing", "secret_key": "testing", "region_name": "us-east-1"}
 
@@ -22,15 +22,14 @@ class S3Server:
             [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        deadline = time.monotonic() + 30
-        while True:
+
+        def answers() -> bool:
             try:
-                httpx.get(self.url, timeout=1)
-                break
+                return httpx.get(self.url, timeout=1) is not None
             except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("the S3 server did not start") from None
-                time.sleep(0.1)
+                return False
+
+        until(answers, tries=300, pause=0.1, what="the S3 server", error=RuntimeError)
         self.client().create_bucket(Bucket=bucket)
 
     def client(self):

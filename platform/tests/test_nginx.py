@@ -7,7 +7,6 @@ import os
 import shutil
 import socket
 import subprocess
-import time
 from pathlib import Path
 
 import httpx
@@ -15,6 +14,7 @@ import pytest
 
 from conftest import global_id
 from platform.tests.live_server import LiveServer, free_port
+from platform.tests.waiting import until
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
 CONF = Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "flywheel.conf"
@@ -56,15 +56,15 @@ def behind_nginx(tmp_path, settings, creator, make_published):
         f"  include {tmp_path}/site.conf; }}\n"
     )
     process = subprocess.Popen([nginx, "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)])
-    deadline = time.monotonic() + 10
-    while True:
+
+    def listening() -> bool:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
+            return True
         except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
+            return False
+
+    until(listening, tries=200, pause=0.05, what="nginx listening", error=RuntimeError)
     yield f"127.0.0.1:{port}", video
     process.terminate()
     process.wait(timeout=10)

@@ -2,14 +2,13 @@
 replica (seen in its pg_stat_activity), a viewer who just wrote reads their write from the
 primary, and a replica that stops mid-run costs the client nothing, and is used again once back."""
 
-import time
-
 import pytest
 
 from accounts.services.tokens import issue_token
 from conftest import global_id, make_user
 from platform.tests.live_server import LiveServer
 from platform.tests.replica_server import ReplicaServer
+from platform.tests.waiting import until
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
 READ = "query($id: ID!) { video(id: $id) { caption } }"
@@ -37,14 +36,13 @@ def _replica_reads(replica) -> list[str]:
 def _reads_reach_the_replica(server, replica, video, caption: str) -> None:
     """Queries answer right all along, and within seconds come from the replica (each process
     measures the replica's lag in the background before it sends reads there)."""
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
+
+    def read_reached_the_replica() -> bool:
         answer = server.graphql(READ, {"id": global_id(video)})
         assert answer.status_code == 200 and answer.json() == {"data": {"video": {"caption": caption}}}
-        if any("videos_video" in query for query in _replica_reads(replica)):
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"no read reached the replica: {_replica_reads(replica)}")
+        return any("videos_video" in query for query in _replica_reads(replica))
+
+    until(read_reached_the_replica, tries=75, pause=0.2, what="a read on the replica")
 
 
 def test_queries_read_from_the_replica_and_a_writer_reads_their_write(fleet, make_published):
