@@ -8,7 +8,6 @@ MANIFEST.json (each file's size and SHA-256), then LATEST names it: a version wi
 manifest, or with a file that does not match it, is never loaded, so a reader racing an upload
 or meeting a damaged file keeps serving the model it has."""
 
-import hashlib
 import json
 import logging
 import os
@@ -20,6 +19,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 
+from videos.media.fingerprint import content_hash  # a file's SHA-256, as uploads are compared
+
 logger = logging.getLogger(__name__)
 PREFIX = "feed-models"
 MANIFEST = "MANIFEST.json"
@@ -28,14 +29,6 @@ MANIFEST = "MANIFEST.json"
 def _storage():
     alias = settings.FEED_MODEL_STORAGE
     return storages[alias] if alias else None
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def latest_shared() -> int:
@@ -54,7 +47,7 @@ def publish(folder: Path, version: int) -> None:
     if storage is None:
         return
     files = sorted(path for path in folder.iterdir() if path.suffix == ".npy")
-    manifest = {path.name: {"size": path.stat().st_size, "sha256": _sha256(path)} for path in files}
+    manifest = {path.name: {"size": path.stat().st_size, "sha256": content_hash(path)} for path in files}
     remote = f"{PREFIX}/interest-v{version}"
     for path in files:
         with open(path, "rb") as handle:
@@ -89,7 +82,7 @@ def fetch(version: int, into: Path) -> Path | None:
             local = staging / Path(name).name
             with storage.open(f"{remote}/{name}", "rb") as source, open(local, "wb") as copy:
                 shutil.copyfileobj(source, copy)
-            if local.stat().st_size != expected["size"] or _sha256(local) != expected["sha256"]:
+            if local.stat().st_size != expected["size"] or content_hash(local) != expected["sha256"]:
                 logger.error("model v%s: %s does not match its manifest; not loading it", version, name)
                 return None
         os.replace(staging, target)
