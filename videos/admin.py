@@ -156,13 +156,16 @@ class VideoAdmin(ModerationPanel, admin.ModelAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         token = _moderator.set(request.user)
         try:
-            video = self.get_object(request, object_id) if object_id else None
-            if video is not None:
-                extra_context = {**(extra_context or {}), **self.moderation_context(request, video)}
             response = super().changeform_view(request, object_id, form_url, extra_context)
             return response.render() if hasattr(response, "render") else response  # as above
         finally:
             _moderator.reset(token)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # the video the page already loaded: its player and the decisions it allows
+        if obj is not None:
+            context.update(self.moderation_context(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def has_add_permission(self, request):
         return False  # videos come through the upload pipeline only
