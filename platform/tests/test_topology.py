@@ -88,6 +88,9 @@ def test_the_fleet_serves_a_video_from_upload_to_live_comments(fleet, tmp_path):
         return status == "PUBLISHED"
 
     until(published, tries=240, pause=0.5, what="the upload published")
+    video = Video.objects.get(author=author)
+    # another viewer reads the replica, which shows the publication once it has replayed it
+    replica.wait_for("SELECT count(*) FROM videos_video WHERE id = %s AND status = 'PUBLISHED'", [video.pk])
 
     playback = _graphql(b, STATUS, {"id": video_id})["data"]["video"]["playback"]
     played = subprocess.run(
@@ -96,7 +99,6 @@ def test_the_fleet_serves_a_video_from_upload_to_live_comments(fleet, tmp_path):
     )  # fmt: skip
     assert played.returncode == 0, played.stderr[-2000:]
 
-    video = Video.objects.get(author=author)
     viewer_token = issue_token(make_user("fleet.viewer"))[0]
 
     def post_on_a():
