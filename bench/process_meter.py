@@ -64,3 +64,18 @@ class Meter:
 def cpu_seconds(root: int) -> float:
     """CPU seconds used so far by `root` and every process below it."""
     return sum(cpu(pid) for pid in tree(root))
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU seconds used so far by every PostgreSQL process on the machine (the postmaster's
+    reaped backends included): the database's share of a run."""
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                name = Path(f"/proc/{entry}/comm").read_text().strip()
+            except OSError:
+                continue
+            if name == "postgres":
+                total += cpu(int(entry))
+    return total

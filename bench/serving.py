@@ -150,19 +150,46 @@ def report(rows: list[tuple[Operation, dict]], plot: Path | None) -> None:
 
 def scaling(live_server, operation: Operation, count: int, concurrency: int) -> int:
     """Requests/s of one read on 1 and on 2 uvicorn worker processes (one per core), each
-    process with its own connection pool, behind one port as an operator would run them."""
-    rates = {}
+    process with its own connection pool, behind one port as an operator would run them. The
+    load comes from wrk when installed (bench/wrk_load.py), else from httpx; where each run's
+    cores went (servers, PostgreSQL, the load generator) is printed beside it."""
+    from bench import wrk_load
+    from bench.process_meter import postgres_cpu_seconds
+
+    use_wrk = wrk_load.available()
+    rows = {}
     for processes in (1, 2):
         server = live_server(PRODUCTION, extra_args=("--no-access-log", "--workers", str(processes)))
         try:
-            print(f"measuring 10 videos by id on {processes} process(es) ...", flush=True)
-            rates[processes] = measure(server, operation, count, concurrency)["rps"]
+            print(f"measuring 10 videos by id on {processes} process(es) ({'wrk' if use_wrk else 'httpx'}) ...")
+            url, bodies = f"{server.url}/graphql", list(itertools.islice(operation.bodies(), 50))
+            if use_wrk:
+                wrk_load.check(url, bodies, operation.token)
+                wrk_load.drive(url, bodies, operation.token, 2, concurrency)  # warm: caches, pools
+            server_cpu, pg_cpu, wall = cpu_seconds(server.process.pid), postgres_cpu_seconds(), time.perf_counter()
+            if use_wrk:
+                seconds = max(2.0, count / 400)
+                run = wrk_load.drive(url, bodies, operation.token, seconds, concurrency)
+            else:
+                run = {**measure(server, operation, count, concurrency), "cpu": float("nan")}
+            wall = time.perf_counter() - wall
+            rows[processes] = {
+                "rps": run["rps"],
+                "server": (cpu_seconds(server.process.pid) - server_cpu) / wall,
+                "postgres": (postgres_cpu_seconds() - pg_cpu) / wall,
+                "load": run["cpu"] / wall,
+            }
         finally:
             server.stop()
-    print("\n| server processes | requests/s | vs one |")
-    print("|---|---|---|")
-    for processes, rate in rates.items():
-        print(f"| {processes} | {rate:,.1f} | {rate / rates[1]:.2f}x |")
+    print("\n| server processes | requests/s | vs one | cores: servers | PostgreSQL | load generator |")
+    print("|---|---|---|---|---|---|")
+    for processes, row in rows.items():
+        print(
+            f"| {processes} | {row['rps']:,.1f} | {row['rps'] / rows[1]['rps']:.2f}x | {row['server']:.2f} | "
+            f"{row['postgres']:.2f} | {row['load']:.2f} |"
+        )
+    per_core = [row["rps"] / row["server"] for row in rows.values()]
+    print(f"\nrequests per server core-second: {per_core[0]:,.0f} on one process, {per_core[1]:,.0f} on two")
     return 0
 
 
