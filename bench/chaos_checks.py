@@ -102,7 +102,8 @@ def _show_what_is_stuck() -> None:
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    from videos.models import Video, WorkerHeartbeat
+    from platform.models import WorkerHeartbeat
+    from videos.models import Video
 
     unfinished = DBTaskResult.objects.exclude(status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED])
     for task in unfinished:

@@ -59,7 +59,7 @@ OVERRIDES = (
     Override(
         "django-tasks-db", "0.13.0",
         "db_worker.Worker.run_task and run: leases, heartbeats and retries of the resilient worker",
-        "videos/worker.py", "class ResilientWorker(Worker)",
+        "platform/worker.py", "class ResilientWorker(Worker)",
         "videos/tests/test_worker.py::test_a_task_whose_worker_went_silent_is_taken_up_again",
     ),
     Override(

@@ -1,4 +1,5 @@
-"""The kernel's own tables: what the GraphQL layer needs whatever app a mutation belongs to."""
+"""The kernel's own tables: what the GraphQL layer needs whatever app a mutation belongs to, and
+the task workers' heartbeats."""
 
 from django.db import models
 
@@ -27,3 +28,17 @@ class IdempotentRequest(models.Model):
     def forget_before(cls, cutoff) -> int:
         """Delete keys older than `cutoff`: no client retries that late. Returns how many."""
         return cls.objects.filter(created_at__lt=cutoff).delete()[0]
+
+
+class WorkerHeartbeat(models.Model):
+    """When each task worker last said it was alive: a task whose worker has been silent longer
+    than the lease is taken up again (platform.worker)."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "videos_workerheartbeat"  # the table it had in videos, before the kernel had the worker (#23)
+
+    def __str__(self):
+        return f"{self.worker_id} seen {self.seen_at:%H:%M:%S}"

@@ -204,6 +204,10 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "accounts.User"
+# What turns a bearer token into its account, for websockets' connection_init (platform/graphql/
+# websocket.py); HTTP requests go through accounts' middleware above. Named here, as the user
+# model is, so the kernel never imports the app that issues tokens.
+BEARER_TOKEN_READER = "accounts.services.tokens.user_for_token"
 AUTHENTICATION_BACKENDS = ["accounts.backends.UsernameOrEmailBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -294,7 +298,7 @@ TASKS = {
 
 # WORKER_LEASE_SECONDS: a task whose worker has not beaten its heart for this long is taken up
 # again, at most WORKER_MAX_ATTEMPTS times in all; a video review that never finishes then goes
-# to the moderators' queue with the reason (videos/worker.py).
+# to the moderators' queue with the reason (platform/worker.py; the video review's part: videos/task_recovery.py).
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 5)
 WORKER_LEASE_SECONDS = env_int("WORKER_LEASE_SECONDS", 60)
 # Idempotency keys (mutations' idempotencyKey, watch batches' batchId) are honoured this long;

@@ -12,8 +12,8 @@ from accounts.models import Follow
 from accounts.services.tokens import issue_token
 from conftest import global_id, make_user
 from platform.models import IdempotentRequest
+from platform.worker import forget_old_retry_keys
 from videos.models import Comment, Heart
-from videos.worker import forget_old_retry_keys
 
 COMMENT = """mutation($input: AddCommentInput!) {
   addComment(input: $input) { comment { id text } errors { field code } }

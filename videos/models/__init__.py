@@ -4,7 +4,7 @@ from .engagement import Collection, CollectionEntry, Heart, NotInterested, Saved
 from .moderation import ModerationDecision, PolicyTerm, Report
 from .tagging import Hashtag, Sound
 from .video import Video, VideoInReview
-from .watch import VideoImpression, VideoView, WatchBatch, WatchEvent, WatchRollup, WorkerHeartbeat
+from .watch import VideoImpression, VideoView, WatchBatch, WatchEvent, WatchRollup
 
 __all__ = [
     "Collection",
@@ -28,5 +28,4 @@ __all__ = [
     "WatchBatch",
     "WatchEvent",
     "WatchRollup",
-    "WorkerHeartbeat",
 ]

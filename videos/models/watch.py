@@ -98,17 +98,6 @@ class VideoImpression(models.Model):
         return f"{self.viewer_key} was shown {self.video_id}"
 
 
-class WorkerHeartbeat(models.Model):
-    """When each task worker last said it was alive: a task whose worker has been silent longer
-    than the lease is taken up again (videos.worker)."""
-
-    worker_id = models.CharField(max_length=64, unique=True)
-    seen_at = models.DateTimeField()
-
-    def __str__(self):
-        return f"{self.worker_id} seen {self.seen_at:%H:%M:%S}"
-
-
 class WatchRollup(models.Model):
     """How far the watch-event roll-up has counted: one row, the highest event id folded into
     the videos' view and watch counters."""

@@ -11,10 +11,12 @@ from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
 from conftest import make_user
+from platform.models import WorkerHeartbeat
 from platform.tests.live_server import scratch_database_url, start_worker
-from videos.models import ModerationDecision, Video, WorkerHeartbeat
+from platform.worker import ResilientWorker, reap_abandoned_tasks
+from videos.models import ModerationDecision, Video
+from videos.task_recovery import requeue_stalled_reviews
 from videos.tasks import review_video
-from videos.worker import ResilientWorker, reap_abandoned_tasks, requeue_stalled_reviews
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

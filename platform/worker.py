@@ -2,42 +2,62 @@
 middle of a task, and the database going away.
 
 django-tasks-db 0.13.0 (pinned) marks a task RUNNING when a worker claims it and nothing ever
-looks at it again, so a worker killed mid-review left its video PROCESSING forever; and any
-database error other than a lock ends its loop, so the worker exited with PostgreSQL. This
-module subclasses its ``Worker`` (``videos/tests/test_worker.py`` fails if an upgrade moves what
-it relies on):
+looks at it again, so a worker killed mid-task left it RUNNING forever; and any database error
+other than a lock ends its loop, so the worker exited with PostgreSQL. This module subclasses
+its ``Worker`` (platform/library_internals.py lists it; ``videos/tests/test_worker.py`` fails if
+an upgrade moves what it relies on):
 
 - every worker beats a heart (``WorkerHeartbeat``) every WORKER_HEARTBEAT_SECONDS from a thread
   of its own, and reaps: a RUNNING task whose last worker has been silent for
   WORKER_LEASE_SECONDS goes back to READY, until it has been tried WORKER_MAX_ATTEMPTS times;
-  then it is marked failed and, for a video review, the video goes to the moderators' queue;
+  then it is marked failed, and the app that owns the task is told (`when_given_up`: a video
+  whose review never finishes goes to the moderators' queue);
 - the claim-and-run loop waits out a database outage (backing off up to 30 s) and goes on;
   a task that failed because PostgreSQL went away, or whose failure could not even be
   recorded, is queued again at once (within the attempts) rather than left failed or RUNNING;
-- a video PROCESSING for too long with no review queued (its review was lost to an outage) is
-  reviewed again, or handed to the moderators after WORKER_MAX_ATTEMPTS.
+- on each beat the sweeps the apps registered run (`every_beat`): the kernel's forgets
+  idempotency keys no client retries any more; videos' takes up reviews lost to an outage.
 
-Tasks are idempotent, so running one again is safe: a review decides once (it re-checks the
-video's status under a row lock) and writes one audit entry per decision."""
+Tasks are idempotent, so running one again is safe."""
 
-import collections
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import close_old_connections, transaction
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from platform.unavailable import DATABASE_DOWN
-
-from .models import WorkerHeartbeat
+from .models import IdempotentRequest, WorkerHeartbeat
+from .unavailable import DATABASE_DOWN
 
 logger = logging.getLogger(__name__)
-_SWEEP_LOCK = 0x466C7977  # "Flyw": the advisory lock of the stalled-review sweep
+
+_sweeps: list[Callable[[], object]] = []
+_given_up: dict[str, Callable[[DBTaskResult], None]] = {}
+
+
+def every_beat(sweep: Callable[[], object]) -> Callable[[], object]:
+    """Run `sweep` on every worker heartbeat (housekeeping that must happen even when nobody
+    asks: it should be cheap, idempotent, and safe to run in several workers at once)."""
+    if sweep not in _sweeps:
+        _sweeps.append(sweep)
+    return sweep
+
+
+def when_given_up(task_path_suffix: str) -> Callable:
+    """Decorate what to do when a task whose path ends so is given up (its worker stopped
+    WORKER_MAX_ATTEMPTS times): the task's own app knows what its failure leaves behind."""
+
+    def register(handler: Callable[[DBTaskResult], None]) -> Callable[[DBTaskResult], None]:
+        _given_up[task_path_suffix] = handler
+        return handler
+
+    return register
 
 
 class WorkerLost(Exception):
@@ -71,67 +91,17 @@ def reap_abandoned_tasks(now=None) -> tuple[int, int]:
     return requeued, given_up
 
 
+def _give_up(task: DBTaskResult) -> None:
+    for suffix, handler in _given_up.items():
+        if task.task_path.endswith(suffix):
+            handler(task)
+
+
+@every_beat
 def forget_old_retry_keys(now=None) -> int:
     """Idempotency keys past IDEMPOTENCY_KEY_HOURS: no client retries that late."""
-    from platform.models import IdempotentRequest
-
-    from .models import WatchBatch
-
     cutoff = (now or timezone.now()) - timezone.timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS)
-    return IdempotentRequest.forget_before(cutoff) + WatchBatch.forget_before(cutoff)
-
-
-def requeue_stalled_reviews(now=None) -> tuple[int, int]:
-    """Videos PROCESSING for longer than REVIEW_STALL_SECONDS with no review queued or running.
-    Their review was lost (PostgreSQL went away between the upload's commit and the task's
-    enqueue) or failed (an outage in the middle of it). Queue it again, up to
-    WORKER_MAX_ATTEMPTS reviews in all, then hand the video to the moderators. Returns
-    (queued again, given up). One worker sweeps at a time."""
-    from .models import Video
-    from .tasks import review_video
-
-    now = now or timezone.now()
-    cutoff = now - timezone.timedelta(seconds=settings.REVIEW_STALL_SECONDS)
-    requeued = given_up = 0
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_SWEEP_LOCK])
-        if not cursor.fetchone()[0]:
-            return 0, 0
-        stalled = list(
-            Video.objects.filter(status=Video.Status.PROCESSING, created_at__lt=cutoff).values_list("pk", flat=True)[
-                :100
-            ]
-        )
-        reviews = DBTaskResult.objects.filter(task_path__endswith=".review_video", args_kwargs__args__0__in=stalled)
-        tried, pending = collections.Counter(), set()
-        for args_kwargs, status in reviews.values_list("args_kwargs", "status"):
-            tried[args_kwargs["args"][0]] += 1
-            if status in (TaskResultStatus.READY, TaskResultStatus.RUNNING):
-                pending.add(args_kwargs["args"][0])
-        for pk in stalled:
-            if pk in pending:
-                continue
-            if tried[pk] >= settings.WORKER_MAX_ATTEMPTS:
-                from .services.pipeline import hold_for_moderators
-
-                hold_for_moderators(pk, f"The automatic review failed {tried[pk]} times; a moderator will look.")
-                given_up += 1
-            else:
-                review_video.enqueue(pk)
-                requeued += 1
-    if requeued or given_up:
-        logger.warning("stalled reviews: %d queued again, %d given to the moderators", requeued, given_up)
-    return requeued, given_up
-
-
-def _give_up(task: DBTaskResult) -> None:
-    if task.task_path.endswith(".review_video") and task.args_kwargs.get("args"):
-        from .services.pipeline import hold_for_moderators
-
-        hold_for_moderators(
-            task.args_kwargs["args"][0],
-            f"The automatic review stopped {len(task.worker_ids)} times without finishing; a moderator will look.",
-        )
+    return IdempotentRequest.forget_before(cutoff)
 
 
 _DATABASE_ERRORS = {f"{kind.__module__}.{kind.__qualname__}" for kind in DATABASE_DOWN}
@@ -187,8 +157,8 @@ class ResilientWorker(Worker):
             try:
                 WorkerHeartbeat.objects.update_or_create(worker_id=self.worker_id, defaults={"seen_at": timezone.now()})
                 reap_abandoned_tasks()
-                requeue_stalled_reviews()
-                forget_old_retry_keys()
+                for sweep in list(_sweeps):
+                    sweep()
             except DATABASE_DOWN:
                 logger.warning("worker heartbeat: database unavailable")
             finally:

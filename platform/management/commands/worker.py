@@ -1,5 +1,5 @@
 """`python manage.py worker`: django-tasks-db's db_worker (same options), made to survive its
-own death and database outages (videos/worker.py). Run it under a supervisor (README)."""
+own death and database outages (platform/worker.py). Run it under a supervisor (README)."""
 
 from django_tasks_db.management.commands import db_worker
 
