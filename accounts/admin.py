@@ -5,10 +5,12 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 
+from platform.events import announce
+
 from .admin_login import ThrottledAdminAuthenticationForm
+from .events import AccountsDeactivated
 from .models import AccessToken, Block, Follow, FollowRequest, KeywordFilter, Mute, User
 from .services import account_deletion
-from .signals import accounts_deactivated
 
 # the admin's sign-in page goes through the same limiter and back-off as the API's login
 admin.site.login_form = ThrottledAdminAuthenticationForm
@@ -114,7 +116,7 @@ class UserAdmin(DjangoUserAdmin):
         self._update(
             request, deactivated, "deactivated", is_active=False, suspended_at=timezone.now(), deletion_due_at=None
         )
-        accounts_deactivated.send(sender=User, user_ids=user_ids)
+        announce(AccountsDeactivated(user_ids=tuple(user_ids)))
 
     @admin.action(description="Reactivate selected accounts (and cancel their deletion)")
     def reactivate(self, request, queryset):
@@ -135,6 +137,8 @@ class UserAdmin(DjangoUserAdmin):
             obj.suspended_at = None if obj.is_active else timezone.now()
             obj.deletion_due_at = None
         super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            announce(AccountsDeactivated(user_ids=(obj.pk,)))
 
     # Deleting here erases as the owner's own deletion does, so counters elsewhere stay exact
     # (a bare row delete would leave hearts and follows counted).

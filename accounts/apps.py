@@ -14,7 +14,7 @@ class AccountsConfig(AppConfig):
         EmailField.register_lookup(Lower)
         from platform.media import access_check
 
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import handlers  # noqa: F401  (subscribes them)
         from .models import DataExport
 
         # an account waiting out its deletion (or suspended) is hidden everywhere: its export too

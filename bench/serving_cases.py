@@ -82,9 +82,9 @@ def seed(creators: int, videos: int) -> Seeded:
     own = Video.objects.create(author=viewer, caption="mine", status="PUBLISHED", published_at=now, file="v/m.mp4")
     for n in range(NOTIFIED):
         if n % 2:
-            notify(viewer.pk, Kind.FOLLOW, f"follow:{n}", actor=people[n % creators])
+            notify(viewer.pk, Kind.FOLLOW, f"follow:{n}", actor_id=people[n % creators].pk)
         else:
-            notify(viewer.pk, Kind.HEART, f"heart:v{own.pk}:{n}", actor=people[n % creators], video_id=own.pk)
+            notify(viewer.pk, Kind.HEART, f"heart:v{own.pk}:{n}", actor_id=people[n % creators].pk, video_id=own.pk)
     writers = {
         name: issue_token(User.objects.create(username=f"writer{n}", email=f"writer{n}@bench.test"))[0]
         for n, name in enumerate(("floor: heart", "heart a video", "floor: comment", "comment on a video"))

@@ -8,7 +8,7 @@ class FeedConfig(AppConfig):
     def ready(self) -> None:
         from platform import health
 
-        from . import receivers  # noqa: F401  (connects the receivers)
+        from . import handlers  # noqa: F401  (subscribes them)
 
         # the For You model this process serves; without one the feed serves its heuristic, so
         # a process with no model is still ready

@@ -6,7 +6,7 @@ from .models import NotificationGroup, NotificationSettings
 @admin.register(NotificationGroup)
 class NotificationGroupAdmin(admin.ModelAdmin):
     """What people were told, for support questions ("why did I get this?"). Read-only: they
-    are written by the app's receivers."""
+    are written by the app's event handlers."""
 
     list_display = ("recipient", "kind", "count", "latest_actor", "latest_at")
     list_filter = ("kind",)

@@ -30,11 +30,13 @@ def hears_from(known: Relations, actor_id: int) -> bool:
 
 # An account's settings, as the WHERE of the statement that records a notification
 # (notifications.services): the recipient exists, has not turned the kind off, and follows
-# the actor (%(follows)s, from its relations) if it hears only from people it follows. A
+# the actor (%(follows)s, from its relations) if it hears only from people it follows; the
+# actor, if any, is active (a video reviewed after its author left mentions no one). A
 # written statement: as a queryset Django spent 3 ms composing it on every heart, comment and
 # follow. Table names come from the models (notifications.services).
 WANTS_KIND = """
     SELECT r.id FROM {users} r LEFT JOIN {settings} s ON s.user_id = r.id
     WHERE r.id = %(recipient)s AND NOT (%(kind)s = ANY(coalesce(s.off_kinds, '{{}}')))
       AND NOT (coalesce(s.only_from_following, false) AND NOT %(follows)s)
+      AND (%(actor)s IS NULL OR EXISTS (SELECT 1 FROM {users} a WHERE a.id = %(actor)s AND a.is_active))
 """

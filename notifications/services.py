@@ -1,5 +1,6 @@
-"""Writing and taking back notifications. Called from receivers of the models' signals, inside
-the transaction that made the change, so a notification exists exactly when its cause does."""
+"""Writing and taking back notifications. Called from the handlers of other apps' events
+(notifications.handlers), inside the transaction that made the change, so a notification exists
+exactly when its cause does."""
 
 import functools
 
@@ -43,18 +44,19 @@ def settings_of(user_id: int) -> NotificationSettings:
     return NotificationSettings.objects.filter(user_id=user_id).first() or NotificationSettings(user_id=user_id)
 
 
-def notify(recipient_id: int, kind: str, key: str, *, actor=None, video_id=None, comment_id=None, text="") -> None:
+def notify(recipient_id: int, kind: str, key: str, *, actor_id=None, video_id=None, comment_id=None, text="") -> None:
     """Record one event for `recipient_id`, folded into the group `key`, and tell their open
     connections once it commits. Nothing when they turned the kind off, the actor is
-    themselves, blocked or muted, or a stranger to someone who hears only from people they follow."""
+    themselves, deactivated, blocked or muted, or a stranger to someone who hears only from
+    people they follow."""
     follows = True  # a notification about no one's action (a review) reaches everyone who wants it
-    if actor is not None:
-        if actor.pk == recipient_id or not actor.is_active:
+    if actor_id is not None:
+        if actor_id == recipient_id:
             return  # self-actions never notify
-        known = relations_between(recipient_id, actor.pk)  # the accounts' own statement, compiled once
-        if not policies.hears_from(known, actor.pk):
+        known = relations_between(recipient_id, actor_id)  # the accounts' own statement, compiled once
+        if not policies.hears_from(known, actor_id):
             return
-        follows = actor.pk in known.follows
+        follows = actor_id in known.follows
     with connection.cursor() as cursor:
         cursor.execute(
             _record_sql(),
@@ -63,7 +65,7 @@ def notify(recipient_id: int, kind: str, key: str, *, actor=None, video_id=None,
                 "recipient": recipient_id,
                 "kind": kind,
                 "key": key,
-                "actor": actor.pk if actor else None,
+                "actor": actor_id,
                 "video": video_id,
                 "comment": comment_id,
                 "text": text,

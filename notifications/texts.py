@@ -1,5 +1,6 @@
 """The words of notifications that are not about a person's action."""
 
+from videos.events import Decision
 from videos.models import ModerationDecision, Report
 
 _REVIEW = {
@@ -12,7 +13,7 @@ _REVIEW = {
 }
 
 
-def review_text(decision: ModerationDecision) -> str | None:
+def review_text(decision: Decision) -> str | None:
     """None for decisions the author made themselves (edits)."""
     template = _REVIEW.get(decision.action)
     return template.format(reason=decision.reason).strip() if template else None

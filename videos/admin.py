@@ -35,8 +35,9 @@ class DecisionInline(admin.TabularInline):
         return False
 
 
-def _moderate(modeladmin, request, queryset, verb: str, service, needs_reason: bool):
-    if needs_reason and not request.POST.get("reason"):
+def _moderate(modeladmin, request, queryset, verb: str):
+    """One decision for every selected video, in one statement (moderation.decide)."""
+    if moderation.VERDICTS[verb].needs_reason and not request.POST.get("reason", "").strip():
         return TemplateResponse(
             request,
             "admin/videos/moderation_reason.html",
@@ -48,19 +49,18 @@ def _moderate(modeladmin, request, queryset, verb: str, service, needs_reason: b
                 "action": request.POST.get("action"),
             },
         )
-    done, refused = 0, []
-    for video in queryset:
-        try:
-            args = (request.POST["reason"],) if needs_reason else ()
-            service(video, request.user, *args)
-            done += 1
-        except ValidationError as exc:
-            refused.append(f"{video}: {' '.join(exc.messages)}")
+    try:
+        decided, refused = moderation.decide(queryset, request.user, verb, request.POST.get("reason", ""))
+    except ValidationError as exc:
+        modeladmin.message_user(request, " ".join(exc.messages), messages.ERROR)
+        return None
     modeladmin.message_user(
-        request, f"{done} video(s) {verb}d." if verb != "remove" else f"{done} video(s) removed.", messages.SUCCESS
+        request,
+        f"{len(decided)} video(s) {verb}d." if verb != "remove" else f"{len(decided)} video(s) removed.",
+        messages.SUCCESS,
     )
-    for problem in refused:
-        modeladmin.message_user(request, problem, messages.WARNING)
+    for video, why in refused:
+        modeladmin.message_user(request, f"{video}: {why}", messages.WARNING)
     return None
 
 
@@ -194,15 +194,15 @@ class VideoAdmin(ModerationPanel, admin.ModelAdmin):
 
     @admin.action(description="Approve: publish the selected videos")
     def approve(self, request, queryset):
-        return _moderate(self, request, queryset, "approve", moderation.approve, needs_reason=False)
+        return _moderate(self, request, queryset, "approve")
 
     @admin.action(description="Reject the selected videos (with a reason)")
     def reject(self, request, queryset):
-        return _moderate(self, request, queryset, "reject", moderation.reject, needs_reason=True)
+        return _moderate(self, request, queryset, "reject")
 
     @admin.action(description="Remove the selected videos (with a reason)")
     def remove(self, request, queryset):
-        return _moderate(self, request, queryset, "remove", moderation.remove, needs_reason=True)
+        return _moderate(self, request, queryset, "remove")
 
 
 @admin.register(VideoInReview)
@@ -287,7 +287,9 @@ class ReportAdmin(admin.ModelAdmin):
     @admin.action(description="Remove the reported videos and close their reports")
     def remove_reported_videos(self, request, queryset):
         for report in queryset.filter(video__isnull=False).exclude(video__status=Video.Status.REMOVED):
-            moderation.remove(report.video, request.user, f"Removed after a report: {report.get_reason_display()}.")
+            moderation.decide(
+                [report.video], request.user, "remove", f"Removed after a report: {report.get_reason_display()}."
+            )
         count = moderation.close_reports(queryset.filter(video__isnull=False), request.user, Report.Status.ACTIONED)
         self.message_user(request, f"{count} report(s) actioned.", messages.SUCCESS)
 

@@ -12,13 +12,6 @@ from platform.media import media_url
 from .models import Video
 from .services import moderation
 
-# what each decision needs and when it applies (the services check again, under a lock)
-DECISIONS = {
-    "approve": (moderation.approve, False, {Video.Status.IN_REVIEW, Video.Status.REJECTED, Video.Status.REMOVED}),
-    "reject": (moderation.reject, True, {Video.Status.IN_REVIEW}),
-    "remove": (moderation.remove, True, set(Video.Status.values) - {Video.Status.REMOVED}),
-}
-
 
 class ModerationPanel:
     """A ModelAdmin mixin for Video and its review-queue proxy."""
@@ -47,7 +40,8 @@ class ModerationPanel:
             "moderate_url": reverse(
                 f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_moderate", args=[video.pk]
             ),
-            "decisions": [name for name, (_, _, allowed) in DECISIONS.items() if video.status in allowed],
+            # which decisions apply now (the service checks again, under a lock)
+            "decisions": [verb for verb, v in moderation.VERDICTS.items() if video.status in v.allowed_from],
             "may_decide": self.has_change_permission(request, video),
         }
 
@@ -58,17 +52,17 @@ class ModerationPanel:
         if video is None or not self.has_change_permission(request, video):
             raise PermissionDenied
         decision = request.POST.get("decision", "")
-        if decision not in DECISIONS:
+        if decision not in moderation.VERDICTS:
             self.message_user(request, f"Unknown decision {decision!r}.", messages.ERROR)
             return HttpResponseRedirect(reverse(f"{self.admin_site.name}:{self._url_name('change')}", args=[video.pk]))
-        service, needs_reason, _ = DECISIONS[decision]
         try:
-            service(video, request.user, *((request.POST.get("reason", ""),) if needs_reason else ()))
+            _, refused = moderation.decide([video], request.user, decision, request.POST.get("reason", ""))
         except ValidationError as exc:
-            self.message_user(request, f"{video}: {' '.join(exc.messages)}", messages.ERROR)
+            refused = [(video, " ".join(exc.messages))]
+        if refused:
+            self.message_user(request, f"{video}: {refused[0][1]}", messages.ERROR)
             return HttpResponseRedirect(reverse(f"{self.admin_site.name}:{self._url_name('change')}", args=[video.pk]))
-        done = {"approve": "approved and published", "reject": "rejected", "remove": "removed"}[decision]
-        self.message_user(request, f"{video}: {done}.", messages.SUCCESS)
+        self.message_user(request, f"{video}: {moderation.VERDICTS[decision].done}.", messages.SUCCESS)
         return HttpResponseRedirect(reverse(f"{self.admin_site.name}:{self._url_name('changelist')}"))
 
     def _url_name(self, view: str) -> str:

@@ -6,9 +6,15 @@ class VideosConfig(AppConfig):
     verbose_name = "Videos"
 
     def ready(self) -> None:
+        from accounts.schema.video_parts import provide
         from platform.media import access_check
 
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import (
+            handlers,  # noqa: F401  (subscribes them)
+            task_recovery,  # noqa: F401  (registers its sweeps with the worker)
+        )
         from .media_access import may_fetch_video_file
+        from .schema import user_fields
 
         access_check("v", may_fetch_video_file)
+        provide(user_fields)  # the User type's video fields (accounts/schema/video_parts.py)

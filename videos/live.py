@@ -4,21 +4,16 @@ Events are published only after the transaction that wrote the comment commits, 
 sees a comment that was rolled back. Each event carries everything a subscriber needs to
 show the comment, so delivering it costs no database work."""
 
-import logging
 from typing import Literal, TypedDict
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-
 from platform import live_schema
-
-logger = logging.getLogger(__name__)
+from platform.live_publish import send as _send
+from platform.live_publish import viewer_group
 
 ADDED = "comment.added"
 DELETED = "comment.deleted"
 RELATIONSHIP_CHANGED = "relationship.changed"
 VIDEO_CHANGED = "video.changed"
-ACCOUNT_DEACTIVATED = "account.deactivated"
 
 
 class Author(TypedDict):
@@ -59,27 +54,17 @@ class RelationshipChanged(TypedDict):
     type: Literal["relationship.changed"]
 
 
-class AccountDeactivated(TypedDict):
-    type: Literal["account.deactivated"]
-
-
 for _type, _fields in (
     (ADDED, CommentAdded),
     (DELETED, CommentDeleted),
     (VIDEO_CHANGED, VideoChanged),
     (RELATIONSHIP_CHANGED, RelationshipChanged),
-    (ACCOUNT_DEACTIVATED, AccountDeactivated),
 ):
     live_schema.declare(_type, _fields)
 
 
 def group_name(video_id) -> str:
     return f"video-comments-{video_id}"
-
-
-def viewer_group(user_id) -> str:
-    """Events about one account that its open subscriptions must act on (blocks, follows)."""
-    return f"live-viewer-{user_id}"
 
 
 def _author(user) -> dict:
@@ -137,18 +122,3 @@ def publish_relationship_changed(*user_ids) -> None:
 def send_to_viewer(user_id, event: dict) -> None:
     """An event for one account's open connections (notifications use it)."""
     _send(viewer_group(user_id), event)
-
-
-def publish_account_deactivated(user_id) -> None:
-    """The account's open connections must close: it may no longer use the platform."""
-    _send(viewer_group(user_id), {"type": ACCOUNT_DEACTIVATED})
-
-
-def _send(group: str, event: dict) -> None:
-    # A failing channel layer must not fail the request that already committed its change.
-    try:
-        live_schema.check(event)
-        # the group travels with the event: each process's hub routes by it
-        async_to_sync(get_channel_layer().group_send)(group, {**event, "group": group})
-    except Exception:
-        logger.exception("could not publish %s to %s", event["type"], group)

@@ -17,15 +17,10 @@ from ..models import Follow, FollowRequest, User
 from ..models.user import CommentPolicy
 from ..policies import lists_hidden, lists_visible, visible_users
 from ..services import mutes
+from .video_parts import video_parts as _videos
 
 AccountKind = strawberry.enum(User.Kind, name="AccountKind", description="What kind of account this is.")
 CommentPolicyEnum = strawberry.enum(CommentPolicy, name="CommentPolicy", description="Who may comment on a video.")
-
-
-def _videos():
-    from videos.schema import user_fields
-
-    return user_fields
 
 
 _viewer_follows = viewer_flag(Follow, follower_id=VIEWER, followee="pk")
@@ -176,7 +171,7 @@ class UserType(relay.Node):
         )
     )
 
-    # The video fields are the videos app's: referenced lazily so accounts does not depend on it.
+    # The video fields are the videos app's, through the port it provides (video_parts.py).
     @strawberry_django.field(
         annotate={"published_video_count": lambda info: _videos().published_video_count(current_user(info))},
         description="Published videos by this account that the viewer may see.",

@@ -2,7 +2,7 @@
 deletion: the account is deactivated at once (hidden everywhere, its tokens revoked, its live
 connections closed) and erased when the grace period ends, unless the owner signs in before.
 
-Erasing sends `account_purging` inside one transaction: each app forgets its own rows of the
+Erasing announces `AccountPurging` inside one transaction: each app forgets its own rows of the
 account and keeps its counters on others exact; then the account row goes, and what is left
 cascades. Running it twice, or for an account that came back, does nothing."""
 
@@ -15,8 +15,10 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
+from platform.events import announce
+
+from ..events import AccountPurging, AccountsDeactivated
 from ..models import Follow, User
-from ..signals import account_purging, accounts_deactivated
 from .account_mail import DELETION_SCHEDULED, send_later
 from .tokens import sign_out
 
@@ -37,7 +39,7 @@ def schedule_deletion(user: User, due: datetime | None = None) -> datetime:
     due = due or timezone.now() + settings.ACCOUNT_DELETION_GRACE
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(is_active=False, deletion_due_at=due)
-        accounts_deactivated.send(sender=User, user_ids=[user.pk])
+        announce(AccountsDeactivated(user_ids=(user.pk,)))
         send_later(DELETION_SCHEDULED, user_id=user.pk)
         if purge_account.get_backend().supports_defer:
             transaction.on_commit(lambda: purge_account.using(run_after=due).enqueue(user.pk))
@@ -73,7 +75,7 @@ def erase(user_id: int, *, only_if_due: bool = False) -> bool:
         if user is None:
             return False
         _forget_follows(user)
-        account_purging.send(sender=User, user=user)
+        announce(AccountPurging(user_id=user.pk))
         files = [export.file for export in user.data_exports.all()]
         user.delete()
         transaction.on_commit(lambda: [stored.delete(save=False) for stored in files])

@@ -1,7 +1,7 @@
 """Take your data with you: a ZIP of everything an account put into Flywheel.
 
 The owner asks (`requestDataExport`, rate limited); a task builds the archive from each app's
-part (`account_data_requested`: every receiver returns an `ExportPart`), copying files in
+part (`AccountDataRequested`: every handler answers an `ExportPart`), copying files in
 chunks so memory stays flat however large the videos; the owner gets an email with a link that
 works until DATA_EXPORT_LINK_DAYS have passed (a signed media URL bound to the export). A new
 export replaces the old one; expired ones are removed by `purge_expired_exports`."""
@@ -20,8 +20,10 @@ from django.db import transaction
 from django.utils import timezone
 from strawberry.relay import to_base64
 
+from platform.events import announce
+
+from ..events import AccountDataRequested
 from ..models import Block, DataExport, Follow, FollowRequest, KeywordFilter, Mute, User
-from ..signals import account_data_requested
 from .account_mail import EXPORT_READY, send_later
 
 README = """Your Flywheel data, as of {when} UTC.
@@ -123,7 +125,7 @@ def build(user_id: int) -> DataExport | None:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return None
-    parts = [_accounts_part(user)] + [part for _, part in account_data_requested.send(sender=User, user=user) if part]
+    parts = [_accounts_part(user)] + [part for part in announce(AccountDataRequested(user_id=user.pk)) if part]
     previous = list(DataExport.objects.filter(user=user))
     with tempfile.TemporaryFile() as scratch:
         with zipfile.ZipFile(scratch, "w", compression=zipfile.ZIP_DEFLATED) as archive:

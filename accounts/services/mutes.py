@@ -6,6 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from platform.events import announce
+
+from ..events import MuteChanged
 from ..models import Mute, User
 from .social_graph import require_other_active_user
 
@@ -29,6 +32,7 @@ def mute(actor: User, target: User, *, hours: int | None = None) -> Mute:
         )
     expires_at = timezone.now() + timedelta(hours=hours) if hours is not None else None
     row, _ = Mute.objects.update_or_create(muter=actor, muted=target, defaults={"expires_at": expires_at})
+    announce(MuteChanged(muter_id=actor.pk, muted_id=target.pk))
     return row
 
 
@@ -36,4 +40,6 @@ def unmute(actor: User, target: User) -> bool:
     """Lift a mute. Idempotent; returns whether there was one."""
     require_other_active_user(actor, target, "unmute")
     deleted, _ = Mute.objects.filter(muter=actor, muted=target).delete()
+    if deleted:
+        announce(MuteChanged(muter_id=actor.pk, muted_id=target.pk))
     return bool(deleted)

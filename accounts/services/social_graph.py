@@ -2,8 +2,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
+from platform.events import announce
+
+from ..events import (
+    AccountBlocked,
+    BlockLifted,
+    FollowEnded,
+    FollowRequestAccepted,
+    FollowRequested,
+    FollowRequestsClosed,
+    FollowStarted,
+)
 from ..models import Block, Follow, FollowRequest, User
-from ..signals import account_blocked, follow_request_accepted
 
 
 def is_blocked_between(a: User, b: User) -> bool:
@@ -20,11 +30,22 @@ def require_other_active_user(actor: User, target: User, verb: str) -> None:
 
 
 def _remove_follow(follower_id: int, followee_id: int) -> bool:
-    deleted, _ = Follow.objects.filter(follower_id=follower_id, followee_id=followee_id).delete()
+    follows = Follow.objects.filter(follower_id=follower_id, followee_id=followee_id)
+    since = follows.values_list("created_at", flat=True).first()
+    deleted, _ = follows.delete()
     if deleted:
         User.objects.filter(pk=follower_id).update(following_count=F("following_count") - 1)
         User.objects.filter(pk=followee_id).update(follower_count=F("follower_count") - 1)
+        announce(FollowEnded(follower_id=follower_id, followee_id=followee_id, since=since))
     return bool(deleted)
+
+
+def _close_requests(requests) -> int:
+    pairs = tuple(requests.values_list("requester_id", "target_id"))
+    deleted, _ = requests.delete()
+    if pairs:
+        announce(FollowRequestsClosed(pairs=pairs))
+    return deleted
 
 
 @transaction.atomic
@@ -38,9 +59,11 @@ def follow(actor: User, target: User) -> bool:
     if target.is_private and not Follow.objects.filter(follower=actor, followee=target).exists():
         try:
             with transaction.atomic():
-                FollowRequest.objects.get_or_create(requester=actor, target=target)
+                _, asked = FollowRequest.objects.get_or_create(requester=actor, target=target)
         except IntegrityError:
-            pass  # a concurrent request asked first
+            asked = False  # a concurrent request asked first
+        if asked:
+            announce(FollowRequested(requester_id=actor.pk, target_id=target.pk))
         return False
     return _make_follow(actor.pk, target.pk)
 
@@ -48,13 +71,14 @@ def follow(actor: User, target: User) -> bool:
 def _make_follow(follower_id: int, followee_id: int) -> bool:
     try:
         with transaction.atomic():
-            _, created = Follow.objects.get_or_create(follower_id=follower_id, followee_id=followee_id)
+            made, created = Follow.objects.get_or_create(follower_id=follower_id, followee_id=followee_id)
     except IntegrityError:
         # A concurrent request made the same follow first; the unique constraint held.
         return False
     if created:
         User.objects.filter(pk=follower_id).update(following_count=F("following_count") + 1)
         User.objects.filter(pk=followee_id).update(follower_count=F("follower_count") + 1)
+        announce(FollowStarted(follower_id=follower_id, followee_id=followee_id, at=made.created_at))
     return created
 
 
@@ -70,9 +94,9 @@ def accept_follow_request(target: User, requester: User) -> bool:
     request = FollowRequest.objects.select_for_update().filter(requester=requester, target=target).first()
     if request is None:
         raise ValidationError({"user_id": ValidationError("No follow request from this account.", code="not_found")})
-    request.delete()
+    _close_requests(FollowRequest.objects.filter(pk=request.pk))
     _make_follow(requester.pk, target.pk)
-    follow_request_accepted.send(sender=FollowRequest, requester=requester, target=target)
+    announce(FollowRequestAccepted(requester_id=requester.pk, target_id=target.pk))
     return True
 
 
@@ -80,8 +104,7 @@ def decline_follow_request(target: User, requester: User) -> bool:
     """Refuse a request (the requester is not told). Idempotent."""
     if not target.is_authenticated:
         raise PermissionDenied("Sign in to answer follow requests.")
-    deleted, _ = FollowRequest.objects.filter(requester=requester, target=target).delete()
-    return bool(deleted)
+    return bool(_close_requests(FollowRequest.objects.filter(requester=requester, target=target)))
 
 
 def accept_all_follow_requests(target: User) -> int:
@@ -97,7 +120,7 @@ def accept_all_follow_requests(target: User) -> int:
 def unfollow(actor: User, target: User) -> bool:
     """Stop following `target`. Idempotent. Returns whether a follow was removed."""
     require_other_active_user(actor, target, "unfollow")
-    FollowRequest.objects.filter(requester=actor, target=target).delete()  # cancels a pending request
+    _close_requests(FollowRequest.objects.filter(requester=actor, target=target))  # cancels a pending request
     return _remove_follow(actor.pk, target.pk)
 
 
@@ -113,8 +136,10 @@ def block(actor: User, target: User) -> bool:
             created = False
         _remove_follow(actor.pk, target.pk)
         _remove_follow(target.pk, actor.pk)
-        FollowRequest.objects.filter(Q(requester=actor, target=target) | Q(requester=target, target=actor)).delete()
-        account_blocked.send(sender=User, blocker=actor, blocked=target)
+        _close_requests(
+            FollowRequest.objects.filter(Q(requester=actor, target=target) | Q(requester=target, target=actor))
+        )
+        announce(AccountBlocked(blocker_id=actor.pk, blocked_id=target.pk))
     return created
 
 
@@ -124,4 +149,6 @@ def unblock(actor: User, target: User) -> bool:
     if not actor.is_authenticated:
         raise PermissionDenied("Sign in to unblock.")
     deleted, _ = Block.objects.filter(blocker=actor, blocked=target).delete()
+    if deleted:
+        announce(BlockLifted(blocker_id=actor.pk, blocked_id=target.pk))
     return bool(deleted)

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F
 
+from platform.events import announce
+from videos.events import PoolVotes
 from videos.models import Video
-from videos.services.watch_rollup import PoolVotes
 
+from ..events import VideoPromoted
 from ..models import FeedSettings, PoolDecision, VideoDistribution
 
 # A prior of ten impressions at a 15% response rate: two impressions and two hearts are not
@@ -114,4 +116,6 @@ def _decide(distribution: VideoDistribution, sizes: list[int], bars: list[float]
         video=video, pool=pool, action=action, engagement=score, bar=bar, impressions=shown
     )
     distribution.save()
+    if action == PoolDecision.Action.PROMOTED:
+        announce(VideoPromoted(video_id=video.pk, author_id=video.author_id, pool=pool))
     return decision

@@ -3,7 +3,7 @@ import pytest
 from conftest import global_id, make_user
 from feed.models import FeedSettings, PoolDecision, VideoDistribution
 from feed.services.pools import record_impressions
-from videos.services.watch_rollup import PoolVotes
+from videos.events import PoolVotes
 
 pytestmark = pytest.mark.django_db
 

@@ -169,9 +169,10 @@ def test_picks_are_checked_editable_and_in_the_data_export(two_topics, client_fo
     assert client.execute(PICK, {"tags": ["dance"]})["pickInterests"]["interests"] == [{"name": "dance"}]
     assert client.execute("{ pickedInterests { name } }")["pickedInterests"] == [{"name": "dance"}]
     assert anon.execute(PICK, {"tags": ["dance"]})["pickInterests"]["errors"][0]["code"] == "UNAUTHENTICATED"
-    from accounts.signals import account_data_requested
+    from accounts.events import AccountDataRequested
+    from platform.events import announce
 
-    parts = [part for _, part in account_data_requested.send(sender=None, user=user)]
+    parts = announce(AccountDataRequested(user_id=user.pk))
     exported = [part.documents["interests"] for part in parts if "interests" in part.documents]
     assert [[row["hashtag"] for row in rows] for rows in exported] == [["dance"]]
     assert client.execute(PICK, {"tags": []})["pickInterests"] == {"interests": [], "errors": []}  # skipping is fine

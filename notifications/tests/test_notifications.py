@@ -10,13 +10,16 @@ from accounts.models import Follow, Mute, User
 from accounts.services.mutes import mute
 from accounts.services.social_graph import block, follow
 from conftest import global_id, make_user
-from feed.models import PoolDecision
+from feed.models import FeedSettings, PoolDecision
+from feed.services.pools import record_impressions
 from notifications.models import Notification, NotificationGroup
+from videos.events import PoolVotes
 from videos.models import Report, Video
 from videos.services import moderation
 from videos.services.comment_controls import heart_comment
 from videos.services.comments import add_comment
 from videos.services.engagement import heart, unheart
+from videos.services.pipeline import tag_from_caption
 
 pytestmark = pytest.mark.django_db
 
@@ -107,17 +110,25 @@ def test_comments_replies_mentions_and_comment_hearts(client_for, user, creator,
 
 
 def test_a_caption_mention_notifies_the_account_mentioned(client_for, user, creator, video):
-    video.mentions.add(user)
+    video.caption = "my dance @viewer"
+    video.save(update_fields=["caption"])
+    tag_from_caption(video)  # as the review of an upload, or an edit, does
+    tag_from_caption(video)  # naming them again tells them nothing new
     [line] = _lines(client_for(user))
-    assert (line["kind"], line["actor"], line["video"]) == ("MENTION", {"username": "creator"}, {"caption": "my dance"})
+    assert (line["kind"], line["actor"], line["video"]) == (
+        "MENTION",
+        {"username": "creator"},
+        {"caption": "my dance @viewer"},
+    )
 
 
 def test_review_results_pool_promotions_and_report_decisions(client_for, user, creator, video, admin_user):
     held = Video.objects.create(author=creator, caption="edgy", file="videos/x.mp4", status=Video.Status.IN_REVIEW)
     moderation.reject(held, admin_user, "Shows a weapon.")
-    PoolDecision.objects.create(
-        video=video, pool=1, action=PoolDecision.Action.PROMOTED, engagement=0.5, bar=0.3, impressions=300
-    )
+    Video.objects.filter(pk=video.pk).update(heart_count=2)
+    knobs = FeedSettings.objects.create(version=1, pool_sizes="3,6,12", pool_bars="0.3,0.4")
+    [promoted] = record_impressions({video.pk: PoolVotes(3, completions=3)}, knobs)
+    assert promoted.action == PoolDecision.Action.PROMOTED
     lines = {line["kind"]: line for line in _lines(client_for(creator))}
     assert lines["REVIEW"]["text"] == "A moderator did not publish your video. Shows a weapon."
     assert lines["REVIEW"]["message"] == lines["REVIEW"]["text"]
@@ -188,7 +199,9 @@ def test_a_notification_about_a_video_the_recipient_can_no_longer_see_disappears
     their = Video.objects.create(
         author=other, caption="mention", file="videos/y.mp4", status=Video.Status.PUBLISHED, published_at=timezone.now()
     )
-    their.mentions.add(user)
+    their.caption = "mention @viewer"
+    their.save(update_fields=["caption"])
+    tag_from_caption(their)
     as_user = client_for(user)
     assert len(_lines(as_user)) == 1
     Video.objects.filter(pk=their.pk).update(visibility=Video.Visibility.PRIVATE)

@@ -20,13 +20,13 @@ from channels.security.websocket import OriginValidator
 from channels.sessions import CookieMiddleware
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils.module_loading import import_string
 from strawberry.channels import GraphQLWSConsumer
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL as TRANSPORT_WS
 
-from accounts.services.tokens import user_for_token
 from platform.live_hub import LiveInterrupted, LiveUnavailable, hub
-from videos import live
+from platform.live_publish import ACCOUNT_DEACTIVATED, viewer_group
 
 from ..unavailable import DATABASE_DOWN
 from .live_limits import TOO_MANY_SOCKETS, SocketCounts
@@ -101,12 +101,12 @@ class GraphQLWebSocketConsumer(SocketCounts, GraphQLWSConsumer):
         rejoined = False
         while True:
             try:
-                async with hub().listen(live.viewer_group(user_id)) as events:
+                async with hub().listen(viewer_group(user_id)) as events:
                     if rejoined and not await _is_active(user_id):
                         await self.close(code=4403, reason="Account deactivated")
                         return
                     async for event in events:
-                        if event["type"] == live.ACCOUNT_DEACTIVATED:
+                        if event["type"] == ACCOUNT_DEACTIVATED:
                             await self.close(code=4403, reason="Account deactivated")
                             return
             except (LiveInterrupted, LiveUnavailable, *DATABASE_DOWN):
@@ -159,7 +159,8 @@ class GraphQLWebSocketConsumer(SocketCounts, GraphQLWSConsumer):
         credentials = params.get("authorization") or params.get("Authorization")
         if credentials:
             scheme, _, raw = str(credentials).partition(" ")
-            user = await sync_to_async(user_for_token)(raw.strip()) if scheme.lower() == "bearer" else None
+            read_token = import_string(settings.BEARER_TOKEN_READER)
+            user = await sync_to_async(read_token)(raw.strip()) if scheme.lower() == "bearer" else None
             if user is None:
                 raise ConnectionRejectionError({"message": "The bearer token is invalid, expired or revoked."})
             self.scope["user"] = user

@@ -1,4 +1,5 @@
-"""The parts of the User type that are about videos, used by accounts.schema.types."""
+"""The parts of the User type that are about videos: what accounts.schema.video_parts asks for,
+provided when the app starts (videos.apps)."""
 
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce

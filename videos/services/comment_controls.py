@@ -7,7 +7,9 @@ from django.db.models import F, QuerySet
 
 from accounts.models import Follow
 from accounts.models.user import CommentPolicy
+from platform.events import announce
 
+from ..events import CommentHearted, CommentUnhearted
 from ..models import Comment, CommentHeart, Video
 from ..policies.comment import may_see_comment_author
 from .access import require_signed_in, visible_video
@@ -72,6 +74,7 @@ def heart_comment(user, comment_id) -> Comment:
     if not created_once(CommentHeart, user=user, comment=comment):
         return comment
     Comment.objects.filter(pk=comment.pk).update(heart_count=F("heart_count") + 1)
+    announce(CommentHearted(user_id=user.pk, comment_id=comment.pk))
     return comment
 
 
@@ -82,6 +85,7 @@ def unheart_comment(user, comment_id) -> Comment:
     deleted, _ = CommentHeart.objects.filter(user=user, comment=comment).delete()
     if deleted:
         Comment.objects.filter(pk=comment.pk).update(heart_count=F("heart_count") - 1)
+        announce(CommentUnhearted(user_id=user.pk, comment_id=comment.pk, comment_author_id=comment.author_id))
     return comment
 
 

@@ -2,7 +2,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 
+from platform.events import announce
+
 from .. import live
+from ..events import CommentPosted
 from ..media import caption
 from ..models import Comment, Video
 from .access import require_signed_in, visible_video
@@ -41,6 +44,7 @@ def add_comment(author, video_id, text: str, parent_id=None) -> Comment:
         video=video, top_level_video=None if parent else video, parent=parent, author=author, text=text
     )
     Video.objects.filter(pk=video.pk).update(comment_count=F("comment_count") + 1)
+    announce(CommentPosted(comment_id=comment.pk))
     event = live.comment_added_event(comment)
     transaction.on_commit(lambda: live.publish(event))
     return comment

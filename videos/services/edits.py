@@ -5,11 +5,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from accounts.models.user import CommentPolicy
+from platform.events import announce
 
+from ..events import VideosAudienceChanged
 from ..media import caption as caption_parser
 from ..models import ModerationDecision, Video
 from ..policies.video import may_see_video
 from .access import require_signed_in
+from .decisions import record_decisions
 from .pipeline import policy_matches, tag_from_caption
 
 EDITABLE = {Video.Status.PROCESSING, Video.Status.IN_REVIEW, Video.Status.PUBLISHED}
@@ -95,9 +98,9 @@ def update_video(
         transaction.on_commit(lambda: make_cover.enqueue(video.pk, cover_at_ms))
     if "caption" in fields and video.status != Video.Status.PROCESSING:
         tag_from_caption(video)  # a video still in its first review gets its tags from the review
-    ModerationDecision.objects.create(video=video, action=ModerationDecision.Action.EDITED, reason="; ".join(changes))
+    record_decisions([video], ModerationDecision.Action.EDITED, "; ".join(changes))
     if "status" in fields:
-        ModerationDecision.objects.create(
-            video=video, action=ModerationDecision.Action.SENT_TO_REVIEW, reason=" ".join(reasons)
-        )
+        record_decisions([video], ModerationDecision.Action.SENT_TO_REVIEW, " ".join(reasons))
+    if fields & {"status", "visibility"}:
+        announce(VideosAudienceChanged(video_ids=(video.pk,)))
     return video

@@ -4,7 +4,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from accounts.services.social_graph import is_blocked_between
+from platform.events import announce
 
+from ..events import VideoHearted, VideoUnhearted
 from ..models import Heart, NotInterested, SavedVideo, Share, Video
 from .access import require_signed_in, visible_video
 
@@ -51,6 +53,7 @@ def heart(user, video_id) -> Video:
     video = visible_video(user, video_id)
     if created_once(Heart, user=user, video=video):
         _move_hearts(video, +1)
+        announce(VideoHearted(user_id=user.pk, video_id=video.pk, author_id=video.author_id))
     video.viewer_hearted = True
     return video
 
@@ -78,6 +81,7 @@ def unheart(user, video_id) -> Video:
     deleted, _ = Heart.objects.filter(user=user, video=video).delete()
     if deleted:
         _move_hearts(video, -1)
+        announce(VideoUnhearted(user_id=user.pk, video_id=video.pk, author_id=video.author_id))
     video.viewer_hearted = False
     return video
 

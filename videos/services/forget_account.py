@@ -1,4 +1,4 @@
-"""What the videos app does when an account is erased (accounts.signals.account_purging):
+"""What the videos app does when an account is erased (accounts.events.AccountPurging):
 its hearts, comment hearts and comments leave every counter they moved exact; comments others
 answered stay, blanked and without author, so the thread keeps its shape; its watch history
 stays in the statistics under a pseudonym; its videos go with their files."""
@@ -9,7 +9,9 @@ from datetime import timedelta
 from django.db.models import Count, F
 
 from accounts.models import User
+from platform.events import announce
 
+from ..events import VideosAudienceChanged
 from ..models import Comment, CommentHeart, Heart, Video, VideoImpression, VideoView, WatchBatch, WatchEvent
 from .uploads import forget_files
 
@@ -71,4 +73,6 @@ def _anonymise_watching(user: User) -> None:
 def _delete_videos(user: User) -> None:
     # the account has had its grace period; its files need no other
     forget_files(Video.objects.filter(author=user), f"account {user.pk} erased", grace=timedelta(0))
-    Video.objects.filter(author=user).delete()
+    video_ids = tuple(Video.objects.filter(author=user).values_list("pk", flat=True))
+    Video.objects.filter(pk__in=video_ids).delete()
+    announce(VideosAudienceChanged(video_ids=video_ids))

@@ -1,12 +1,48 @@
+"""Moderators' decisions on videos. One path decides for one video or a thousand: the rows
+change in one statement, every decision is recorded, and the announcements (VideosReviewed:
+the authors hear; VideosAudienceChanged: open live streams check again) name every video, so
+a bulk decision does what each single one would."""
+
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from platform.events import announce
+
+from ..events import ReportsClosed, VideosAudienceChanged
 from ..models import ModerationDecision, Report, Video
-from ..signals import reports_closed
+from .decisions import record_decisions
 from .playback import outdated
 
 Action = ModerationDecision.Action
+Status = Video.Status
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str
+    action: str
+    allowed_from: frozenset[str]
+    needs_reason: bool
+    done: str  # for the moderator's message
+
+
+VERDICTS = {
+    # approving also restores a video a moderator took down
+    "approve": Verdict(
+        Status.PUBLISHED,
+        Action.APPROVED,
+        frozenset({Status.IN_REVIEW, Status.REJECTED, Status.REMOVED}),
+        False,
+        "approved and published",
+    ),
+    "reject": Verdict(Status.REJECTED, Action.REJECTED, frozenset({Status.IN_REVIEW}), True, "rejected"),
+    # a take-down, wherever the video is in its life
+    "remove": Verdict(Status.REMOVED, Action.REMOVED, frozenset(Status.values) - {Status.REMOVED}, True, "removed"),
+}
 
 
 def _require_moderator(moderator) -> None:
@@ -15,65 +51,72 @@ def _require_moderator(moderator) -> None:
 
 
 @transaction.atomic
-def _decide(video: Video, moderator, *, status: str, action: str, reason: str, allowed_from: set[str]) -> Video:
+def decide(videos, moderator, verb: str, reason: str = "") -> tuple[list[Video], list[tuple[Video, str]]]:
+    """Apply the verdict `verb` to `videos` (a queryset or a list); returns the videos decided
+    and those refused, each with why. Rows are locked in id order, so concurrent decisions on
+    overlapping videos wait for each other instead of deadlocking."""
     _require_moderator(moderator)
-    video = Video.objects.select_for_update().get(pk=video.pk)
-    if video.status not in allowed_from:
-        raise ValidationError(
-            f"A {video.get_status_display().lower()} video cannot be {action.lower()}.", code="invalid_state"
-        )
-    video.status = status
-    if status == Video.Status.PUBLISHED:
-        video.rejection_reasons = []
-        video.published_at = video.published_at or timezone.now()
+    verdict = VERDICTS[verb]
+    reason = reason.strip()
+    if verdict.needs_reason and not reason:
+        raise ValidationError({"reason": ValidationError("Say why, for the author.", code="required")})
+    ids = [video.pk for video in videos]
+    locked = list(Video.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    decided = [video for video in locked if video.status in verdict.allowed_from]
+    refused = [
+        (video, f"A {video.get_status_display().lower()} video cannot be {verdict.action.lower()}.")
+        for video in locked
+        if video.status not in verdict.allowed_from
+    ]
+    if decided:
+        _apply(decided, verdict, moderator, reason)
+    return decided, refused
+
+
+def _apply(videos: list[Video], verdict: Verdict, moderator, reason: str) -> None:
+    now = timezone.now()
+    changes = {"status": verdict.status}
+    if verdict.status == Status.PUBLISHED:
+        changes.update(rejection_reasons=[], published_at=Coalesce("published_at", now))
     elif reason:
-        video.rejection_reasons = [reason]
-    video.save(update_fields=["status", "rejection_reasons", "published_at"])
-    ModerationDecision.objects.create(video=video, moderator=moderator, action=action, reason=reason)
-    if status == Video.Status.PUBLISHED and outdated(video.playback) and video.file:
+        changes["rejection_reasons"] = [reason]
+    Video.objects.filter(pk__in=[video.pk for video in videos]).update(**changes)
+    for video in videos:
+        video.status = verdict.status
+        if verdict.status == Status.PUBLISHED:
+            video.rejection_reasons, video.published_at = [], video.published_at or now
+        elif reason:
+            video.rejection_reasons = [reason]
+    record_decisions(videos, verdict.action, reason, moderator=moderator)
+    announce(VideosAudienceChanged(video_ids=tuple(video.pk for video in videos)))
+    if verdict.status == Status.PUBLISHED:
         from ..tasks import encode_renditions  # its encode failed at review, or is an old encoder's
 
-        transaction.on_commit(lambda: encode_renditions.enqueue(video.pk))
-    return video
+        for pk in [video.pk for video in videos if outdated(video.playback) and video.file]:
+            transaction.on_commit(lambda pk=pk: encode_renditions.enqueue(pk))
+
+
+def _decide_one(video: Video, moderator, verb: str, reason: str = "") -> Video:
+    decided, refused = decide([video], moderator, verb, reason)
+    if refused:
+        raise ValidationError(refused[0][1], code="invalid_state")
+    if not decided:
+        raise ValidationError("No such video.", code="not_found")
+    return decided[0]
 
 
 def approve(video: Video, moderator) -> Video:
     """Publish a video held for review (or restore one a moderator took down)."""
-    return _decide(
-        video,
-        moderator,
-        status=Video.Status.PUBLISHED,
-        action=Action.APPROVED,
-        reason="",
-        allowed_from={Video.Status.IN_REVIEW, Video.Status.REJECTED, Video.Status.REMOVED},
-    )
+    return _decide_one(video, moderator, "approve")
 
 
 def reject(video: Video, moderator, reason: str) -> Video:
-    if not reason.strip():
-        raise ValidationError({"reason": ValidationError("Say why, for the author.", code="required")})
-    return _decide(
-        video,
-        moderator,
-        status=Video.Status.REJECTED,
-        action=Action.REJECTED,
-        reason=reason.strip(),
-        allowed_from={Video.Status.IN_REVIEW},
-    )
+    return _decide_one(video, moderator, "reject", reason)
 
 
 def remove(video: Video, moderator, reason: str) -> Video:
     """Take down a video, wherever it is in its life."""
-    if not reason.strip():
-        raise ValidationError({"reason": ValidationError("Say why, for the author.", code="required")})
-    return _decide(
-        video,
-        moderator,
-        status=Video.Status.REMOVED,
-        action=Action.REMOVED,
-        reason=reason.strip(),
-        allowed_from=set(Video.Status.values) - {Video.Status.REMOVED},
-    )
+    return _decide_one(video, moderator, "remove", reason)
 
 
 @transaction.atomic
@@ -82,5 +125,6 @@ def close_reports(reports, moderator, status: str) -> int:
     _require_moderator(moderator)
     ids = list(reports.filter(status=Report.Status.OPEN).values_list("pk", flat=True))
     count = Report.objects.filter(pk__in=ids).update(status=status, handled_by=moderator, handled_at=timezone.now())
-    reports_closed.send(sender=Report, reports=list(Report.objects.filter(pk__in=ids)))
+    if ids:
+        announce(ReportsClosed(report_ids=tuple(ids)))
     return count

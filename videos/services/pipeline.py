@@ -11,12 +11,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from platform.events import announce
 
+from ..events import MentionedInCaption
 from ..media import caption as caption_parser
 from ..media import fingerprint
 from ..media.examine import MediaFindings
 from ..media.probe import Probe
 from ..models import Hashtag, ModerationDecision, PolicyTerm, Sound, Video
+from .decisions import record_decisions
 from .media import examine
 from .playback import TranscodeFailed, delete_playback
 from .playback import encode as encode_playback
@@ -103,7 +106,11 @@ def tag_from_caption(video: Video) -> None:
     Hashtag.objects.bulk_create([Hashtag(name=name) for name in names], ignore_conflicts=True)
     video.hashtags.set(Hashtag.objects.filter(name__in=names))
     mentioned = caption_parser.mentions(video.caption)
-    video.mentions.set(User.objects.filter(username__lower__in=mentioned, is_active=True))
+    before = set(video.mentions.values_list("pk", flat=True))
+    now = set(User.objects.filter(username__lower__in=mentioned, is_active=True).values_list("pk", flat=True))
+    video.mentions.set(now)
+    if now - before:
+        announce(MentionedInCaption(video_id=video.pk, author_id=video.author_id, user_ids=tuple(sorted(now - before))))
 
 
 def _attach_tags(video: Video, findings: MediaFindings) -> None:
@@ -189,7 +196,7 @@ def _decide(video_id: int, findings, problems: list[str], playback: dict | None,
             video.published_at = timezone.now()
             action, reason = ModerationDecision.Action.PUBLISHED, ""
         video.save()
-        ModerationDecision.objects.create(video=video, action=action, reason=reason)
+        record_decisions([video], action, reason)
     return video.status
 
 
@@ -202,5 +209,5 @@ def hold_for_moderators(video_id: int, reason: str) -> str:
             return video.status if video else "MISSING"
         video.status, video.rejection_reasons = Video.Status.IN_REVIEW, [reason]
         video.save(update_fields=["status", "rejection_reasons"])
-        ModerationDecision.objects.create(video=video, action=ModerationDecision.Action.SENT_TO_REVIEW, reason=reason)
+        record_decisions([video], ModerationDecision.Action.SENT_TO_REVIEW, reason)
     return video.status

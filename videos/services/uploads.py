@@ -11,7 +11,9 @@ from django.db.models import F
 
 from accounts.models import User
 from accounts.services.email_address import require_verified_email
+from platform.events import announce
 
+from ..events import VideosAudienceChanged
 from ..media import caption as caption_rules
 from ..media.probe import NotAVideo
 from ..models import Sound, Video
@@ -129,6 +131,7 @@ def erase_videos(videos, why: str) -> None:
         User.objects.filter(pk=video.author_id).update(heart_count=F("heart_count") - video.heart_count)
     forget_files(videos, f"video {', '.join(str(video.pk) for video in videos)} {why}"[:200])
     Video.objects.filter(pk__in=[video.pk for video in videos]).delete()
+    announce(VideosAudienceChanged(video_ids=tuple(video.pk for video in videos)))
 
 
 def forget_files(videos, reason: str, grace=None) -> None:

@@ -13,27 +13,14 @@ ids are handed out before a transaction commits, so a fresh gap may still fill i
 transactions last milliseconds, so a couple of seconds is a wide margin."""
 
 import json
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.dispatch import Signal
 
+from platform.events import announce
+
+from ..events import ImpressionsCounted, PoolVotes
 from ..models import WatchEvent, WatchRollup
-
-# Sent after a roll-up commits, with `votes`: {video id: PoolVotes it gained}.
-impressions_counted = Signal()
-
-
-@dataclass(frozen=True)
-class PoolVotes:
-    """What a video's traffic pool heard in one roll-up: new impressions, and completions and
-    rewatches, each from a distinct voter (account or anonymous address) the feed served it to."""
-
-    impressions: int
-    completions: int = 0
-    rewatches: int = 0
-
 
 _ROLL_UP = """
 WITH ev AS (
@@ -166,4 +153,4 @@ def roll_up(*, settle_seconds: float | None = None, chunk: int = 20_000) -> int:
                 int(pk): PoolVotes(*figures)
                 for pk, figures in (json.loads(votes) if isinstance(votes, str) else votes).items()
             }
-            impressions_counted.send(sender=roll_up, votes=gained)
+            announce(ImpressionsCounted(votes=gained))

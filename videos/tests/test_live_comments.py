@@ -14,6 +14,7 @@ from gql.transport.exceptions import TransportQueryError
 from accounts.services.social_graph import block, follow
 from accounts.services.tokens import issue_token
 from conftest import global_id, make_user
+from videos.services import moderation
 from videos.services.comments import add_comment
 from videos.tests.live_client import (
     ADD,
@@ -136,7 +137,9 @@ def test_deletions_are_announced(redis_servers, scene):
     assert results[0]["commentDeleted"] == {"id": comment["id"], "videoId": global_id(scene["video"])}
 
 
-def test_rolled_back_comments_are_never_announced(redis_servers, scene, settings, redis_server):
+@pytest.fixture
+def layer_of_the_servers(settings, redis_server):
+    """This test process publishes on the Redis channel layer the server processes listen to."""
     settings.CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
@@ -144,6 +147,9 @@ def test_rolled_back_comments_are_never_announced(redis_servers, scene, settings
         }
     }
 
+
+@pytest.mark.usefixtures("layer_of_the_servers")
+def test_rolled_back_comments_are_never_announced(redis_servers, scene):
     def comment_twice():
         try:
             with pytest.raises(RuntimeError), transaction.atomic():
@@ -280,6 +286,22 @@ def test_deleting_the_video_ends_its_watchers_streams(live_server_process, scene
         assert post(server, scene["author_token"], delete, id=global_id(scene["video"]))["deleteVideo"]["errors"] == []
 
     assert stream_ends_after(server, scene, token, delete_video) == []
+
+
+@pytest.mark.usefixtures("layer_of_the_servers")
+def test_a_bulk_removal_ends_the_streams_of_every_video_it_removes(redis_servers, scene, make_published):
+    """Issue #23: one UPDATE for all the selected videos, and still every watcher's stream ends."""
+    other = make_published(scene["author"], "another")
+    moderator = make_user("mod", is_staff=True)
+
+    def remove_both():
+        try:
+            decided, _ = moderation.decide([other, scene["video"]], moderator, "remove", "Spam.")
+            assert len(decided) == 2
+        finally:
+            connection.close()  # this runs in a worker thread with a connection of its own
+
+    assert stream_ends_after(redis_servers[0], scene, scene["fan_token"], remove_both) == []
 
 
 def raw_protocol(server, messages, read=1, token=None, **connect):
