@@ -385,6 +385,9 @@ FEED_MODEL_DIR = Path(os.environ.get("FEED_MODEL_DIR", BASE_DIR / "var" / "model
 # trained model is published, so every process on every host serves the newest one; empty keeps
 # models on the local disk of the host that trained them.
 FEED_MODEL_STORAGE = os.environ.get("FEED_MODEL_STORAGE", "")
+# How long each process serves For You's shared candidate lists (trending, popular, fresh, on
+# trial) before refreshing them in the background, from the replica when there is a healthy one.
+FEED_SHARED_LISTS_SECONDS = env_int("FEED_SHARED_LISTS_SECONDS", 30)
 # Reports a single account may file per hour.
 REPORTS_PER_HOUR = env_int("REPORTS_PER_HOUR", 20)
 

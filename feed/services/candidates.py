@@ -1,22 +1,26 @@
 """Candidate lists every viewer shares: trending, popular, fresh and on-trial public videos.
 
 They do not depend on who is asking, so each server process computes them once every
-GLOBAL_TTL seconds with indexed queries and every request filters them in memory (what the
-viewer saw, hearted, dismissed or reported; accounts across a block; their own videos)."""
+FEED_SHARED_LISTS_SECONDS with indexed queries and every request filters them in memory (what
+the viewer saw, hearted, dismissed or reported; accounts across a block; their own videos).
+They are read from the replica whenever it is healthy, whoever's request (or background
+refresh) asks: lists up to half a minute old can be a replica's lag old too, and a replica that
+fails under the read sends it to the primary."""
 
 import threading
 import time
 from datetime import timedelta
 
-from django.db import connection
+from django.conf import settings
+from django.db import DatabaseError, connection, connections
 from django.db.models import Q
 from django.utils import timezone
 
+from platform import replica
 from videos.policies.video import public_videos
 
 from ..models import VideoDistribution
 
-GLOBAL_TTL = 30
 TRENDING_WINDOW = timedelta(hours=48)
 FRESH_WINDOW = timedelta(days=14)
 FIELDS = (
@@ -47,6 +51,17 @@ def _public():
 
 
 def _compute() -> dict[str, list[tuple]]:
+    if replica.healthy():
+        try:
+            with replica.reading_from(replica.REPLICA):
+                return _lists()
+        except DatabaseError:
+            replica.mark_down()
+    with replica.reading_from(None):
+        return _lists()
+
+
+def _lists() -> dict[str, list[tuple]]:
     now = timezone.now()
     public = _public()
     return {
@@ -74,7 +89,9 @@ def _refresh() -> None:
     try:
         _shared.update(lists=_compute(), at=time.monotonic())
     finally:
-        connection.close()  # this thread's own connection
+        connection.close()  # this thread's own connections
+        if replica.configured():
+            connections[replica.REPLICA].close()
         _refreshing.release()
 
 
@@ -85,7 +102,7 @@ def shared_lists() -> dict[str, list[tuple]]:
         with _refreshing:
             if _shared["lists"] is None:
                 _shared.update(lists=_compute(), at=time.monotonic())
-    elif time.monotonic() - _shared["at"] > GLOBAL_TTL and _refreshing.acquire(blocking=False):
+    elif time.monotonic() - _shared["at"] > settings.FEED_SHARED_LISTS_SECONDS and _refreshing.acquire(blocking=False):
         threading.Thread(target=_refresh, name="feed-candidates", daemon=True).start()
     return _shared["lists"]
 

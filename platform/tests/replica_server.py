@@ -28,7 +28,8 @@ def as_postgres(*command: str) -> list[str]:
 
 
 class ReplicaServer:
-    def __init__(self):
+    def __init__(self, log_statements: bool = False):
+        self.log_statements = log_statements
         params = connection.settings_dict
         self.primary_socket, self.user, self.database = params["HOST"], params["USER"], params["NAME"]
         self.folder = tempfile.mkdtemp(prefix="flywheel-replica-")
@@ -57,7 +58,14 @@ class ReplicaServer:
             f"-c listen_addresses='' -c unix_socket_directories='{self.folder}' "
             f"-c max_connections={self.max_connections} -c hot_standby_feedback=on"
         )
+        if self.log_statements:  # each line says which application ran it
+            options += " -c log_statement=all -c log_line_prefix='%a|'"
         self._ctl("-l", os.path.join(self.folder, "log"), "-w", "-o", options, "start")
+
+    def statements(self, application: str) -> list[str]:
+        """What `application` ran on the replica (with log_statements)."""
+        with open(os.path.join(self.folder, "log"), errors="replace") as log:
+            return [line.split("statement: ", 1)[-1] for line in log if line.startswith(f"{application}|")]
 
     def stop(self) -> None:
         self._ctl("-m", "fast", "-w", "stop")

@@ -77,3 +77,40 @@ def test_a_replica_that_stops_costs_the_client_nothing_and_is_used_again_when_ba
         assert answer.status_code == 200 and answer.json() == {"data": {"video": {"caption": "still here"}}}
     replica.start()
     _reads_reach_the_replica(server, replica, video, "still here")
+
+
+def test_for_yous_shared_lists_are_refreshed_from_the_replica_whoever_asks(make_published):
+    """The trending, popular, fresh and on-trial lists every viewer shares are refreshed in the
+    background; that refresh reads the replica, also when the viewer whose request started it
+    is pinned to the primary (they just wrote): the lists are nobody's own write."""
+    replica = ReplicaServer(log_statements=True)
+    server = LiveServer(
+        extra_env={
+            "DATABASE_REPLICA_URL": replica.url,
+            "REPLICA_CHECK_SECONDS": "0",
+            "READ_YOUR_WRITES_SECONDS": "600",
+            "FEED_SHARED_LISTS_SECONDS": "0",
+            "REDIS_URL": "",
+        }
+    )
+    try:
+        creator, writer = make_user("lists", "CREATOR"), make_user("writer")
+        videos = [make_published(creator, f"shared {n}") for n in range(3)]
+        replica.wait_for("SELECT count(*) FROM videos_video WHERE id = %s", [videos[-1].pk])
+        headers = {"Authorization": f"Bearer {issue_token(writer)[0]}"}
+        heart = "mutation($id: ID!) { heartVideo(input: {videoId: $id}) { errors { code } } }"
+        assert server.graphql(heart, {"id": global_id(videos[0])}, headers=headers).json()["data"]["heartVideo"] == {
+            "errors": []
+        }
+
+        def refreshed_on_the_replica() -> bool:
+            page = server.graphql("{ forYou(first: 3) { edges { node { video { id } } } } }", headers=headers)
+            assert page.status_code == 200 and "errors" not in page.json(), page.text
+            # the shared lists' queries: their columns, and the popular and trending lists' size
+            shared = [q for q in replica.statements("flywheel-replica-reads") if "author__username" in q]
+            return any(q.rstrip().endswith("LIMIT 500") for q in shared)
+
+        until(refreshed_on_the_replica, tries=50, pause=0.3, what="the shared lists read from the replica")
+    finally:
+        server.stop()
+        replica.close()
