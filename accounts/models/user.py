@@ -28,11 +28,6 @@ class CommentPolicy(models.TextChoices):
 
 
 class UserQuerySet(models.QuerySet):
-    def visible_to(self, viewer) -> "UserQuerySet":
-        from ..policies import visible_users  # the policy reads the model: imported late
-
-        return visible_users(self, viewer)
-
     def by_username(self, username: str) -> "UserQuerySet":
         return self.filter(username__lower=username.lower())
 

@@ -10,6 +10,7 @@ from django.db.models import Q
 from accounts.models import Follow
 from accounts.services.relations import Relations, relations_of
 from videos.models import Video
+from videos.policies.video import visible_videos
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def following_page(viewer, *, first: int, after: str | None = None, known: Relat
     if viewer is None or not viewer.is_authenticated or first <= 0:
         return FeedPage([], {}, {}, False)
     known = known or relations_of(viewer)
-    videos = Video.objects.visible_to(viewer, known).filter(
+    videos = visible_videos(Video.objects.all(), viewer, known).filter(
         status=Video.Status.PUBLISHED, author__in=Follow.objects.filter(follower=viewer).values("followee")
     )
     if known.muted:

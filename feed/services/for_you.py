@@ -30,6 +30,7 @@ from django.utils import timezone
 from accounts.services.relations import Relations
 from platform.id_lists import among
 from videos.models import Video
+from videos.policies.video import visible_videos
 
 from ..models import FeedSettings, InterestReset
 from ..ranking.clusters import nearest_cluster
@@ -109,7 +110,7 @@ def start(user, session_key: str, *, first: int, cursor=None, rng=None, known=No
     viewer = viewer_of(user, session_key, knobs, known)
     excluded = excluded_for(viewer, served)
     base = (
-        Video.objects.visible_to(viewer.user, known)
+        visible_videos(Video.objects.all(), viewer.user, known)
         .filter(status=Video.Status.PUBLISHED)
         .exclude(pk__in=among(excluded))
     )

@@ -12,11 +12,6 @@ class VideoQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Video.Status.PUBLISHED, author__is_active=True)
 
-    def visible_to(self, viewer, known=None) -> "VideoQuerySet":
-        from ..policies.video import visible_videos  # the policy reads the model: imported late
-
-        return visible_videos(self, viewer, known)
-
 
 class Video(models.Model):
     """A short video post and what the review pipeline learned about it."""

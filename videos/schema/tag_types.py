@@ -9,6 +9,7 @@ from strawberry import Info, relay
 from strawberry_django.relay import DjangoCursorConnection
 
 from accounts.schema.types import UserType
+from accounts.services.relations import relations
 from platform.graphql.internals import ordered_relation
 from platform.graphql.viewer import current_user
 
@@ -76,10 +77,8 @@ class SoundType(relay.Node):
 
 
 def _unfiltered(queryset: QuerySet[Video], info: Info) -> QuerySet[Video]:
-    """A hashtag page without the videos the viewer's keyword filters hide."""
-    from .types import keyword_filters_of
-
-    return keyword_filters_of(info).exclude_from(queryset, "caption")
+    """A hashtag page without the videos the viewer's keyword filters hide (read once per request)."""
+    return relations(info).filters.exclude_from(queryset, "caption")
 
 
 @strawberry_django.type(Hashtag, name="Hashtag")

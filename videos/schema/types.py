@@ -11,7 +11,6 @@ from strawberry_django.relay import DjangoCursorConnection
 from accounts.models import Follow
 from accounts.models.user import CommentPolicy
 from accounts.schema.types import CommentPolicyEnum, UserType
-from accounts.services.keyword_filters import Filtered
 from accounts.services.relations import relations
 from platform.graphql.cost import ListSize
 from platform.graphql.errors import Payload
@@ -30,11 +29,6 @@ from .tag_types import HashtagType, SoundType
 
 # Keyset cursors are built from the ordering columns; load them even when not selected.
 CURSOR_FIELDS = ["created_at", "id"]
-
-
-def keyword_filters_of(info: Info) -> Filtered:
-    """The viewer's keyword filters, read once per request however many lists apply them."""
-    return relations(info).filters
 
 
 # the review's findings are one per check that failed: a handful, served at most this many

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from accounts.services.relations import relations_of
 
 from ..models import Video
-from ..policies.video import may_see_video
+from ..policies.video import may_see_video, visible_videos
 
 
 def visible_video(viewer, video_id, field: str = "video_id") -> Video:
@@ -29,6 +29,6 @@ def live_comment_access(viewer, video_pk: int | None) -> frozenset[int] | None:
     """None if `viewer` may not see the video; else the accounts whose comments they must not
     see (blocks either way, and whom they muted), so a live subscription filters its messages
     in memory."""
-    if video_pk is None or not Video.objects.visible_to(viewer).filter(pk=video_pk).exists():
+    if video_pk is None or not visible_videos(Video.objects.all(), viewer).filter(pk=video_pk).exists():
         return None
     return relations_of(viewer).hidden_authors

@@ -8,6 +8,7 @@ from platform.events import announce
 
 from ..events import VideoHearted, VideoUnhearted
 from ..models import Heart, NotInterested, SavedVideo, Share, Video
+from ..policies.video import visible_videos
 from .access import require_signed_in, visible_video
 
 
@@ -71,7 +72,7 @@ def unsave(user, video_id) -> Video | None:
     nothing about it is shown). Idempotent."""
     require_signed_in(user, "save videos")
     SavedVideo.objects.filter(user=user, video_id=video_id).delete()
-    return Video.objects.visible_to(user).filter(pk=video_id).first()
+    return visible_videos(Video.objects.all(), user).filter(pk=video_id).first()
 
 
 @transaction.atomic

@@ -1,8 +1,10 @@
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
+from accounts.policies import visible_users
 
 from ..models import Comment, Report, Video
+from ..policies.video import visible_videos
 from .access import require_signed_in
 
 
@@ -11,11 +13,11 @@ def reported_subject(reporter, type_name: str, pk: str) -> dict:
     not_found = ValidationError({"subject_id": ValidationError("Nothing to report with that ID.", code="not_found")})
     if not str(pk).isdigit() or int(pk) >= 2**63:
         raise not_found
-    visible_videos = Video.objects.visible_to(reporter)
+    videos = visible_videos(Video.objects.all(), reporter)
     lookups = {
-        "Video": lambda: {"video": visible_videos.filter(pk=pk).first()},
-        "Comment": lambda: {"comment": Comment.objects.filter(pk=pk, video__in=visible_videos).first()},
-        "User": lambda: {"account": User.objects.visible_to(reporter).filter(pk=pk).first()},
+        "Video": lambda: {"video": videos.filter(pk=pk).first()},
+        "Comment": lambda: {"comment": Comment.objects.filter(pk=pk, video__in=videos).first()},
+        "User": lambda: {"account": visible_users(User.objects.all(), reporter).filter(pk=pk).first()},
     }
     found = lookups.get(type_name, dict)()
     if not found or None in found.values():

@@ -17,6 +17,7 @@ from django.utils import timezone
 from platform.unavailable import CACHE_DOWN
 
 from ..models import Video, WatchBatch
+from ..policies.video import visible_videos
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ def _durations(viewer, ids: set[int]) -> dict[int, int | None]:
     # One array parameter instead of a thousand: building and planning `IN (%s, %s, ...)`
     # cost more than the look-up itself.
     wanted = RawSQL("SELECT unnest(%s::bigint[])", [sorted(ids)])
-    return dict(Video.objects.visible_to(viewer).filter(pk__in=wanted).values_list("pk", "duration_ms"))
+    return dict(visible_videos(Video.objects.all(), viewer).filter(pk__in=wanted).values_list("pk", "duration_ms"))
 
 
 def _as_int(value) -> int | None:
