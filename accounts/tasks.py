@@ -1,26 +1,9 @@
-from django_tasks import task
+"""The tasks of the accounts app live beside the services they run (a service queues its own
+task, so the two never import each other). These names keep the paths of tasks queued before
+they moved there (django-tasks-db stores each task's path), so a deploy strands none."""
 
+from .services.account_deletion import purge_account
+from .services.account_mail import send_account_email
+from .services.data_export import build_data_export
 
-@task()
-def send_account_email(kind: str, user_id: int | None, address: str = "") -> bool:
-    """Send one of the emails an account gets about itself (accounts.services.account_mail)."""
-    from .services.account_mail import deliver
-
-    return deliver(kind, user_id, address)
-
-
-@task()
-def purge_account(user_id: int) -> bool:
-    """Erase an account whose deletion grace period has ended; nothing if its owner came back."""
-    from .services.account_deletion import erase
-
-    return erase(user_id, only_if_due=True)
-
-
-@task()
-def build_data_export(user_id: int) -> int | None:
-    """Build an account's data export and email the link; the export's id."""
-    from .services.data_export import build
-
-    export = build(user_id)
-    return export.pk if export else None
+__all__ = ["build_data_export", "purge_account", "send_account_email"]

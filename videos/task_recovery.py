@@ -43,8 +43,7 @@ def requeue_stalled_reviews(now=None) -> tuple[int, int]:
     enqueue) or failed (an outage in the middle of it). Queue it again, up to
     WORKER_MAX_ATTEMPTS reviews in all, then hand the video to the moderators. Returns
     (queued again, given up). One worker sweeps at a time."""
-    from .services.pipeline import hold_for_moderators
-    from .tasks import review_video
+    from .services.pipeline import hold_for_moderators, review_video
 
     now = now or timezone.now()
     cutoff = now - timezone.timedelta(seconds=settings.REVIEW_STALL_SECONDS)

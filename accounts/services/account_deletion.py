@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
+from django_tasks import task
 
 from platform.events import announce
 
@@ -34,8 +35,6 @@ def request_deletion(request: HttpRequest, user: User, *, password: str) -> date
 
 def schedule_deletion(user: User, due: datetime | None = None) -> datetime:
     """Deactivate `user` now and queue the erasure for `due` (after the grace period)."""
-    from ..tasks import purge_account
-
     due = due or timezone.now() + settings.ACCOUNT_DELETION_GRACE
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(is_active=False, deletion_due_at=due)
@@ -90,3 +89,9 @@ def _forget_follows(user: User) -> None:
     User.objects.filter(pk__in=followers).update(following_count=F("following_count") - 1)
     Follow.objects.filter(follower=user).delete()
     Follow.objects.filter(followee=user).delete()
+
+
+@task()
+def purge_account(user_id: int) -> bool:
+    """Erase an account whose deletion grace period has ended; nothing if its owner came back."""
+    return erase(user_id, only_if_due=True)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_tasks import task
 
 from ..models import User
 
@@ -40,8 +41,6 @@ class Message:
 
 def send_later(kind: str, *, user_id: int | None = None, address: str = "") -> None:
     """Queue an account email once the current transaction commits (now, outside one)."""
-    from ..tasks import send_account_email
-
     assert kind in KINDS, kind
     transaction.on_commit(lambda: send_account_email.enqueue(kind, user_id, address))
 
@@ -149,3 +148,9 @@ def deliver(kind: str, user_id: int | None, address: str) -> bool:
         return False
     send_mail(message.subject, message.body, None, [message.to])
     return True
+
+
+@task()
+def send_account_email(kind: str, user_id: int | None, address: str = "") -> bool:
+    """The worker's side of send_later: send one of the emails an account gets about itself."""
+    return deliver(kind, user_id, address)

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 from strawberry.relay import to_base64
 
 from platform.events import announce
@@ -49,8 +50,6 @@ def global_id(type_name: str, pk) -> str | None:
 
 
 def request_export(user: User) -> None:
-    from ..tasks import build_data_export
-
     transaction.on_commit(lambda: build_data_export.enqueue(user.pk))
 
 
@@ -149,3 +148,10 @@ def purge_expired() -> int:
     expired = list(DataExport.objects.filter(expires_at__lte=timezone.now()))
     _remove(expired)
     return len(expired)
+
+
+@task()
+def build_data_export(user_id: int) -> int | None:
+    """Build an account's data export and email the link; the export's id."""
+    export = build(user_id)
+    return export.pk if export else None

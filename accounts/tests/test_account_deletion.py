@@ -12,7 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.models import Follow, User
 from accounts.services import account_deletion, social_graph
-from accounts.tasks import purge_account
+from accounts.services.account_deletion import purge_account
 from conftest import PASSWORD, GraphQLClient, global_id, make_user
 from notifications.models import NotificationGroup
 from videos.models import Comment, CommentHeart, Heart, Video, WatchEvent
@@ -52,10 +52,12 @@ def test_deleting_hides_the_account_at_once_and_queues_its_erasure(leaver, clien
     assert User.objects.get(pk=leaver.pk).deletion_due_at == due
     assert api.post(PROFILE).status_code == 401  # signed out: its token is revoked
     assert anon.execute(PROFILE)["user"] is None
-    erasure = DBTaskResult.objects.get(task_path="accounts.tasks.purge_account")
+    erasure = DBTaskResult.objects.get(task_path="accounts.services.account_deletion.purge_account")
     assert erasure.args_kwargs["args"] == [leaver.pk]
     assert erasure.run_after == due  # queued for the end of the grace period
-    assert "accounts.tasks.send_account_email" in DBTaskResult.objects.values_list("task_path", flat=True)
+    assert "accounts.services.account_mail.send_account_email" in DBTaskResult.objects.values_list(
+        "task_path", flat=True
+    )
 
 
 def test_signing_in_within_the_grace_period_keeps_the_account(leaver, client_for, anon):

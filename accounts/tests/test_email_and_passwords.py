@@ -58,7 +58,7 @@ def test_registering_queues_the_verification_email_instead_of_sending_it(anon, c
     assert data["register"]["errors"] == []
     assert mailoutbox == []  # the request only enqueued it
     queued = DBTaskResult.objects.get()
-    assert queued.task_path == "accounts.tasks.send_account_email"
+    assert queued.task_path == "accounts.services.account_mail.send_account_email"
 
 
 @pytest.mark.usefixtures("immediate_tasks")

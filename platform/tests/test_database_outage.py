@@ -94,7 +94,7 @@ def test_the_task_worker_waits_out_an_outage_and_goes_on(outage):
         database.start()
         time.sleep(1)
         enqueue = (
-            "from django_tasks_db.models import DBTaskResult; from videos.tasks import roll_up_watch_events; "
+            "from django_tasks_db.models import DBTaskResult; from videos.services.watch import roll_up_watch_events; "
             "print(roll_up_watch_events.enqueue().id)"
         )
         task_id = database.manage("shell", "-c", enqueue).strip().splitlines()[-1]

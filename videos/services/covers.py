@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django_tasks import task
 
 from ..media.sandbox import OverBudget, run_limited
 from ..media.thumbnail import thumbnail_jpeg
@@ -18,7 +19,7 @@ from .stored_files import stored_file_path
 logger = logging.getLogger(__name__)
 
 
-def make_cover(video_id: int, at_ms: int) -> bool:
+def remake_cover(video_id: int, at_ms: int) -> bool:
     """Remake the thumbnail from the frame at `at_ms`; whether it was (not when a later edit
     chose another frame, or the file could not give one: the old thumbnail then stays)."""
     video = Video.objects.filter(pk=video_id, cover_at_ms=at_ms).first()
@@ -41,3 +42,9 @@ def make_cover(video_id: int, at_ms: int) -> bool:
         if old and old != video.thumbnail.name:
             discard([old], f"cover of video {video_id} replaced", grace=timedelta(0))
     return True
+
+
+@task()
+def make_cover(video_id: int, at_ms: int) -> bool:
+    """Remake a video's thumbnail from the frame its author chose (queued by an edit)."""
+    return remake_cover(video_id, at_ms)

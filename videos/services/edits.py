@@ -93,7 +93,7 @@ def update_video(
         fields |= {"status", "rejection_reasons"}
     video.save(update_fields=sorted(fields))
     if "cover_at_ms" in fields:
-        from ..tasks import make_cover
+        from .covers import make_cover
 
         transaction.on_commit(lambda: make_cover.enqueue(video.pk, cover_at_ms))
     if "caption" in fields and video.status != Video.Status.PROCESSING:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
 from ..models import DiscardedMedia
 
@@ -16,8 +17,6 @@ from ..models import DiscardedMedia
 def discard(names: list[str], reason: str, grace: timedelta | None = None) -> DiscardedMedia | None:
     """Delete the stored files `names` once the grace period has passed, if the caller's
     transaction commits (nothing happens if it rolls back)."""
-    from ..tasks import purge_discarded_media
-
     if not names:
         return None
     grace = settings.VIDEO_FILE_GRACE if grace is None else grace
@@ -65,3 +64,9 @@ def purge_due(batch: int = 500) -> int:
 def awaiting(name: str) -> bool:
     """Whether the stored file `name` is waiting out a grace period (not an orphan)."""
     return DiscardedMedia.objects.filter(names__contains=[name]).exists()
+
+
+@task()
+def purge_discarded_media(row_id: int) -> bool:
+    """Delete the files of a deleted video once their grace period has passed."""
+    return purge(row_id)

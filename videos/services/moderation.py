@@ -15,7 +15,7 @@ from platform.events import announce
 from ..events import ReportsClosed, VideosAudienceChanged
 from ..models import ModerationDecision, Report, Video
 from .decisions import record_decisions
-from .playback import outdated
+from .playback import encode_renditions, outdated
 
 Action = ModerationDecision.Action
 Status = Video.Status
@@ -90,8 +90,7 @@ def _apply(videos: list[Video], verdict: Verdict, moderator, reason: str) -> Non
     record_decisions(videos, verdict.action, reason, moderator=moderator)
     announce(VideosAudienceChanged(video_ids=tuple(video.pk for video in videos)))
     if verdict.status == Status.PUBLISHED:
-        from ..tasks import encode_renditions  # its encode failed at review, or is an old encoder's
-
+        # its encode failed at review, or is an old encoder's
         for pk in [video.pk for video in videos if outdated(video.playback) and video.file]:
             transaction.on_commit(lambda pk=pk: encode_renditions.enqueue(pk))
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
 from accounts.models import User
 from platform.events import announce
@@ -211,3 +212,9 @@ def hold_for_moderators(video_id: int, reason: str) -> str:
         video.save(update_fields=["status", "rejection_reasons"])
         record_decisions([video], ModerationDecision.Action.SENT_TO_REVIEW, reason)
     return video.status
+
+
+@task()
+def review_video(video_id: int) -> str:
+    """Run an uploaded video through the review pipeline; returns the status it ends in."""
+    return review(video_id)

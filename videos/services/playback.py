@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django_tasks import task
 
 from ..media.preview import PreviewSettings
 from ..media.sandbox import Budget, OverBudget, run_limited
@@ -146,3 +147,12 @@ def encode_missing(video_id: int) -> bool:
         video.playback = playback
         video.save(update_fields=["playback"])
     return True
+
+
+@task()
+def encode_renditions(video_id: int) -> bool:
+    """Make the renditions of a video that has none (see encode_missing)."""
+    try:
+        return encode_missing(video_id)
+    except TranscodeFailed:
+        return False

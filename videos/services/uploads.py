@@ -21,6 +21,7 @@ from ..policies.sound import visible_sounds
 from ..policies.video import may_see_video
 from .access import require_signed_in
 from .media import check_upload
+from .pipeline import review_video
 
 
 @contextmanager
@@ -91,8 +92,6 @@ def upload_video(
             check_upload(path)
         except NotAVideo as exc:
             raise ValidationError({"file": ValidationError(str(exc), code="invalid_video")}) from exc
-    from ..tasks import review_video
-
     video = Video(
         author=author,
         caption=caption,

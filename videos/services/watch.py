@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django_tasks import task
 
 from platform.unavailable import CACHE_DOWN
 
@@ -149,8 +150,6 @@ def schedule_rollup() -> None:
     """Queue a roll-up unless one was queued in the last second: under load, one roll-up
     folds in the batches of many requests. It runs once these events have settled (see
     watch_rollup), so a lone batch is counted within seconds, not whenever more arrive."""
-    from ..tasks import roll_up_watch_events
-
     try:
         first_in_a_while = cache.add(ROLLUP_SCHEDULE_KEY, 1, timeout=1)
     except CACHE_DOWN:  # runs after commit: the events are stored, so never fail the request now
@@ -168,3 +167,15 @@ def enqueue_after_settling(task) -> None:
         task.using(run_after=timezone.now() + wait).enqueue()
     else:
         task.enqueue()
+
+
+@task()
+def roll_up_watch_events() -> int:
+    """Fold new watch events into video counters; returns how many events were counted. Events
+    that had not settled yet get a roll-up of their own, so a quiet platform ends caught up."""
+    from .watch_rollup import roll_up, unsettled_remain
+
+    counted = roll_up()
+    if unsettled_remain() and roll_up_watch_events.get_backend().supports_defer:
+        enqueue_after_settling(roll_up_watch_events)
+    return counted

@@ -62,7 +62,7 @@ def test_a_deleted_videos_files_stop_being_served_at_once_and_go_after_the_grace
     assert _stored(media_root) == files  # but storage keeps it for the grace period
     [row] = DiscardedMedia.objects.all()
     assert {media_root / name for name in row.names} == files
-    purge = DBTaskResult.objects.get(task_path="videos.tasks.purge_discarded_media")
+    purge = DBTaskResult.objects.get(task_path="videos.services.media_trash.purge_discarded_media")
     assert purge.run_after == row.delete_after == row.discarded_at + settings.VIDEO_FILE_GRACE
     assert media_trash.purge(row.pk) is False and _stored(media_root) == files  # not yet due
     call_command("purge_orphan_media", min_age_minutes=0, stdout=StringIO())

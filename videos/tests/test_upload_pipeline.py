@@ -135,7 +135,7 @@ def test_review_runs_on_the_queue_after_commit(api, video_upload, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     from django_tasks_db.models import DBTaskResult
 
-    from videos.tasks import review_video
+    from videos.services.pipeline import review_video
 
     response = api.upload(UPLOAD, {"input": {"file": None}}, {"input.file": video_upload("good")})
     assert response.json()["data"]["uploadVideo"]["video"]["status"] == "PROCESSING"

@@ -15,8 +15,8 @@ from platform.models import WorkerHeartbeat
 from platform.tests.live_server import scratch_database_url, start_worker
 from platform.worker import ResilientWorker, reap_abandoned_tasks
 from videos.models import ModerationDecision, Video
+from videos.services.pipeline import review_video
 from videos.task_recovery import requeue_stalled_reviews
-from videos.tasks import review_video
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
@@ -209,3 +209,30 @@ def test_tasks_a_worker_was_running_when_the_database_went_away_are_released_by_
     mine.refresh_from_db()
     theirs.refresh_from_db()
     assert (mine.status, theirs.status) == ("READY", "RUNNING")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "old_path",
+    [
+        "videos.tasks.review_video",
+        "videos.tasks.purge_discarded_media",
+        "videos.tasks.encode_renditions",
+        "videos.tasks.make_cover",
+        "videos.tasks.roll_up_watch_events",
+        "accounts.tasks.purge_account",
+        "accounts.tasks.send_account_email",
+        "accounts.tasks.build_data_export",
+    ],
+)
+def test_a_task_queued_under_its_old_path_still_runs(old_path, settings):
+    """Tasks moved beside their services (issue #23); rows queued before a deploy keep the
+    path they were queued under, and the worker must still find the task it names."""
+    settings.TASKS = DATABASE_QUEUE
+    from django.utils.module_loading import import_string
+
+    moved = import_string(old_path)
+    result = DBTaskResult.objects.get(id=fails_by_itself.enqueue().id)
+    DBTaskResult.objects.filter(pk=result.pk).update(task_path=old_path)
+    result.refresh_from_db()
+    assert result.task.func is moved.func and result.task.name == old_path.rsplit(".", 1)[1]
