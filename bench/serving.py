@@ -148,39 +148,68 @@ def report(rows: list[tuple[Operation, dict]], plot: Path | None) -> None:
         print(f"\nplot: {plot}")
 
 
-def scaling(live_server, operation: Operation, count: int, concurrency: int) -> int:
-    """Requests/s of one read on 1 and on 2 uvicorn worker processes (one per core), each
-    process with its own connection pool, behind one port as an operator would run them. The
-    load comes from wrk when installed (bench/wrk_load.py), else from httpx; where each run's
-    cores went (servers, PostgreSQL, the load generator) is printed beside it."""
+def _load_cpu() -> float:
+    """CPU seconds of this process's reaped children: the wrk runs."""
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _spread_load(urls: list[str], bodies: list[dict], token: str, seconds: float, each: int) -> float:
+    """One wrk per server, at once; the requests/s of all of them."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bench import wrk_load
+
+    with ThreadPoolExecutor(len(urls)) as pool:
+        runs = pool.map(lambda url: wrk_load.drive(url, bodies, token, seconds, each), urls)
+        return sum(run["rps"] for run in runs)
+
+
+def _scaling_row(servers, operation: Operation, bodies: list[dict], seconds: float, concurrency: int) -> dict:
     from bench import wrk_load
     from bench.process_meter import postgres_cpu_seconds
 
-    use_wrk = wrk_load.available()
-    rows = {}
+    urls, each = [f"{server.url}/graphql" for server in servers], max(1, concurrency // len(servers))
+    print(f"measuring 10 videos by id on {len(servers)} process(es), {each} connections each ...")
+    for url in urls:
+        wrk_load.check(url, bodies, operation.token)
+    _spread_load(urls, bodies, operation.token, 2, each)  # warm: caches, pools
+
+    def server_cpu() -> float:
+        return sum(cpu_seconds(server.process.pid) for server in servers)
+
+    before, wall = (server_cpu(), postgres_cpu_seconds(), _load_cpu()), time.perf_counter()
+    rate = _spread_load(urls, bodies, operation.token, seconds, each)
+    wall = time.perf_counter() - wall
+    return {
+        "rps": rate,
+        "server": (server_cpu() - before[0]) / wall,
+        "postgres": (postgres_cpu_seconds() - before[1]) / wall,
+        "load": (_load_cpu() - before[2]) / wall,
+    }
+
+
+def scaling(live_server, operation: Operation, count: int, concurrency: int) -> int:
+    """Requests/s of one read on 1 and on 2 server processes, as deploy/ runs them: one uvicorn
+    per port, each with its own connection pool, the load spread evenly over them (nginx's
+    round robin). (One port with `--workers 2` let whichever process woke first accept every
+    keep-alive connection: a smoke run had one process do all the work.) The load comes from
+    wrk (bench/wrk_load.py); where each run's cores went is printed beside it."""
+    from bench import wrk_load
+
+    if not wrk_load.available():
+        print("--scaling needs wrk (apt-get install wrk): a Python load generator takes a core of its own")
+        return 1
+    rows, bodies = {}, list(itertools.islice(operation.bodies(), 50))
     for processes in (1, 2):
-        server = live_server(PRODUCTION, extra_args=("--no-access-log", "--workers", str(processes)))
+        servers = [live_server(PRODUCTION, extra_args=("--no-access-log",)) for _ in range(processes)]
         try:
-            print(f"measuring 10 videos by id on {processes} process(es) ({'wrk' if use_wrk else 'httpx'}) ...")
-            url, bodies = f"{server.url}/graphql", list(itertools.islice(operation.bodies(), 50))
-            if use_wrk:
-                wrk_load.check(url, bodies, operation.token)
-                wrk_load.drive(url, bodies, operation.token, 2, concurrency)  # warm: caches, pools
-            server_cpu, pg_cpu, wall = cpu_seconds(server.process.pid), postgres_cpu_seconds(), time.perf_counter()
-            if use_wrk:
-                seconds = max(2.0, count / 400)
-                run = wrk_load.drive(url, bodies, operation.token, seconds, concurrency)
-            else:
-                run = {**measure(server, operation, count, concurrency), "cpu": float("nan")}
-            wall = time.perf_counter() - wall
-            rows[processes] = {
-                "rps": run["rps"],
-                "server": (cpu_seconds(server.process.pid) - server_cpu) / wall,
-                "postgres": (postgres_cpu_seconds() - pg_cpu) / wall,
-                "load": run["cpu"] / wall,
-            }
+            rows[processes] = _scaling_row(servers, operation, bodies, max(2.0, count / 400), concurrency)
         finally:
-            server.stop()
+            for server in servers:
+                server.stop()
     print("\n| server processes | requests/s | vs one | cores: servers | PostgreSQL | load generator |")
     print("|---|---|---|---|---|---|")
     for processes, row in rows.items():
