@@ -25,7 +25,7 @@ from videos.events import (
     VideoUnhearted,
 )
 from videos.media import caption as caption_parser
-from videos.models import Comment, Report
+from videos.models import Report
 
 from .models import Kind
 from .services import forget_actor, notify, retract
@@ -76,31 +76,29 @@ def _unhearted(event: VideoUnhearted) -> None:
 
 @subscribe(CommentPosted)
 def _commented(event: CommentPosted) -> None:
-    comment = Comment.objects.select_related("video", "parent").get(pk=event.comment_id)
-    video, author_id, parent = comment.video, comment.author_id, comment.parent
-    if parent is not None and parent.author_id is not None:  # None: its author's account was erased
-        key = f"reply:c{parent.pk}"
-        notify(parent.author_id, Kind.REPLY, key, actor_id=author_id, video_id=video.pk, comment_id=parent.pk)
-    if parent is None or parent.author_id != video.author_id:
-        notify(video.author_id, Kind.COMMENT, f"comment:v{video.pk}", actor_id=author_id, video_id=video.pk)
-    mentioned = caption_parser.mentions(comment.text)
+    author_id, video_id, parent_id = event.author_id, event.video_id, event.parent_id
+    if event.parent_author_id is not None:  # a reply to a comment whose account still exists
+        key = f"reply:c{parent_id}"
+        notify(event.parent_author_id, Kind.REPLY, key, actor_id=author_id, video_id=video_id, comment_id=parent_id)
+    if parent_id is None or event.parent_author_id != event.video_author_id:
+        notify(event.video_author_id, Kind.COMMENT, f"comment:v{video_id}", actor_id=author_id, video_id=video_id)
+    mentioned = caption_parser.mentions(event.text)
     for user_id in User.objects.filter(username__lower__in=mentioned, is_active=True).values_list("pk", flat=True):
-        key = f"mention:c{comment.pk}"
-        notify(user_id, Kind.MENTION, key, actor_id=author_id, video_id=video.pk, comment_id=comment.pk)
+        key = f"mention:c{event.comment_id}"
+        notify(user_id, Kind.MENTION, key, actor_id=author_id, video_id=video_id, comment_id=event.comment_id)
 
 
 @subscribe(CommentHearted)
 def _comment_hearted(event: CommentHearted) -> None:
-    comment = Comment.objects.only("author_id", "video_id").get(pk=event.comment_id)
-    if comment.author_id is not None:
-        key = f"cheart:c{comment.pk}"
+    if event.comment_author_id is not None:
+        key = f"cheart:c{event.comment_id}"
         notify(
-            comment.author_id,
+            event.comment_author_id,
             Kind.COMMENT_HEART,
             key,
             actor_id=event.user_id,
-            video_id=comment.video_id,
-            comment_id=comment.pk,
+            video_id=event.video_id,
+            comment_id=event.comment_id,
         )
 
 

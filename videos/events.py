@@ -22,13 +22,23 @@ class VideoUnhearted(Event):
 
 @dataclass(frozen=True)
 class CommentPosted(Event):
+    """With what its handlers need, so a comment costs them no read of what the service had."""
+
     comment_id: int
+    author_id: int
+    text: str
+    video_id: int
+    video_author_id: int
+    parent_id: int | None  # the thread's top-level comment, for a reply
+    parent_author_id: int | None  # None too when that comment's account was erased
 
 
 @dataclass(frozen=True)
 class CommentHearted(Event):
     user_id: int
     comment_id: int
+    comment_author_id: int | None  # None: its account was erased
+    video_id: int
 
 
 @dataclass(frozen=True)

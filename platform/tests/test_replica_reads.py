@@ -2,6 +2,8 @@
 replica (seen in its pg_stat_activity), a viewer who just wrote reads their write from the
 primary, and a replica that stops mid-run costs the client nothing, and is used again once back."""
 
+from contextlib import contextmanager
+
 import pytest
 
 from accounts.services.tokens import issue_token
@@ -15,13 +17,24 @@ READ = "query($id: ID!) { video(id: $id) { caption } }"
 EDIT = 'mutation($id: ID!) { updateVideo(input: {videoId: $id, caption: "second words"}) { errors { code } } }'
 
 
+@contextmanager
+def _fleet(replica: ReplicaServer, **env: str):
+    """A live server reading from `replica`, which it measures on every request."""
+    server = LiveServer(
+        extra_env={"DATABASE_REPLICA_URL": replica.url, "REPLICA_CHECK_SECONDS": "0", "REDIS_URL": "", **env}
+    )
+    try:
+        yield server
+    finally:
+        server.stop()
+        replica.close()
+
+
 @pytest.fixture
 def fleet():
     replica = ReplicaServer()
-    server = LiveServer(extra_env={"DATABASE_REPLICA_URL": replica.url, "REPLICA_CHECK_SECONDS": "0", "REDIS_URL": ""})
-    yield server, replica
-    server.stop()
-    replica.close()
+    with _fleet(replica) as server:
+        yield server, replica
 
 
 def _replica_reads(replica) -> list[str]:
@@ -84,16 +97,7 @@ def test_for_yous_shared_lists_are_refreshed_from_the_replica_whoever_asks(make_
     background; that refresh reads the replica, also when the viewer whose request started it
     is pinned to the primary (they just wrote): the lists are nobody's own write."""
     replica = ReplicaServer(log_statements=True)
-    server = LiveServer(
-        extra_env={
-            "DATABASE_REPLICA_URL": replica.url,
-            "REPLICA_CHECK_SECONDS": "0",
-            "READ_YOUR_WRITES_SECONDS": "600",
-            "FEED_SHARED_LISTS_SECONDS": "0",
-            "REDIS_URL": "",
-        }
-    )
-    try:
+    with _fleet(replica, READ_YOUR_WRITES_SECONDS="600", FEED_SHARED_LISTS_SECONDS="0") as server:
         creator, writer = make_user("lists", "CREATOR"), make_user("writer")
         videos = [make_published(creator, f"shared {n}") for n in range(3)]
         replica.wait_for("SELECT count(*) FROM videos_video WHERE id = %s", [videos[-1].pk])
@@ -111,6 +115,3 @@ def test_for_yous_shared_lists_are_refreshed_from_the_replica_whoever_asks(make_
             return any(q.rstrip().endswith("LIMIT 500") for q in shared)
 
         until(refreshed_on_the_replica, tries=50, pause=0.3, what="the shared lists read from the replica")
-    finally:
-        server.stop()
-        replica.close()

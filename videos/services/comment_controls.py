@@ -74,7 +74,11 @@ def heart_comment(user, comment_id) -> Comment:
     if not created_once(CommentHeart, user=user, comment=comment):
         return comment
     Comment.objects.filter(pk=comment.pk).update(heart_count=F("heart_count") + 1)
-    announce(CommentHearted(user_id=user.pk, comment_id=comment.pk))
+    announce(
+        CommentHearted(
+            user_id=user.pk, comment_id=comment.pk, comment_author_id=comment.author_id, video_id=comment.video_id
+        )
+    )
     return comment
 
 

@@ -44,7 +44,17 @@ def add_comment(author, video_id, text: str, parent_id=None) -> Comment:
         video=video, top_level_video=None if parent else video, parent=parent, author=author, text=text
     )
     Video.objects.filter(pk=video.pk).update(comment_count=F("comment_count") + 1)
-    announce(CommentPosted(comment_id=comment.pk))
+    announce(
+        CommentPosted(
+            comment_id=comment.pk,
+            author_id=author.pk,
+            text=comment.text,
+            video_id=video.pk,
+            video_author_id=video.author_id,
+            parent_id=parent.pk if parent else None,
+            parent_author_id=parent.author_id if parent else None,
+        )
+    )
     event = live.comment_added_event(comment)
     transaction.on_commit(lambda: live.publish(event))
     return comment
